@@ -1,0 +1,46 @@
+//! PROMETHEUS: whether it is enabled, how targets are discovered, the user name, and a
+//! password that is accepted and kept but never shown.
+
+use super::IntegrationType;
+use super::limits::{KEY, NAME};
+use super::spec::{FieldKind, FieldSpec, TypeSpec, Unset};
+
+/// The PROMETHEUS fields.
+pub static SPEC: TypeSpec = TypeSpec {
+    kind: IntegrationType::Prometheus,
+    fields: &[
+        FieldSpec::required("enabled", FieldKind::Flag),
+        FieldSpec::required("serviceDiscovery", FieldKind::Choice(&["http", "file"])),
+        FieldSpec::required("username", FieldKind::Text(NAME)),
+        FieldSpec::optional("password", FieldKind::WriteOnly(KEY), Unset::Omit),
+        FieldSpec::optional(
+            "sendUserProvidedResourceTagsEnabled",
+            FieldKind::Flag,
+            Unset::Flag(false),
+        ),
+    ],
+    type_last: false,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{create, invalid_attribute, read};
+    use serde_json::json;
+
+    #[test]
+    fn the_password_is_never_shown() {
+        let integration = create(json!({"type": "PROMETHEUS", "enabled": true,
+            "serviceDiscovery": "http", "username": "prom_user", "password": "pa55word!"}));
+        let shown = read(&integration);
+        assert!(shown.get("password").is_none());
+        assert_eq!(shown["sendUserProvidedResourceTagsEnabled"], false);
+        assert!(!serde_json::to_string(&shown).unwrap().contains("pa55word"));
+    }
+
+    #[test]
+    fn a_datadog_switch_is_a_foreign_attribute() {
+        let field = invalid_attribute(json!({"type": "PROMETHEUS", "enabled": true,
+            "serviceDiscovery": "http", "username": "u", "sendCollectionLatencyMetrics": false}));
+        assert_eq!(field, "sendCollectionLatencyMetrics");
+    }
+}

@@ -1,0 +1,58 @@
+//! How each engine turns domain values into sealed rows and back: one place, so both
+//! engines seal exactly the same way.
+
+use crate::crypto::Sealer;
+use crate::domain::api_key::Ha1;
+use crate::domain::ids::{GroupId, ObjectId};
+use crate::domain::integration::{Integration, IntegrationType};
+use crate::domain::secret::Secret;
+
+use super::StoreError;
+
+fn integration_context(group: GroupId, kind: IntegrationType) -> Vec<u8> {
+    format!("integration:{group}:{kind}").into_bytes()
+}
+
+fn ha1_context(public_key: &str) -> Vec<u8> {
+    format!("api-key:{public_key}").into_bytes()
+}
+
+/// Seals an integration's settings for its row.
+pub fn seal_integration(sealer: &Sealer, group: GroupId, integration: &Integration) -> Vec<u8> {
+    sealer.seal(&integration.fields_to_stored(), &integration_context(group, integration.kind))
+}
+
+/// Opens an integration row.
+pub fn open_integration(
+    sealer: &Sealer,
+    group: GroupId,
+    id: &str,
+    kind: &str,
+    sealed: &[u8],
+) -> Result<Integration, StoreError> {
+    let kind = IntegrationType::parse(kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown integration type {kind:?}")))?;
+    let id = ObjectId::parse(id).ok_or_else(|| StoreError::Corrupt(format!("bad integration id {id:?}")))?;
+    let plain = sealer
+        .open(sealed, &integration_context(group, kind))
+        .map_err(|e| StoreError::Corrupt(format!("{kind} integration of project {group}: {e}")))?;
+    Integration::from_stored(id, kind, &plain).map_err(StoreError::Corrupt)
+}
+
+/// Seals a key's Digest verifiers.
+pub fn seal_ha1(sealer: &Sealer, public_key: &str, ha1: &Ha1) -> Vec<u8> {
+    let plain = zeroize::Zeroizing::new(format!("{}:{}", ha1.md5.expose(), ha1.sha256.expose()));
+    sealer.seal(plain.as_bytes(), &ha1_context(public_key))
+}
+
+/// Opens a key's Digest verifiers.
+pub fn open_ha1(sealer: &Sealer, public_key: &str, sealed: &[u8]) -> Result<Ha1, StoreError> {
+    let plain = sealer
+        .open(sealed, &ha1_context(public_key))
+        .map_err(|e| StoreError::Corrupt(format!("API key {public_key}: {e}")))?;
+    let text = std::str::from_utf8(&plain).map_err(|_| StoreError::Corrupt("HA1 is not text".into()))?;
+    let (md5, sha256) = text
+        .split_once(':')
+        .ok_or_else(|| StoreError::Corrupt("HA1 is malformed".into()))?;
+    Ok(Ha1 { md5: Secret::new(md5), sha256: Secret::new(sha256) })
+}
