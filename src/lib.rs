@@ -6,6 +6,13 @@
 //! [`store`] keeps everything durably and sealed; [`app`] wires them together, and [`cli`]
 //! is the command line of the one binary.
 
-pub mod domain;
+pub mod admin;
+pub mod app;
+pub mod cli;
+pub mod config;
 pub mod crypto;
+pub mod database;
+pub mod domain;
+pub mod http;
 pub mod store;
+pub mod telemetry;

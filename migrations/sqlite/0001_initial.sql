@@ -25,6 +25,12 @@ CREATE TABLE api_keys (
     revoked_at   TEXT
 );
 
+CREATE TABLE api_key_org_roles (
+    api_key_id  TEXT NOT NULL REFERENCES api_keys (id),
+    role        TEXT NOT NULL,
+    PRIMARY KEY (api_key_id, role)
+);
+
 CREATE TABLE api_key_project_roles (
     api_key_id  TEXT NOT NULL REFERENCES api_keys (id),
     project_id  TEXT NOT NULL REFERENCES projects (id),

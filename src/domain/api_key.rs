@@ -8,6 +8,7 @@ use md5::Md5;
 use sha2::{Digest, Sha256};
 
 use crate::domain::ids::{GroupId, ObjectId};
+use crate::domain::project::Project;
 use crate::domain::secret::Secret;
 
 /// The Digest realm of every Atlas API key; HA1 values depend on it, so it never changes.
@@ -47,6 +48,58 @@ impl FromStr for ProjectRole {
             "GROUP_READ_ONLY" => Ok(ProjectRole::GroupReadOnly),
             other => Err(format!(
                 "unknown project role {other:?}: expected GROUP_OWNER or GROUP_READ_ONLY"
+            )),
+        }
+    }
+}
+
+/// An organization role an API key can hold; it applies to every project of the key's
+/// organization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OrgRole {
+    /// Reads and changes every project of the organization.
+    OrgOwner,
+    /// Reads every project of the organization.
+    OrgReadOnly,
+    /// Belongs to the organization; reaches only projects it has a project role in.
+    OrgMember,
+}
+
+impl OrgRole {
+    /// Atlas's name for the role.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgRole::OrgOwner => "ORG_OWNER",
+            OrgRole::OrgReadOnly => "ORG_READ_ONLY",
+            OrgRole::OrgMember => "ORG_MEMBER",
+        }
+    }
+
+    fn access(self) -> Access {
+        match self {
+            OrgRole::OrgOwner => Access::Write,
+            OrgRole::OrgReadOnly => Access::Read,
+            OrgRole::OrgMember => Access::None,
+        }
+    }
+}
+
+impl fmt::Display for OrgRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for OrgRole {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "ORG_OWNER" => Ok(OrgRole::OrgOwner),
+            "ORG_READ_ONLY" => Ok(OrgRole::OrgReadOnly),
+            "ORG_MEMBER" => Ok(OrgRole::OrgMember),
+            other => Err(format!(
+                "unknown organization role {other:?}: expected ORG_OWNER, ORG_READ_ONLY or ORG_MEMBER"
             )),
         }
     }
@@ -95,6 +148,8 @@ pub struct ApiKey {
     pub public_key: String,
     /// What the key is for, as its creator described it.
     pub description: String,
+    /// Roles over every project of the key's organization.
+    pub org_roles: Vec<OrgRole>,
     /// The projects the key may reach, and how.
     pub project_roles: Vec<(GroupId, ProjectRole)>,
     /// Whether the key has been revoked (a revoked key authenticates nothing).
@@ -102,17 +157,29 @@ pub struct ApiKey {
 }
 
 impl ApiKey {
-    /// What this key may do in `group`: the strongest of its roles there.
-    pub fn access_to(&self, group: &GroupId) -> Access {
-        self.project_roles
+    /// What this key may do in `project`: the strongest of its roles there, counting its
+    /// organization roles when the project is in the key's organization.
+    pub fn access_to(&self, project: &Project) -> Access {
+        let by_project = self
+            .project_roles
             .iter()
-            .filter(|(g, _)| g == group)
+            .filter(|(group, _)| *group == project.id)
             .map(|(_, role)| match role {
                 ProjectRole::GroupOwner => Access::Write,
                 ProjectRole::GroupReadOnly => Access::Read,
-            })
-            .max()
-            .unwrap_or(Access::None)
+            });
+        let by_org = self
+            .org_roles
+            .iter()
+            .filter(|_| project.org_id == self.org_id)
+            .map(|role| role.access());
+        by_project.chain(by_org).max().unwrap_or(Access::None)
+    }
+
+    /// Whether the key may see every project of its organization, and so may be told that
+    /// a project does not exist (others are told only that they are not authorized).
+    pub fn sees_whole_organization(&self) -> bool {
+        self.org_roles.iter().any(|role| role.access() > Access::None)
     }
 }
 
@@ -162,19 +229,43 @@ mod tests {
         assert_eq!(ha1.sha256.expose().len(), 64);
     }
 
-    #[test]
-    fn the_strongest_role_in_a_project_decides_access() {
-        let group = GroupId(ObjectId::generate());
-        let other = GroupId(ObjectId::generate());
-        let key = ApiKey {
+    fn project(org_id: ObjectId) -> Project {
+        Project { id: GroupId(ObjectId::generate()), org_id, name: "p".into() }
+    }
+
+    fn key(org_id: ObjectId, org_roles: Vec<OrgRole>, project_roles: Vec<(GroupId, ProjectRole)>) -> ApiKey {
+        ApiKey {
             id: ObjectId::generate(),
-            org_id: ObjectId::generate(),
+            org_id,
             public_key: "abcdefgh".into(),
             description: String::new(),
-            project_roles: vec![(group, ProjectRole::GroupReadOnly), (group, ProjectRole::GroupOwner)],
+            org_roles,
+            project_roles,
             revoked: false,
-        };
-        assert_eq!(key.access_to(&group), Access::Write);
+        }
+    }
+
+    #[test]
+    fn the_strongest_role_in_a_project_decides_access() {
+        let org = ObjectId::generate();
+        let (mine, other) = (project(org), project(org));
+        let key = key(org, vec![OrgRole::OrgMember], vec![
+            (mine.id, ProjectRole::GroupReadOnly),
+            (mine.id, ProjectRole::GroupOwner),
+        ]);
+        assert_eq!(key.access_to(&mine), Access::Write);
         assert_eq!(key.access_to(&other), Access::None);
+        assert!(!key.sees_whole_organization());
+    }
+
+    #[test]
+    fn organization_roles_reach_only_their_own_organization() {
+        let org = ObjectId::generate();
+        let reader = key(org, vec![OrgRole::OrgReadOnly], vec![]);
+        assert_eq!(reader.access_to(&project(org)), Access::Read);
+        assert_eq!(reader.access_to(&project(ObjectId::generate())), Access::None);
+        let owner = key(org, vec![OrgRole::OrgOwner], vec![]);
+        assert_eq!(owner.access_to(&project(org)), Access::Write);
+        assert!(owner.sees_whole_organization());
     }
 }

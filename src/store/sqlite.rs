@@ -14,7 +14,7 @@ use time::format_description::well_known::Rfc3339;
 use super::sealing::{open_ha1, open_integration, seal_ha1, seal_integration};
 use super::{Store, StoreError};
 use crate::crypto::Sealer;
-use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
+use crate::domain::api_key::{ApiKey, Ha1, OrgRole, ProjectRole};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType, Operation};
 use crate::domain::project::Project;
@@ -68,13 +68,23 @@ impl SqliteStore {
             .collect()
     }
 
-    fn key_from_row(row: &sqlx::sqlite::SqliteRow, roles: Vec<(GroupId, ProjectRole)>) -> Result<ApiKey, StoreError> {
+    async fn org_roles(&self, key_id: &str) -> Result<Vec<OrgRole>, StoreError> {
+        let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM api_key_org_roles WHERE api_key_id = ?1")
+            .bind(key_id)
+            .fetch_all(&self.pool)
+            .await?;
+        roles.iter().map(|role| OrgRole::from_str(role).map_err(StoreError::Corrupt)).collect()
+    }
+
+    async fn key_from_row(&self, row: &sqlx::sqlite::SqliteRow) -> Result<ApiKey, StoreError> {
+        let id: &str = row.get("id");
         Ok(ApiKey {
-            id: parse_id(row.get("id"))?,
+            id: parse_id(id)?,
             org_id: parse_id(row.get("org_id"))?,
             public_key: row.get("public_key"),
             description: row.get("description"),
-            project_roles: roles,
+            org_roles: self.org_roles(id).await?,
+            project_roles: self.project_roles(id).await?,
             revoked: row.get::<Option<String>, _>("revoked_at").is_some(),
         })
     }
@@ -175,6 +185,13 @@ impl Store for SqliteStore {
             true => StoreError::Conflict(format!("the public key {} is taken", key.public_key)),
             false => e.into(),
         })?;
+        for role in &key.org_roles {
+            sqlx::query("INSERT INTO api_key_org_roles (api_key_id, role) VALUES (?1, ?2)")
+                .bind(key.id.to_string())
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         for (project, role) in &key.project_roles {
             sqlx::query("INSERT INTO api_key_project_roles (api_key_id, project_id, role) VALUES (?1, ?2, ?3)")
                 .bind(key.id.to_string())
@@ -195,8 +212,7 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let roles = self.project_roles(row.get("id")).await?;
-        let key = Self::key_from_row(&row, roles)?;
+        let key = self.key_from_row(&row).await?;
         let ha1 = open_ha1(&self.sealer, &key.public_key, row.get("ha1_sealed"))?;
         Ok(Some((key, ha1)))
     }
@@ -209,8 +225,7 @@ impl Store for SqliteStore {
         .await?;
         let mut keys = Vec::with_capacity(rows.len());
         for row in &rows {
-            let roles = self.project_roles(row.get("id")).await?;
-            keys.push(Self::key_from_row(row, roles)?);
+            keys.push(self.key_from_row(row).await?);
         }
         Ok(keys)
     }

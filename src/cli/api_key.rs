@@ -1,0 +1,106 @@
+//! `atlas-integrations api-key create|list|revoke`. The private key is printed by `create`
+//! and never again: only its Digest verifiers are kept, sealed.
+
+use anyhow::bail;
+use clap::Subcommand;
+use serde_json::{Value, json};
+
+use super::{DatabaseArgs, print_json};
+use crate::admin::{self, KeyGrant};
+use crate::database;
+use crate::domain::api_key::ApiKey;
+use crate::domain::ids::{GroupId, ObjectId};
+
+/// API key commands.
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key for a project (GROUP_OWNER, GROUP_READ_ONLY) or an organization
+    /// (ORG_OWNER, ORG_READ_ONLY, ORG_MEMBER); prints it, private key included, as JSON.
+    Create {
+        /// The project the key is for.
+        #[arg(long, conflicts_with = "org", required_unless_present = "org")]
+        project: Option<String>,
+        /// The organization the key is for.
+        #[arg(long)]
+        org: Option<String>,
+        /// The role: GROUP_OWNER or GROUP_READ_ONLY with --project; ORG_OWNER, ORG_READ_ONLY
+        /// or ORG_MEMBER with --org.
+        #[arg(long)]
+        role: String,
+        /// What the key is for.
+        #[arg(long, default_value = "")]
+        description: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List every key (without private keys) as JSON.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Revoke a key: it authenticates nothing from now on.
+    Revoke {
+        /// The public key to revoke.
+        #[arg(long)]
+        key: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+fn key_json(key: &ApiKey) -> Value {
+    let mut roles: Vec<Value> = key
+        .org_roles
+        .iter()
+        .map(|role| json!({"orgId": key.org_id.to_string(), "roleName": role.as_str()}))
+        .collect();
+    roles.extend(
+        key.project_roles
+            .iter()
+            .map(|(group, role)| json!({"groupId": group.to_string(), "roleName": role.as_str()})),
+    );
+    json!({"id": key.id.to_string(), "publicKey": key.public_key, "description": key.description,
+           "roles": roles, "revoked": key.revoked})
+}
+
+fn grant(project: Option<String>, org: Option<String>, role: &str) -> anyhow::Result<KeyGrant> {
+    match (project, org) {
+        (Some(project), _) => {
+            let Some(group) = GroupId::parse(&project) else {
+                bail!("--project must be a project id of 24 lower-case hex characters, not {project:?}")
+            };
+            Ok(KeyGrant::Project(group, role.parse().map_err(anyhow::Error::msg)?))
+        }
+        (None, Some(org)) => {
+            let Some(org_id) = ObjectId::parse(&org) else {
+                bail!("--org must be an organization id of 24 lower-case hex characters, not {org:?}")
+            };
+            Ok(KeyGrant::Organization(org_id, role.parse().map_err(anyhow::Error::msg)?))
+        }
+        (None, None) => bail!("say which project (--project) or organization (--org) the key is for"),
+    }
+}
+
+pub async fn run(command: ApiKeyCommand) -> anyhow::Result<()> {
+    match command {
+        ApiKeyCommand::Create { project, org, role, description, database } => {
+            let grant = grant(project, org, &role)?;
+            let db = database::open(&database.into()).await?;
+            let created = admin::create_api_key(db.store.as_ref(), grant, &description).await?;
+            let mut shown = key_json(&created.key);
+            shown["privateKey"] = json!(created.private_key.expose());
+            print_json(&shown);
+        }
+        ApiKeyCommand::List { database } => {
+            let db = database::open(&database.into()).await?;
+            let keys = db.store.list_api_keys().await?;
+            print_json(&keys.iter().map(key_json).collect());
+        }
+        ApiKeyCommand::Revoke { key, database } => {
+            let db = database::open(&database.into()).await?;
+            db.store.revoke_api_key(&key).await?;
+            print_json(&json!({"publicKey": key, "revoked": true}));
+        }
+    }
+    Ok(())
+}

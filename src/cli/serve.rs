@@ -1,0 +1,70 @@
+//! `atlas-integrations serve`: runs the server until SIGINT or SIGTERM. On an empty
+//! database it first creates a project and an owner key and prints them, once.
+
+use anyhow::Context;
+use clap::Args;
+
+use super::DatabaseArgs;
+use crate::admin;
+use crate::app::App;
+use crate::config::{Config, DEFAULT_NONCE_TTL_SECS};
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Origin for self links, e.g. https://atlas.example.com [default: from each request].
+    #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Seconds a Digest nonce lives before clients are asked to refresh it.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_NONCE_TTL_SECS", default_value_t = DEFAULT_NONCE_TTL_SECS)]
+    pub nonce_ttl_secs: u64,
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let config = Config {
+        listen: args.listen,
+        database: args.database.into(),
+        public_url: args.public_url,
+        nonce_ttl_secs: args.nonce_ttl_secs,
+    };
+    let app = App::build(config).await.context("cannot start the server")?;
+    let address = app.local_addr();
+    if let Some((project, key)) = admin::bootstrap(app.store().as_ref()).await? {
+        let host = match address.ip().is_unspecified() {
+            true => format!("127.0.0.1:{}", address.port()),
+            false => address.to_string(),
+        };
+        println!("First start: created a project and an owner API key. The private key is shown only now.");
+        println!("Project ID: {}", project.id);
+        println!("Public key: {}", key.key.public_key);
+        println!("Private key: {}", key.private_key.expose());
+        println!("Try it:");
+        println!(
+            "  curl --digest -u \"{}:{}\" http://{host}/api/atlas/v2/groups/{}/integrations \
+             -H 'Accept: application/vnd.atlas.2023-01-01+json'",
+            key.key.public_key,
+            key.private_key.expose(),
+            project.id
+        );
+    }
+    tracing::info!(%address, "listening");
+    app.serve(shutdown_signal()).await.context("the server failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM can be handled");
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate.recv() => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,48 @@
+//! Configuration: where the database and its key live, and how the server listens.
+//! Built from flags and environment by the command line, or directly by tests.
+
+use std::path::PathBuf;
+
+/// Where the data is and how it is sealed; every command that touches the database takes it.
+#[derive(Clone, Debug)]
+pub struct DatabaseConfig {
+    /// Folder for the default SQLite file and the generated key file.
+    pub data_dir: PathBuf,
+    /// Database URL; default `sqlite://<data-dir>/atlas-integrations.db`.
+    pub database_url: Option<String>,
+    /// Master key file; default `<data-dir>/secret.key`, generated on first start.
+    pub secret_key_file: Option<PathBuf>,
+}
+
+impl DatabaseConfig {
+    /// The database URL in force.
+    pub fn url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("atlas-integrations.db").display()))
+    }
+
+    /// The key file in force, and whether it is the generated default.
+    pub fn key_file(&self) -> (PathBuf, bool) {
+        match &self.secret_key_file {
+            Some(path) => (path.clone(), false),
+            None => (self.data_dir.join("secret.key"), true),
+        }
+    }
+}
+
+/// Everything the server needs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: String,
+    /// The database.
+    pub database: DatabaseConfig,
+    /// Origin for self links (`https://atlas.example.com`); default: from each request.
+    pub public_url: Option<String>,
+    /// How long a Digest nonce lives before clients are asked to refresh it (`stale=true`).
+    pub nonce_ttl_secs: u64,
+}
+
+/// The default nonce lifetime: five minutes.
+pub const DEFAULT_NONCE_TTL_SECS: u64 = 300;

@@ -1,0 +1,67 @@
+//! Opening the configured database with its key material: the one path that the server and
+//! every admin command take, so they always agree on where data is and how it is sealed.
+
+use std::sync::Arc;
+
+use crate::config::DatabaseConfig;
+use crate::crypto::{KeyFileError, MasterKey, Sealer};
+use crate::store::{self, Store, StoreError};
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The data folder could not be made.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The folder.
+        path: std::path::PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The key file is missing, unreadable or malformed.
+    #[error(transparent)]
+    KeyFile(#[from] KeyFileError),
+    /// The default database exists but its generated key does not.
+    #[error(
+        "the database {database} exists but its key file {key} is missing: restore the key file, \
+         or pass the one it was created with as --secret-key-file"
+    )]
+    KeyLost {
+        /// The database file.
+        database: String,
+        /// The key file expected beside it.
+        key: String,
+    },
+    /// The store failed to open or migrate.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An open database and the master key it is sealed with.
+pub struct Database {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The master key (for deriving the nonce key).
+    pub master_key: MasterKey,
+}
+
+/// Opens the database of `config`, creating the data folder, the key file (when it is the
+/// default) and the schema as needed.
+pub async fn open(config: &DatabaseConfig) -> Result<Database, OpenError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|source| OpenError::DataDir { path: config.data_dir.clone(), source })?;
+    let (key_file, is_default) = config.key_file();
+    let default_db = config.data_dir.join("atlas-integrations.db");
+    let master_key = if is_default && !key_file.exists() && config.database_url.is_none() && default_db.exists() {
+        return Err(OpenError::KeyLost {
+            database: default_db.display().to_string(),
+            key: key_file.display().to_string(),
+        });
+    } else if is_default {
+        MasterKey::read_or_create(&key_file)?
+    } else {
+        MasterKey::read(&key_file)?
+    };
+    let store = store::open(&config.url(), Sealer::new(&master_key)).await?;
+    Ok(Database { store, master_key })
+}

@@ -1,0 +1,152 @@
+//! HTTP Digest authentication exactly as Atlas does it: the same challenge byte for byte,
+//! nonces any replica can verify, verification from the stored HA1, and the answer given
+//! before the body is read (curl's first leg has no body).
+
+mod digest;
+pub mod header;
+pub mod nonce;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, LazyLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{ConnectInfo, OriginalUri, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header as http_header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::AppState;
+use super::error::ApiError;
+use super::pretty::to_pretty;
+use crate::domain::api_key::{ApiKey, Ha1, REALM, is_public_key};
+use crate::store::StoreError;
+use digest::{Algorithm, Challenge, expected_response, responses_match};
+use nonce::NonceState;
+
+/// The authenticated API key of a request, put in its extensions by [`authenticate`].
+#[derive(Clone, Debug)]
+pub struct Caller(pub Arc<ApiKey>);
+
+enum Denied {
+    /// Answer with a challenge; `stale` when only the nonce was too old.
+    Challenge { stale: bool },
+    /// The key could not be looked up.
+    Store(StoreError),
+}
+
+/// A verifier for unknown keys, so that they cost the same time as known ones.
+static UNKNOWN_KEY_HA1: LazyLock<Ha1> =
+    LazyLock::new(|| Ha1::derive("unknownk", crate::domain::api_key::generate_private_key().expose()));
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// Middleware: lets a request through with its [`Caller`] when its Digest response is right,
+/// otherwise answers Atlas's 401 challenge.
+pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let now = unix_now();
+    // Only the head is looked at: the body is neither read nor needed to answer a challenge.
+    let (mut parts, body) = request.into_parts();
+    match verify(&state, &parts, now).await {
+        Ok(key) => {
+            parts.extensions.insert(Caller(Arc::new(key)));
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Err(Denied::Challenge { stale }) => challenge(&state.nonces.issue(now), stale),
+        Err(Denied::Store(error)) => ApiError::from(error).into_response(),
+    }
+}
+
+fn refuse(request: &Parts, user: Option<&str>, reason: &str) -> Denied {
+    let remote = request.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    // Only a well-formed public key is logged: a mistyped private key never reaches a log.
+    let user = user.filter(|u| is_public_key(u)).unwrap_or("(not a public key)");
+    tracing::info!(public_key = user, remote = ?remote, reason, "authentication failed");
+    Denied::Challenge { stale: false }
+}
+
+async fn verify(state: &AppState, request: &Parts, now: u64) -> Result<ApiKey, Denied> {
+    let Some(value) = request.headers.get(http_header::AUTHORIZATION) else {
+        return Err(Denied::Challenge { stale: false });
+    };
+    let params = header::parse(value.as_bytes()).map_err(|e| refuse(request, None, &e.to_string()))?;
+    let user = params.get("username");
+    let required = |name: &'static str| {
+        params.get(name).ok_or_else(|| refuse(request, user, &format!("no {name} parameter")))
+    };
+    let (username, realm, nonce, uri, response) =
+        (required("username")?, required("realm")?, required("nonce")?, required("uri")?, required("response")?);
+    let (qop, nc, cnonce) = (required("qop")?, required("nc")?, required("cnonce")?);
+    if realm != REALM {
+        return Err(refuse(request, user, "wrong realm"));
+    }
+    if !qop.eq_ignore_ascii_case("auth") {
+        return Err(refuse(request, user, "qop is not auth"));
+    }
+    if nc.len() != 8 || !nc.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(refuse(request, user, "nc is not 8 hex digits"));
+    }
+    let algorithm = Algorithm::parse(params.get("algorithm"))
+        .ok_or_else(|| refuse(request, user, "unsupported algorithm"))?;
+    let target = request.extensions.get::<OriginalUri>().map_or(&request.uri, |o| &o.0);
+    if target.path_and_query().map(|pq| pq.as_str()) != Some(uri) {
+        return Err(refuse(request, user, "uri differs from the request target"));
+    }
+    let nonce_state = state.nonces.check(nonce, now);
+    if nonce_state == NonceState::Forged {
+        return Err(refuse(request, user, "nonce was not issued by this service"));
+    }
+    let found = match is_public_key(username) {
+        true => state.store.find_api_key(username).await.map_err(Denied::Store)?,
+        false => None,
+    };
+    let (key, ha1) = match found {
+        Some((key, ha1)) if !key.revoked => (Some(key), ha1),
+        _ => (None, UNKNOWN_KEY_HA1.clone()),
+    };
+    let ha1 = match algorithm {
+        Algorithm::Md5 => ha1.md5,
+        Algorithm::Sha256 => ha1.sha256,
+    };
+    let method = request.method.as_str();
+    let expected = expected_response(algorithm, ha1.expose(), &Challenge { method, uri, nonce, nc, cnonce });
+    match (key, responses_match(&expected, response)) {
+        (Some(_), true) if nonce_state == NonceState::Stale => Err(Denied::Challenge { stale: true }),
+        (Some(key), true) => Ok(key),
+        (None, _) => Err(refuse(request, user, "unknown or revoked key")),
+        (Some(_), false) => Err(refuse(request, user, "wrong response")),
+    }
+}
+
+#[derive(Serialize)]
+struct ChallengeBody {
+    error: u16,
+    reason: &'static str,
+    detail: &'static str,
+    #[serde(rename = "errorCode")]
+    error_code: &'static str,
+}
+
+/// Atlas's 401: the Digest challenge and its pretty-printed body.
+pub fn challenge(nonce: &str, stale: bool) -> Response {
+    let body = ChallengeBody {
+        error: 401,
+        reason: "Unauthorized",
+        detail: "You are not authorized for this resource.",
+        error_code: "UNEXPECTED_ERROR",
+    };
+    let www = format!(
+        "Digest realm=\"{REALM}\", domain=\"\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\", stale={stale}"
+    );
+    let mut response = (StatusCode::UNAUTHORIZED, to_pretty(&body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(http_header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        http_header::WWW_AUTHENTICATE,
+        HeaderValue::from_str(&www).expect("a challenge is a valid header value"),
+    );
+    response
+}

@@ -1,0 +1,95 @@
+//! Atlas's error codes that this resource answers with, and the HTTP status of each.
+
+use axum::http::StatusCode;
+
+/// One `errorCode` of Atlas's error envelope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A path `{integrationType}` outside the enum.
+    InvalidEnumValue,
+    /// A malformed `{groupId}`.
+    InvalidGroupId,
+    /// A well-formed group that does not exist.
+    GroupNotFound,
+    /// A body that is not a JSON object.
+    InvalidJson,
+    /// A required attribute absent.
+    MissingAttribute,
+    /// An attribute the type does not have, or a `type` that differs from the path.
+    InvalidAttribute,
+    /// A value of the wrong kind or shape.
+    InvalidIntegrationSettings,
+    /// POST of a configured type.
+    IntegrationAlreadyConfigured,
+    /// GET one or DELETE of a type not configured.
+    IntegrationNotConfigured,
+    /// A bad `pageNum`, `itemsPerPage` or flag.
+    InvalidQueryParameter,
+    /// A v2 `Accept` naming an unknown or malformed version date.
+    InvalidVersionDate,
+    /// A v2 `Accept` naming no media type this API serves.
+    NotAcceptable,
+    /// A body with a media type other than JSON.
+    UnsupportedMediaType,
+    /// A body over the limit.
+    RequestTooLarge,
+    /// A key without the role for this.
+    UserUnauthorized,
+    /// Failed authentication (Atlas answers its Digest challenge with this code).
+    Unauthenticated,
+    /// No such path.
+    ResourceNotFound,
+    /// A method the path does not have.
+    MethodNotAllowed,
+    /// Anything unexpected.
+    UnexpectedError,
+}
+
+impl ErrorCode {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidEnumValue => "INVALID_ENUM_VALUE",
+            ErrorCode::InvalidGroupId => "INVALID_GROUP_ID",
+            ErrorCode::GroupNotFound => "GROUP_NOT_FOUND",
+            ErrorCode::InvalidJson => "INVALID_JSON",
+            ErrorCode::MissingAttribute => "MISSING_ATTRIBUTE",
+            ErrorCode::InvalidAttribute => "INVALID_ATTRIBUTE",
+            ErrorCode::InvalidIntegrationSettings => "INVALID_INTEGRATION_SETTINGS",
+            ErrorCode::IntegrationAlreadyConfigured => "INTEGRATION_ALREADY_CONFIGURED",
+            ErrorCode::IntegrationNotConfigured => "INTEGRATION_NOT_CONFIGURED",
+            ErrorCode::InvalidQueryParameter => "INVALID_QUERY_PARAMETER",
+            ErrorCode::InvalidVersionDate => "INVALID_VERSION_DATE",
+            ErrorCode::NotAcceptable => "NOT_ACCEPTABLE",
+            ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::RequestTooLarge => "REQUEST_TOO_LARGE",
+            ErrorCode::UserUnauthorized => "USER_UNAUTHORIZED",
+            ErrorCode::Unauthenticated | ErrorCode::UnexpectedError => "UNEXPECTED_ERROR",
+            ErrorCode::ResourceNotFound => "RESOURCE_NOT_FOUND",
+            ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+        }
+    }
+
+    /// The HTTP status it is sent with.
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::InvalidEnumValue
+            | ErrorCode::InvalidGroupId
+            | ErrorCode::InvalidJson
+            | ErrorCode::MissingAttribute
+            | ErrorCode::InvalidAttribute
+            | ErrorCode::InvalidIntegrationSettings
+            | ErrorCode::InvalidQueryParameter => StatusCode::BAD_REQUEST,
+            ErrorCode::UserUnauthorized | ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorCode::GroupNotFound | ErrorCode::IntegrationNotConfigured | ErrorCode::ResourceNotFound => {
+                StatusCode::NOT_FOUND
+            }
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::InvalidVersionDate | ErrorCode::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            ErrorCode::IntegrationAlreadyConfigured => StatusCode::CONFLICT,
+            ErrorCode::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnexpectedError => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! The wire: one route table, Atlas's error envelope, Digest authentication, and the
+//! extractors that authorise a request before its handler runs.
+
+pub mod auth;
+pub mod error;
+pub mod error_code;
+pub mod extract;
+pub mod mount;
+pub mod pretty;
+pub mod present;
+pub mod query;
+pub mod routes;
+mod access_log;
+
+use std::sync::Arc;
+
+use crate::store::Store;
+use auth::nonce::NonceSigner;
+
+pub use routes::router;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// Where everything is kept.
+    pub store: Arc<dyn Store>,
+    /// Issues and checks Digest nonces.
+    pub nonces: Arc<NonceSigner>,
+    /// The origin for self links, when configured; otherwise taken from the request.
+    pub public_url: Option<Arc<str>>,
+}

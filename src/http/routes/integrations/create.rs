@@ -1,0 +1,29 @@
+//! `POST /groups/{groupId}/integrations/{integrationType}`: adds the type's settings;
+//! answers 200 with the project's whole list, as Atlas does.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::json::{ok, page_of};
+use crate::domain::integration::{Operation, Patch};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{JsonBody, SelfLink, TargetGroup, TargetType};
+use crate::http::mount::Mount;
+use crate::http::query::Page;
+
+/// Creates the integration; 409 `INTEGRATION_ALREADY_CONFIGURED` if the type exists.
+pub async fn create(
+    State(state): State<AppState>,
+    mount: Mount,
+    TargetGroup(group): TargetGroup,
+    TargetType(kind): TargetType,
+    page: Page,
+    at: SelfLink,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let patch = Patch::parse(kind, body)?;
+    let integrations = state.store.change_integration(group, Operation::Create(&patch)).await?;
+    Ok(ok(mount, StatusCode::OK, &page_of(mount, &at, &page, &integrations)))
+}

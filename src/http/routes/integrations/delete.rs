@@ -1,0 +1,29 @@
+//! `DELETE /groups/{groupId}/integrations/{integrationType}`: removes the type's settings;
+//! 204 with no body.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::domain::integration::Operation;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{TargetGroup, TargetType};
+use crate::http::mount::Mount;
+use crate::http::query::Flags;
+
+/// Deletes the integration; 404 `INTEGRATION_NOT_CONFIGURED` if the type has none.
+pub async fn delete(
+    State(state): State<AppState>,
+    mount: Mount,
+    TargetGroup(group): TargetGroup,
+    TargetType(kind): TargetType,
+    _flags: Flags,
+) -> Result<Response, ApiError> {
+    state.store.change_integration(group, Operation::Delete(kind)).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if mount.is_versioned() {
+        response.headers_mut().insert(header::CONTENT_TYPE, mount.media_type());
+    }
+    Ok(response)
+}
