@@ -1,0 +1,116 @@
+//! The binary's command line: admin commands print JSON that works against the server,
+//! and the first start prints its credentials once.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_atlas-integrations");
+
+fn run(args: &[&str], data_dir: &Path) -> Value {
+    let output = Command::new(BIN)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+        .env_remove("ATLAS_INTEGRATIONS_SECRET_KEY_FILE")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e})"))
+}
+
+#[tokio::test]
+async fn admin_commands_make_keys_that_authenticate_against_a_running_server() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let dir = app.data_dir.path().to_owned();
+    let project = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || run(&["project", "create", "--name", "From the CLI"], &dir)
+    })
+    .await
+    .unwrap();
+    let group = project["id"].as_str().unwrap().to_owned();
+    assert_eq!(project["name"], "From the CLI");
+    let key = tokio::task::spawn_blocking({
+        let (dir, group) = (dir.clone(), group.clone());
+        move || run(&["api-key", "create", "--project", &group, "--role", "GROUP_OWNER", "--description", "ci"], &dir)
+    })
+    .await
+    .unwrap();
+    let public_key = key["publicKey"].as_str().unwrap().to_owned();
+    let private_key = key["privateKey"].as_str().unwrap().to_owned();
+    assert_eq!(public_key.len(), 8);
+    assert_eq!(private_key.len(), 36);
+
+    let credentials = crate::helpers::Credentials { public_key: public_key.clone(), private_key: private_key.clone() };
+    let path = crate::helpers::integrations_path("/api/atlas/v2", &group, "");
+    assert_eq!(app.client(&credentials).get(&path).await.status, 200);
+
+    let listed = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || run(&["api-key", "list"], &dir)
+    })
+    .await
+    .unwrap();
+    assert!(!listed.to_string().contains(&private_key), "list never shows a private key");
+    assert!(listed.as_array().unwrap().iter().any(|k| k["publicKey"] == public_key.as_str()));
+
+    tokio::task::spawn_blocking({
+        let (dir, public_key) = (dir.clone(), public_key.clone());
+        move || run(&["api-key", "revoke", "--key", &public_key], &dir)
+    })
+    .await
+    .unwrap();
+    assert_eq!(app.client(&credentials).get(&path).await.status, 401, "revoked through the CLI, refused by the server");
+}
+
+fn start_server(dir: &Path) -> (std::process::Child, Vec<String>) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+        .env_remove("ATLAS_INTEGRATIONS_SECRET_KEY_FILE")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The server logs "listening" on standard error once it accepts connections.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in stderr.by_ref() {
+        if line.unwrap().contains("listening") {
+            break;
+        }
+    }
+    let drain = std::thread::spawn(move || stderr.for_each(drop));
+    let stop = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(stop.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "SIGTERM stops the server cleanly");
+    drain.join().unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    (child, stdout.lines().map(Result::unwrap).collect())
+}
+
+#[test]
+fn the_first_start_prints_a_project_and_owner_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, first) = start_server(dir.path());
+    let value = |prefix: &str| {
+        first
+            .iter()
+            .find_map(|line| line.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} in {first:?}"))
+            .to_owned()
+    };
+    let (project, public, private) = (value("Project ID: "), value("Public key: "), value("Private key: "));
+    assert_eq!(project.len(), 24);
+    assert_eq!(public.len(), 8);
+    assert_eq!(private.len(), 36);
+    assert!(first.iter().any(|line| line.contains("curl --digest") && line.contains(&project)));
+    let (_, second) = start_server(dir.path());
+    assert!(second.iter().all(|line| !line.contains("Private key")), "{second:?}");
+}

@@ -1,0 +1,151 @@
+//! The test harness: the real application on `127.0.0.1:0` in a fresh data folder, seeded
+//! with a project and keys, and a client that speaks HTTP Digest as Atlas's clients do.
+
+mod digest_client;
+mod logs;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use atlas_integrations::admin::{self, KeyGrant};
+use atlas_integrations::app::App;
+use atlas_integrations::config::{Config, DatabaseConfig, DEFAULT_NONCE_TTL_SECS};
+use atlas_integrations::domain::api_key::ProjectRole;
+use atlas_integrations::domain::project::Project;
+use atlas_integrations::store::Store;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use digest_client::{Credentials, DigestClient, Mode, TestResponse, challenge_nonce as challenge_nonce_of};
+pub use logs::captured_logs;
+
+/// The v2 media type clients send in `Accept`.
+pub const V2_ACCEPT: &str = "application/vnd.atlas.2023-01-01+json";
+
+/// A running application and what the tests need to reach it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The store, for seeding and inspection.
+    pub store: Arc<dyn Store>,
+    /// The data folder (kept until the app is dropped).
+    pub data_dir: Arc<TempDir>,
+    /// A project with an owner and a read-only key.
+    pub project: Project,
+    /// A `GROUP_OWNER` key of `project`.
+    pub owner: Credentials,
+    /// A `GROUP_READ_ONLY` key of `project`.
+    pub reader: Credentials,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+fn config(data_dir: &Path, nonce_ttl_secs: u64) -> Config {
+    Config {
+        listen: "127.0.0.1:0".into(),
+        database: DatabaseConfig { data_dir: data_dir.to_owned(), database_url: None, secret_key_file: None },
+        public_url: None,
+        nonce_ttl_secs,
+    }
+}
+
+impl TestApp {
+    /// A new application on a fresh data folder.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with_ttl(DEFAULT_NONCE_TTL_SECS).await
+    }
+
+    /// A new application whose nonces live `ttl` seconds.
+    pub async fn spawn_with_ttl(ttl: u64) -> TestApp {
+        let data_dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
+        let (base, store, shutdown, server) = start(data_dir.path(), ttl).await;
+        let project = admin::create_project(store.as_ref(), "Integration tests").await.unwrap();
+        let owner = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupOwner)).await;
+        let reader = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupReadOnly)).await;
+        TestApp { base, store, data_dir, project, owner, reader, shutdown: Some(shutdown), server: Some(server) }
+    }
+
+    /// Stops the server gracefully and starts it again on the same data.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let (base, store, shutdown, server) = start(self.data_dir.path(), DEFAULT_NONCE_TTL_SECS).await;
+        self.base = base;
+        self.store = store;
+        self.shutdown = Some(shutdown);
+        self.server = Some(server);
+    }
+
+    async fn stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("the server task ends").expect("the server stops cleanly");
+        }
+    }
+
+    /// A client with `credentials` that reuses nonces as Python clients do.
+    pub fn client(&self, credentials: &Credentials) -> DigestClient {
+        DigestClient::new(&self.base, credentials.clone(), Mode::Reuse)
+    }
+
+    /// The owner's client.
+    pub fn owner(&self) -> DigestClient {
+        self.client(&self.owner)
+    }
+
+    /// A key with `grant`.
+    pub async fn key(&self, grant: KeyGrant) -> Credentials {
+        new_key(self.store.as_ref(), grant).await
+    }
+
+    /// `/api/atlas/v2/groups/{project}/integrations[/{suffix}]`.
+    pub fn v2(&self, suffix: &str) -> String {
+        integrations_path("/api/atlas/v2", &self.project.id.to_string(), suffix)
+    }
+
+    /// `/api/atlas/v1.0/groups/{project}/integrations[/{suffix}]`.
+    pub fn v1(&self, suffix: &str) -> String {
+        integrations_path("/api/atlas/v1.0", &self.project.id.to_string(), suffix)
+    }
+}
+
+/// `{mount}/groups/{group}/integrations[/{suffix}]`.
+pub fn integrations_path(mount: &str, group: &str, suffix: &str) -> String {
+    match suffix {
+        "" => format!("{mount}/groups/{group}/integrations"),
+        _ => format!("{mount}/groups/{group}/integrations/{suffix}"),
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+type Started = (String, Arc<dyn Store>, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>);
+
+async fn start(data_dir: &Path, ttl: u64) -> Started {
+    logs::capture();
+    let app = App::build(config(data_dir, ttl)).await.expect("the app builds");
+    let address: SocketAddr = app.local_addr();
+    let store = app.store();
+    let (shutdown, signal) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.serve(async move {
+        let _ = signal.await;
+    }));
+    (format!("http://{address}"), store, shutdown, server)
+}
+
+async fn new_key(store: &dyn Store, grant: KeyGrant) -> Credentials {
+    let created = admin::create_api_key(store, grant, "test key").await.expect("a key is created");
+    Credentials {
+        public_key: created.key.public_key,
+        private_key: created.private_key.expose().to_owned(),
+    }
+}

@@ -1,0 +1,5 @@
+//! The life cycle of integrations through the five operations.
+
+mod bodies;
+mod lifecycle;
+mod update;

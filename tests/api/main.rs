@@ -1,0 +1,13 @@
+//! HTTP tests of the whole application: each starts the real server on `127.0.0.1:0` and
+//! talks to it as Atlas's clients do, with HTTP Digest.
+
+mod auth;
+mod cli;
+mod concurrency;
+mod curl;
+mod durability;
+mod errors;
+mod helpers;
+mod integrations;
+mod presentation;
+mod recorded;
