@@ -42,7 +42,11 @@ pub enum KeyGrant {
 }
 
 /// Creates an API key with one grant.
-pub async fn create_api_key(store: &dyn Store, grant: KeyGrant, description: &str) -> Result<CreatedKey, AdminError> {
+pub async fn create_api_key(
+    store: &dyn Store,
+    grant: KeyGrant,
+    description: &str,
+) -> Result<CreatedKey, AdminError> {
     let (org_id, org_roles, project_roles) = match grant {
         KeyGrant::Project(group, role) => {
             let project = store
@@ -80,7 +84,11 @@ pub async fn bootstrap(store: &dyn Store) -> Result<Option<(Project, CreatedKey)
         return Ok(None);
     }
     let project = create_project(store, "Default Project").await?;
-    let key = create_api_key(store, KeyGrant::Project(project.id, ProjectRole::GroupOwner), "created on first start")
-        .await?;
+    let key = create_api_key(
+        store,
+        KeyGrant::Project(project.id, ProjectRole::GroupOwner),
+        "created on first start",
+    )
+    .await?;
     Ok(Some((project, key)))
 }

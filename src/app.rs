@@ -46,7 +46,10 @@ impl App {
             .map_err(|source| StartError::Listen { address: config.listen.clone(), source })?;
         let state = AppState {
             store: database.store.clone(),
-            nonces: Arc::new(NonceSigner::new(database.master_key.derive("digest-nonce"), config.nonce_ttl_secs)),
+            nonces: Arc::new(NonceSigner::new(
+                database.master_key.derive("digest-nonce"),
+                config.nonce_ttl_secs,
+            )),
             public_url: config.public_url.map(|url| Arc::from(url.trim_end_matches('/'))),
         };
         Ok(App { listener, router: router(state), store: database.store })

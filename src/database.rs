@@ -52,16 +52,17 @@ pub async fn open(config: &DatabaseConfig) -> Result<Database, OpenError> {
         .map_err(|source| OpenError::DataDir { path: config.data_dir.clone(), source })?;
     let (key_file, is_default) = config.key_file();
     let default_db = config.data_dir.join("atlas-integrations.db");
-    let master_key = if is_default && !key_file.exists() && config.database_url.is_none() && default_db.exists() {
-        return Err(OpenError::KeyLost {
-            database: default_db.display().to_string(),
-            key: key_file.display().to_string(),
-        });
-    } else if is_default {
-        MasterKey::read_or_create(&key_file)?
-    } else {
-        MasterKey::read(&key_file)?
-    };
+    let master_key =
+        if is_default && !key_file.exists() && config.database_url.is_none() && default_db.exists() {
+            return Err(OpenError::KeyLost {
+                database: default_db.display().to_string(),
+                key: key_file.display().to_string(),
+            });
+        } else if is_default {
+            MasterKey::read_or_create(&key_file)?
+        } else {
+            MasterKey::read(&key_file)?
+        };
     let store = store::open(&config.url(), Sealer::new(&master_key)).await?;
     Ok(Database { store, master_key })
 }

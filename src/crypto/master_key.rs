@@ -48,31 +48,23 @@ impl MasterKey {
 
     /// Reads a key file.
     pub fn read(path: &Path) -> Result<Self, KeyFileError> {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| KeyFileError::Io {
-            path: path.to_owned(),
-            source,
-        })?);
-        let bytes = Zeroizing::new(
-            STANDARD
-                .decode(text.trim())
-                .map_err(|_| KeyFileError::Malformed { path: path.to_owned() })?,
+        let text = Zeroizing::new(
+            std::fs::read_to_string(path)
+                .map_err(|source| KeyFileError::Io { path: path.to_owned(), source })?,
         );
-        let key: [u8; 32] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| KeyFileError::Malformed { path: path.to_owned() })?;
+        let bytes = Zeroizing::new(
+            STANDARD.decode(text.trim()).map_err(|_| KeyFileError::Malformed { path: path.to_owned() })?,
+        );
+        let key: [u8; 32] =
+            bytes.as_slice().try_into().map_err(|_| KeyFileError::Malformed { path: path.to_owned() })?;
         Ok(MasterKey(Zeroizing::new(key)))
     }
 
     /// Writes this key to a new file with mode 0600; refuses to overwrite an existing one.
     pub fn write_new(&self, path: &Path) -> Result<(), KeyFileError> {
         let io_error = |source| KeyFileError::Io { path: path.to_owned(), source };
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(io_error)?;
+        let mut file =
+            OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(io_error)?;
         let text = Zeroizing::new(format!("{}\n", STANDARD.encode(self.0.as_ref())));
         file.write_all(text.as_bytes()).map_err(io_error)?;
         file.sync_all().map_err(io_error)

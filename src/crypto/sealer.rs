@@ -18,7 +18,9 @@ pub enum SealError {
     #[error("the sealed value is malformed")]
     Malformed,
     /// Sealed under another master key.
-    #[error("the sealed value was sealed under another secret key (key id {0}); start with the key file it was written with")]
+    #[error(
+        "the sealed value was sealed under another secret key (key id {0}); start with the key file it was written with"
+    )]
     OtherKey(String),
     /// The tag does not verify: altered, or moved from where it was sealed.
     #[error("the sealed value does not verify: it was altered or moved")]

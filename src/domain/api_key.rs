@@ -46,9 +46,7 @@ impl FromStr for ProjectRole {
         match text {
             "GROUP_OWNER" => Ok(ProjectRole::GroupOwner),
             "GROUP_READ_ONLY" => Ok(ProjectRole::GroupReadOnly),
-            other => Err(format!(
-                "unknown project role {other:?}: expected GROUP_OWNER or GROUP_READ_ONLY"
-            )),
+            other => Err(format!("unknown project role {other:?}: expected GROUP_OWNER or GROUP_READ_ONLY")),
         }
     }
 }
@@ -160,19 +158,13 @@ impl ApiKey {
     /// What this key may do in `project`: the strongest of its roles there, counting its
     /// organization roles when the project is in the key's organization.
     pub fn access_to(&self, project: &Project) -> Access {
-        let by_project = self
-            .project_roles
-            .iter()
-            .filter(|(group, _)| *group == project.id)
-            .map(|(_, role)| match role {
+        let by_project =
+            self.project_roles.iter().filter(|(group, _)| *group == project.id).map(|(_, role)| match role {
                 ProjectRole::GroupOwner => Access::Write,
                 ProjectRole::GroupReadOnly => Access::Read,
             });
-        let by_org = self
-            .org_roles
-            .iter()
-            .filter(|_| project.org_id == self.org_id)
-            .map(|role| role.access());
+        let by_org =
+            self.org_roles.iter().filter(|_| project.org_id == self.org_id).map(|role| role.access());
         by_project.chain(by_org).max().unwrap_or(Access::None)
     }
 
@@ -249,10 +241,11 @@ mod tests {
     fn the_strongest_role_in_a_project_decides_access() {
         let org = ObjectId::generate();
         let (mine, other) = (project(org), project(org));
-        let key = key(org, vec![OrgRole::OrgMember], vec![
-            (mine.id, ProjectRole::GroupReadOnly),
-            (mine.id, ProjectRole::GroupOwner),
-        ]);
+        let key = key(
+            org,
+            vec![OrgRole::OrgMember],
+            vec![(mine.id, ProjectRole::GroupReadOnly), (mine.id, ProjectRole::GroupOwner)],
+        );
         assert_eq!(key.access_to(&mine), Access::Write);
         assert_eq!(key.access_to(&other), Access::None);
         assert!(!key.sees_whole_organization());

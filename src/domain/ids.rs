@@ -31,10 +31,7 @@ impl ObjectId {
     /// A new, unique id.
     pub fn generate() -> Self {
         let gen_state = generator();
-        let seconds = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as u32)
-            .unwrap_or(0);
+        let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as u32).unwrap_or(0);
         let count = gen_state.counter.fetch_add(1, Ordering::Relaxed) & 0x00ff_ffff;
         let mut bytes = [0u8; 12];
         bytes[..4].copy_from_slice(&seconds.to_be_bytes());
@@ -45,8 +42,8 @@ impl ObjectId {
 
     /// Parses exactly 24 lower-case hexadecimal characters, as Atlas's `^([a-f0-9]{24})$`.
     pub fn parse(text: &str) -> Option<Self> {
-        let valid = text.len() == 24
-            && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let valid =
+            text.len() == 24 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !valid {
             return None;
         }

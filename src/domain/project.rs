@@ -31,9 +31,7 @@ pub fn validate_project_name(name: &str) -> Result<(), String> {
         return Err("a project name must not be empty".into());
     }
     if name.chars().count() > MAX_PROJECT_NAME_CHARS {
-        return Err(format!(
-            "a project name may have at most {MAX_PROJECT_NAME_CHARS} characters"
-        ));
+        return Err(format!("a project name may have at most {MAX_PROJECT_NAME_CHARS} characters"));
     }
     Ok(())
 }

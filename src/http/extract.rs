@@ -18,14 +18,10 @@ use crate::domain::integration::IntegrationType;
 
 async fn path_param(parts: &mut Parts, name: &str) -> Result<String, ApiError> {
     let params = RawPathParams::from_request_parts(parts, &()).await.map_err(|_| ApiError::unexpected())?;
-    params
-        .iter()
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
-        .ok_or_else(|| {
-            tracing::error!(name, "a route lacks its path parameter");
-            ApiError::unexpected()
-        })
+    params.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_owned()).ok_or_else(|| {
+        tracing::error!(name, "a route lacks its path parameter");
+        ApiError::unexpected()
+    })
 }
 
 /// The `{groupId}` of the path, which the caller may reach as the method needs.
@@ -90,7 +86,9 @@ impl FromRequestParts<AppState> for SelfLink {
                 let host = uri
                     .authority()
                     .map(|a| a.as_str().to_owned())
-                    .or_else(|| parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
+                    .or_else(|| {
+                        parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned)
+                    })
                     .unwrap_or_else(|| "localhost".to_owned());
                 format!("http://{host}")
             }
@@ -105,7 +103,8 @@ pub struct JsonBody(pub Value);
 
 fn is_json_media_type(value: &str) -> bool {
     let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/vnd.atlas.") && essence.ends_with("+json"))
+    essence == "application/json"
+        || (essence.starts_with("application/vnd.atlas.") && essence.ends_with("+json"))
 }
 
 fn too_large() -> ApiError {
@@ -121,14 +120,14 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 
     async fn from_request(request: Request<Body>, _state: &S) -> Result<Self, Self::Rejection> {
         let headers = request.headers();
-        if let Some(media_type) = headers.get(header::CONTENT_TYPE) {
-            if !media_type.to_str().is_ok_and(is_json_media_type) {
-                return Err(ApiError::new(
-                    ErrorCode::UnsupportedMediaType,
-                    "The request body must be application/json or application/vnd.atlas.2023-01-01+json.",
-                    vec![],
-                ));
-            }
+        if let Some(media_type) = headers.get(header::CONTENT_TYPE)
+            && !media_type.to_str().is_ok_and(is_json_media_type)
+        {
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                "The request body must be application/json or application/vnd.atlas.2023-01-01+json.",
+                vec![],
+            ));
         }
         let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         if declared.is_some_and(|length| length > BODY_LIMIT as u64) {

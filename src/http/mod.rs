@@ -1,16 +1,16 @@
 //! The wire: one route table, Atlas's error envelope, Digest authentication, and the
 //! extractors that authorise a request before its handler runs.
 
+mod access_log;
 pub mod auth;
 pub mod error;
 pub mod error_code;
 pub mod extract;
 pub mod mount;
-pub mod pretty;
 pub mod present;
+pub mod pretty;
 pub mod query;
 pub mod routes;
-mod access_log;
 
 use std::sync::Arc;
 

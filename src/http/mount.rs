@@ -90,7 +90,9 @@ fn negotiate(headers: &HeaderMap) -> Result<(), ApiError> {
     let mut wildcard = false;
     let mut refused_version = None;
     for range in ranges {
-        if let Some(version) = range.strip_prefix("application/vnd.atlas.").and_then(|r| r.strip_suffix("+json")) {
+        if let Some(version) =
+            range.strip_prefix("application/vnd.atlas.").and_then(|r| r.strip_suffix("+json"))
+        {
             let format = format_description!("[year]-[month]-[day]");
             match Date::parse(version, &format) {
                 Ok(date) if date >= RESOURCE_VERSION => return Ok(()),

@@ -123,7 +123,10 @@ mod tests {
 
     #[test]
     fn defaults_are_atlas_defaults() {
-        assert_eq!(Page::parse(None).unwrap(), Page { page_num: 1, items_per_page: 100, include_count: true });
+        assert_eq!(
+            Page::parse(None).unwrap(),
+            Page { page_num: 1, items_per_page: 100, include_count: true }
+        );
     }
 
     #[test]
@@ -144,6 +147,9 @@ mod tests {
 
     #[test]
     fn lenient_flags_ignore_bad_values() {
-        assert_eq!(Flags::lenient(Some("pretty=TRUE&envelope=maybe")), Flags { pretty: true, envelope: false });
+        assert_eq!(
+            Flags::lenient(Some("pretty=TRUE&envelope=maybe")),
+            Flags { pretty: true, envelope: false }
+        );
     }
 }

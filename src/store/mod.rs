@@ -88,7 +88,5 @@ pub async fn open(url: &str, sealer: Sealer) -> Result<Arc<dyn Store>, StoreErro
             "PostgreSQL is not supported by this version yet; use a sqlite:// URL".into(),
         ));
     }
-    Err(StoreError::Unsupported(format!(
-        "unknown database URL {url:?}: expected sqlite://PATH"
-    )))
+    Err(StoreError::Unsupported(format!("unknown database URL {url:?}: expected sqlite://PATH")))
 }

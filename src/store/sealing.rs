@@ -51,8 +51,6 @@ pub fn open_ha1(sealer: &Sealer, public_key: &str, sealed: &[u8]) -> Result<Ha1,
         .open(sealed, &ha1_context(public_key))
         .map_err(|e| StoreError::Corrupt(format!("API key {public_key}: {e}")))?;
     let text = std::str::from_utf8(&plain).map_err(|_| StoreError::Corrupt("HA1 is not text".into()))?;
-    let (md5, sha256) = text
-        .split_once(':')
-        .ok_or_else(|| StoreError::Corrupt("HA1 is malformed".into()))?;
+    let (md5, sha256) = text.split_once(':').ok_or_else(|| StoreError::Corrupt("HA1 is malformed".into()))?;
     Ok(Ha1 { md5: Secret::new(md5), sha256: Secret::new(sha256) })
 }

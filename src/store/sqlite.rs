@@ -69,10 +69,11 @@ impl SqliteStore {
     }
 
     async fn org_roles(&self, key_id: &str) -> Result<Vec<OrgRole>, StoreError> {
-        let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM api_key_org_roles WHERE api_key_id = ?1")
-            .bind(key_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let roles: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM api_key_org_roles WHERE api_key_id = ?1")
+                .bind(key_id)
+                .fetch_all(&self.pool)
+                .await?;
         roles.iter().map(|role| OrgRole::from_str(role).map_err(StoreError::Corrupt)).collect()
     }
 
@@ -193,12 +194,14 @@ impl Store for SqliteStore {
                 .await?;
         }
         for (project, role) in &key.project_roles {
-            sqlx::query("INSERT INTO api_key_project_roles (api_key_id, project_id, role) VALUES (?1, ?2, ?3)")
-                .bind(key.id.to_string())
-                .bind(project.to_string())
-                .bind(role.as_str())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO api_key_project_roles (api_key_id, project_id, role) VALUES (?1, ?2, ?3)",
+            )
+            .bind(key.id.to_string())
+            .bind(project.to_string())
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -231,11 +234,12 @@ impl Store for SqliteStore {
     }
 
     async fn revoke_api_key(&self, public_key: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?1) WHERE public_key = ?2")
-            .bind(now())
-            .bind(public_key)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?1) WHERE public_key = ?2")
+                .bind(now())
+                .bind(public_key)
+                .execute(&self.pool)
+                .await?;
         match done.rows_affected() {
             0 => Err(StoreError::NotFound(format!("no API key has the public key {public_key:?}"))),
             _ => Ok(()),
@@ -251,13 +255,13 @@ impl Store for SqliteStore {
         group: GroupId,
         kind: IntegrationType,
     ) -> Result<Option<Integration>, StoreError> {
-        let row = sqlx::query("SELECT id, type, settings FROM integrations WHERE project_id = ?1 AND type = ?2")
-            .bind(group.to_string())
-            .bind(kind.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| open_integration(&self.sealer, group, row.get(0), row.get(1), row.get(2)))
-            .transpose()
+        let row =
+            sqlx::query("SELECT id, type, settings FROM integrations WHERE project_id = ?1 AND type = ?2")
+                .bind(group.to_string())
+                .bind(kind.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|row| open_integration(&self.sealer, group, row.get(0), row.get(1), row.get(2))).transpose()
     }
 
     async fn change_integration(
@@ -267,11 +271,12 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Integration>, StoreError> {
         let kind = operation.kind();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query("SELECT id, type, settings FROM integrations WHERE project_id = ?1 AND type = ?2")
-            .bind(group.to_string())
-            .bind(kind.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row =
+            sqlx::query("SELECT id, type, settings FROM integrations WHERE project_id = ?1 AND type = ?2")
+                .bind(group.to_string())
+                .bind(kind.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
         let current = row
             .map(|row| open_integration(&self.sealer, group, row.get(0), row.get(1), row.get(2)))
             .transpose()?;

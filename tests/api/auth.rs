@@ -23,7 +23,9 @@ async fn an_unauthenticated_request_gets_atlas_challenge_byte_for_byte() {
     assert!(nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/'), "{nonce}");
     assert_eq!(
         challenge,
-        format!("Digest realm=\"MMS Public API\", domain=\"\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\", stale=false")
+        format!(
+            "Digest realm=\"MMS Public API\", domain=\"\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\", stale=false"
+        )
     );
     assert_eq!(answer.header("content-type").as_deref(), Some("application/json"));
     assert_eq!(
@@ -36,7 +38,10 @@ async fn an_unauthenticated_request_gets_atlas_challenge_byte_for_byte() {
 async fn a_wrong_private_key_or_unknown_public_key_gets_the_challenge_again() {
     let app = TestApp::spawn().await;
     for credentials in [
-        Credentials { public_key: app.owner.public_key.clone(), private_key: "00000000-0000-0000-0000-000000000000".into() },
+        Credentials {
+            public_key: app.owner.public_key.clone(),
+            private_key: "00000000-0000-0000-0000-000000000000".into(),
+        },
         Credentials { public_key: "zzzzzzzz".into(), private_key: app.owner.private_key.clone() },
     ] {
         let answer = app.client(&credentials).get(&app.v2("")).await;
@@ -48,9 +53,12 @@ async fn a_wrong_private_key_or_unknown_public_key_gets_the_challenge_again() {
 #[tokio::test]
 async fn quoted_and_unquoted_parameters_and_sha256_are_all_accepted() {
     let app = TestApp::spawn().await;
-    for (quoted, algorithm, mode) in [(false, "MD5", Mode::Fresh), (true, "MD5", Mode::Fresh),
-        (false, "SHA-256", Mode::Reuse), (true, "SHA-256", Mode::Fresh)]
-    {
+    for (quoted, algorithm, mode) in [
+        (false, "MD5", Mode::Fresh),
+        (true, "MD5", Mode::Fresh),
+        (false, "SHA-256", Mode::Reuse),
+        (true, "SHA-256", Mode::Fresh),
+    ] {
         let mut client = DigestClient::new(&app.base, app.owner.clone(), mode);
         client.quoted = quoted;
         client.algorithm = algorithm;
@@ -66,7 +74,8 @@ async fn a_reused_nonce_with_increasing_or_out_of_order_counts_is_accepted() {
     let nonce = crate::helpers::challenge_nonce_of(&first.header("www-authenticate").unwrap());
     for nc in [1, 2, 3, 7, 5, 6] {
         let authorization = client.authorization(&Method::GET, &app.v2(""), &nonce, nc);
-        let answer = client.send_raw(Method::GET, &app.v2(""), &[("authorization", &authorization)], None).await;
+        let answer =
+            client.send_raw(Method::GET, &app.v2(""), &[("authorization", &authorization)], None).await;
         assert_eq!(answer.status, 200, "nc={nc}");
     }
 }
@@ -81,10 +90,17 @@ async fn an_expired_nonce_with_a_right_answer_is_told_it_is_stale() {
     let answer = client.send_raw(Method::GET, &app.v2(""), &[("authorization", &authorization)], None).await;
     assert_eq!(answer.status, 401);
     assert!(answer.header("www-authenticate").unwrap().ends_with("stale=true"));
-    let wrong = DigestClient::new(&app.base, Credentials { private_key: "nope".into(), ..app.owner.clone() }, Mode::Reuse);
+    let wrong = DigestClient::new(
+        &app.base,
+        Credentials { private_key: "nope".into(), ..app.owner.clone() },
+        Mode::Reuse,
+    );
     let authorization = wrong.authorization(&Method::GET, &app.v2(""), &old, 1);
     let answer = wrong.send_raw(Method::GET, &app.v2(""), &[("authorization", &authorization)], None).await;
-    assert!(answer.header("www-authenticate").unwrap().ends_with("stale=false"), "stale only for right answers");
+    assert!(
+        answer.header("www-authenticate").unwrap().ends_with("stale=false"),
+        "stale only for right answers"
+    );
 }
 
 #[tokio::test]

@@ -36,7 +36,12 @@ async fn admin_commands_make_keys_that_authenticate_against_a_running_server() {
     assert_eq!(project["name"], "From the CLI");
     let key = tokio::task::spawn_blocking({
         let (dir, group) = (dir.clone(), group.clone());
-        move || run(&["api-key", "create", "--project", &group, "--role", "GROUP_OWNER", "--description", "ci"], &dir)
+        move || {
+            run(
+                &["api-key", "create", "--project", &group, "--role", "GROUP_OWNER", "--description", "ci"],
+                &dir,
+            )
+        }
     })
     .await
     .unwrap();
@@ -45,7 +50,8 @@ async fn admin_commands_make_keys_that_authenticate_against_a_running_server() {
     assert_eq!(public_key.len(), 8);
     assert_eq!(private_key.len(), 36);
 
-    let credentials = crate::helpers::Credentials { public_key: public_key.clone(), private_key: private_key.clone() };
+    let credentials =
+        crate::helpers::Credentials { public_key: public_key.clone(), private_key: private_key.clone() };
     let path = crate::helpers::integrations_path("/api/atlas/v2", &group, "");
     assert_eq!(app.client(&credentials).get(&path).await.status, 200);
 
@@ -64,7 +70,11 @@ async fn admin_commands_make_keys_that_authenticate_against_a_running_server() {
     })
     .await
     .unwrap();
-    assert_eq!(app.client(&credentials).get(&path).await.status, 401, "revoked through the CLI, refused by the server");
+    assert_eq!(
+        app.client(&credentials).get(&path).await.status,
+        401,
+        "revoked through the CLI, refused by the server"
+    );
 }
 
 fn start_server(dir: &Path) -> (std::process::Child, Vec<String>) {

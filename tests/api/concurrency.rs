@@ -54,8 +54,14 @@ async fn concurrent_creates_of_one_type_give_one_success_and_conflicts() {
             let app = app.clone();
             tokio::spawn(async move {
                 let client = DigestClient::new(&app.base, app.owner.clone(), Mode::Fresh);
-                client.post(&app.v2("SLACK"), &json!({"type": "SLACK", "apiToken": format!("token-{i:04}"),
-                    "channelName": "alerts"})).await.status
+                client
+                    .post(
+                        &app.v2("SLACK"),
+                        &json!({"type": "SLACK", "apiToken": format!("token-{i:04}"),
+                    "channelName": "alerts"}),
+                    )
+                    .await
+                    .status
             })
         })
         .collect();

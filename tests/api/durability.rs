@@ -11,7 +11,8 @@ const DATADOG_KEY: &str = "feedfacecafebeef0123456789abcdef";
 #[tokio::test]
 async fn integrations_and_keys_survive_a_restart() {
     let mut app = TestApp::spawn().await;
-    let body = json!({"type": "WEBHOOK", "url": "https://example.com/hook/9876543210", "secret": WEBHOOK_SECRET});
+    let body =
+        json!({"type": "WEBHOOK", "url": "https://example.com/hook/9876543210", "secret": WEBHOOK_SECRET});
     assert_eq!(app.owner().post(&app.v2("WEBHOOK"), &body).await.status, 200);
     let before = app.owner().get(&app.v2("")).await.json();
     app.restart().await;
@@ -26,7 +27,10 @@ async fn the_database_files_hold_no_secret_and_no_private_key() {
     let client = app.owner();
     client.post(&app.v2("DATADOG"), &json!({"type": "DATADOG", "apiKey": DATADOG_KEY})).await;
     client
-        .post(&app.v2("WEBHOOK"), &json!({"type": "WEBHOOK", "url": "https://example.com/hook/abc", "secret": WEBHOOK_SECRET}))
+        .post(
+            &app.v2("WEBHOOK"),
+            &json!({"type": "WEBHOOK", "url": "https://example.com/hook/abc", "secret": WEBHOOK_SECRET}),
+        )
         .await;
     let mut bytes = Vec::new();
     for entry in std::fs::read_dir(app.data_dir.path()).unwrap() {
@@ -50,14 +54,17 @@ async fn no_answer_or_log_line_shows_a_stored_secret_or_private_key() {
     let secret = "xoxb-never-logged-7f3a9c";
     let mut answers = String::new();
     for answer in [
-        client.post(&app.v2("SLACK"), &json!({"type": "SLACK", "apiToken": secret, "channelName": "ops"})).await,
+        client
+            .post(&app.v2("SLACK"), &json!({"type": "SLACK", "apiToken": secret, "channelName": "ops"}))
+            .await,
         client.put(&app.v2("SLACK"), &json!({"type": "SLACK", "apiToken": secret, "channelName": 5})).await,
         client.get(&app.v2("SLACK")).await,
         client.get(&app.v2("")).await,
     ] {
         answers.push_str(&answer.text());
     }
-    let wrong = crate::helpers::Credentials { public_key: app.owner.public_key.clone(), private_key: secret.into() };
+    let wrong =
+        crate::helpers::Credentials { public_key: app.owner.public_key.clone(), private_key: secret.into() };
     answers.push_str(&app.client(&wrong).get(&app.v2("")).await.text());
     let logs = captured_logs();
     assert!(logs.contains("authentication failed"), "the failed attempt is logged");

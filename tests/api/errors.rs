@@ -59,8 +59,12 @@ async fn bodies_that_are_not_json_objects_are_invalid_json() {
     let client = app.owner();
     for body in ["{not json", "[1,2]", "\"text\"", ""] {
         let answer = client
-            .send(Method::PUT, &app.v2("DATADOG"), &[("content-type", "application/json"), ("accept", V2_ACCEPT)],
-                Some(body.as_bytes().to_vec()))
+            .send(
+                Method::PUT,
+                &app.v2("DATADOG"),
+                &[("content-type", "application/json"), ("accept", V2_ACCEPT)],
+                Some(body.as_bytes().to_vec()),
+            )
             .await;
         let error = answer.assert_error(400, "INVALID_JSON");
         assert_eq!(error["parameters"], json!([]), "{body}");
@@ -84,8 +88,11 @@ async fn a_field_of_another_type_is_an_invalid_attribute() {
     let (app, before) = seeded().await;
     let answer = app
         .owner()
-        .post(&app.v2("PROMETHEUS"), &json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http",
-            "username": "u", "sendCollectionLatencyMetrics": false}))
+        .post(
+            &app.v2("PROMETHEUS"),
+            &json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http",
+            "username": "u", "sendCollectionLatencyMetrics": false}),
+        )
         .await;
     let error = answer.assert_error(400, "INVALID_ATTRIBUTE");
     assert_eq!(error["parameters"], json!(["sendCollectionLatencyMetrics"]));
@@ -110,17 +117,35 @@ async fn bad_values_are_invalid_integration_settings_naming_the_type_and_reason(
     let client = app.owner();
     let cases = [
         ("DATADOG", json!({"type": "DATADOG", "apiKey": "xyz"}), "apiKey must be a hexadecimal string"),
-        ("DATADOG", json!({"type": "DATADOG", "sendDatabaseMetrics": "yes"}), "sendDatabaseMetrics must be a boolean"),
-        ("DATADOG", json!({"type": "DATADOG", "region": "MARS"}), "region must be one of US, EU, US3, US5, AP1, US1_FED"),
-        ("WEBHOOK", json!({"type": "WEBHOOK", "url": "ftp://example.com/x"}), "url must be an absolute http or https URL"),
-        ("SLACK", json!({"type": "SLACK", "apiToken": "t", "channelName": "c".repeat(81)}),
-            "channelName must have at most 80 characters"),
+        (
+            "DATADOG",
+            json!({"type": "DATADOG", "sendDatabaseMetrics": "yes"}),
+            "sendDatabaseMetrics must be a boolean",
+        ),
+        (
+            "DATADOG",
+            json!({"type": "DATADOG", "region": "MARS"}),
+            "region must be one of US, EU, US3, US5, AP1, US1_FED",
+        ),
+        (
+            "WEBHOOK",
+            json!({"type": "WEBHOOK", "url": "ftp://example.com/x"}),
+            "url must be an absolute http or https URL",
+        ),
+        (
+            "SLACK",
+            json!({"type": "SLACK", "apiToken": "t", "channelName": "c".repeat(81)}),
+            "channelName must have at most 80 characters",
+        ),
         ("OPS_GENIE", json!({"type": "OPS_GENIE", "apiKey": 12345}), "apiKey must be a string"),
     ];
     for (kind, body, reason) in cases {
         let error = client.put(&app.v2(kind), &body).await.assert_error(400, "INVALID_INTEGRATION_SETTINGS");
         assert_eq!(error["parameters"], json!([kind, reason]));
-        assert_eq!(error["detail"], format!("The provided settings for the {kind} integration were invalid: {reason}."));
+        assert_eq!(
+            error["detail"],
+            format!("The provided settings for the {kind} integration were invalid: {reason}.")
+        );
     }
     assert_unchanged(&app, &before).await;
 }
@@ -165,10 +190,15 @@ async fn reading_or_deleting_a_type_not_configured_is_not_found() {
 async fn paging_parameters_out_of_range_are_invalid_query_parameters() {
     let (app, before) = seeded().await;
     let client = app.owner();
-    for (query, name) in [("itemsPerPage=0", "itemsPerPage"), ("itemsPerPage=501", "itemsPerPage"),
-        ("pageNum=0", "pageNum"), ("pageNum=two", "pageNum"), ("includeCount=maybe", "includeCount")]
-    {
-        let error = client.get(&format!("{}?{query}", app.v2(""))).await.assert_error(400, "INVALID_QUERY_PARAMETER");
+    for (query, name) in [
+        ("itemsPerPage=0", "itemsPerPage"),
+        ("itemsPerPage=501", "itemsPerPage"),
+        ("pageNum=0", "pageNum"),
+        ("pageNum=two", "pageNum"),
+        ("includeCount=maybe", "includeCount"),
+    ] {
+        let error =
+            client.get(&format!("{}?{query}", app.v2(""))).await.assert_error(400, "INVALID_QUERY_PARAMETER");
         assert_eq!(error["parameters"], json!([name]));
     }
     let on_write = client
@@ -183,15 +213,21 @@ async fn v2_refuses_accept_headers_it_cannot_serve() {
     let app = TestApp::spawn().await;
     let client = app.owner();
     let path = app.v2("");
-    let early = client.send(Method::GET, &path, &[("accept", "application/vnd.atlas.2022-10-01+json")], None).await;
+    let early =
+        client.send(Method::GET, &path, &[("accept", "application/vnd.atlas.2022-10-01+json")], None).await;
     assert_eq!(early.assert_error(406, "INVALID_VERSION_DATE")["parameters"], json!(["2022-10-01"]));
-    let malformed = client.send(Method::GET, &path, &[("accept", "application/vnd.atlas.2023-1-1+json")], None).await;
+    let malformed =
+        client.send(Method::GET, &path, &[("accept", "application/vnd.atlas.2023-1-1+json")], None).await;
     malformed.assert_error(406, "INVALID_VERSION_DATE");
     let plain = client.send(Method::GET, &path, &[("accept", "application/json")], None).await;
     assert_eq!(plain.assert_error(406, "NOT_ACCEPTABLE")["parameters"], json!([]));
-    let later = client.send(Method::GET, &path, &[("accept", "application/vnd.atlas.2025-03-12+json")], None).await;
+    let later =
+        client.send(Method::GET, &path, &[("accept", "application/vnd.atlas.2025-03-12+json")], None).await;
     assert_eq!(later.status, 200);
-    assert_eq!(later.header("content-type").as_deref(), Some("application/vnd.atlas.2023-01-01+json;charset=utf-8"));
+    assert_eq!(
+        later.header("content-type").as_deref(),
+        Some("application/vnd.atlas.2023-01-01+json;charset=utf-8")
+    );
     assert_eq!(client.send(Method::GET, &path, &[], None).await.status, 200, "no Accept counts as */*");
     let v1 = client.send(Method::GET, &app.v1(""), &[("accept", "application/json")], None).await;
     assert_eq!(v1.status, 200, "v1.0 does not negotiate versions");
@@ -203,8 +239,12 @@ async fn a_body_over_one_mebibyte_is_too_large() {
     let big = format!("{{\"type\":\"WEBHOOK\",\"url\":\"https://example.com/{}\"}}", "a".repeat(1024 * 1024));
     let answer = app
         .owner()
-        .send(Method::PUT, &app.v2("WEBHOOK"), &[("content-type", "application/json"), ("accept", V2_ACCEPT)],
-            Some(big.into_bytes()))
+        .send(
+            Method::PUT,
+            &app.v2("WEBHOOK"),
+            &[("content-type", "application/json"), ("accept", V2_ACCEPT)],
+            Some(big.into_bytes()),
+        )
         .await;
     answer.assert_error(413, "REQUEST_TOO_LARGE");
     assert_unchanged(&app, &before).await;
@@ -215,14 +255,22 @@ async fn a_body_that_is_not_json_by_media_type_is_unsupported() {
     let (app, before) = seeded().await;
     let answer = app
         .owner()
-        .send(Method::PUT, &app.v2("DATADOG"), &[("content-type", "text/plain"), ("accept", V2_ACCEPT)],
-            Some(b"{\"type\":\"DATADOG\",\"region\":\"EU\"}".to_vec()))
+        .send(
+            Method::PUT,
+            &app.v2("DATADOG"),
+            &[("content-type", "text/plain"), ("accept", V2_ACCEPT)],
+            Some(b"{\"type\":\"DATADOG\",\"region\":\"EU\"}".to_vec()),
+        )
         .await;
     answer.assert_error(415, "UNSUPPORTED_MEDIA_TYPE");
     let vendor = app
         .owner()
-        .send(Method::PUT, &app.v2("DATADOG"), &[("content-type", V2_ACCEPT), ("accept", V2_ACCEPT)],
-            Some(b"{\"type\":\"DATADOG\",\"region\":\"EU\"}".to_vec()))
+        .send(
+            Method::PUT,
+            &app.v2("DATADOG"),
+            &[("content-type", V2_ACCEPT), ("accept", V2_ACCEPT)],
+            Some(b"{\"type\":\"DATADOG\",\"region\":\"EU\"}".to_vec()),
+        )
         .await;
     assert_eq!(vendor.status, 200, "the vendor media type is a JSON body");
     let _ = before;
@@ -237,7 +285,9 @@ async fn a_read_only_key_may_read_but_not_write() {
     let body = json!({"type": "DATADOG", "region": "EU"});
     let error = reader.put(&app.v2("DATADOG"), &body).await.assert_error(401, "USER_UNAUTHORIZED");
     assert_eq!(error["detail"], "Current user is not authorized to perform this action.");
-    reader.post(&app.v2("SLACK"), &json!({"type": "SLACK", "apiToken": "t", "channelName": "c"})).await
+    reader
+        .post(&app.v2("SLACK"), &json!({"type": "SLACK", "apiToken": "t", "channelName": "c"}))
+        .await
         .assert_error(401, "USER_UNAUTHORIZED");
     reader.delete(&app.v2("DATADOG")).await.assert_error(401, "USER_UNAUTHORIZED");
     assert_unchanged(&app, &before).await;
@@ -266,7 +316,8 @@ async fn an_organization_read_only_key_reads_every_project_of_its_organization_b
     assert_eq!(client.get(&app.v2("")).await.status, 200);
     client.delete(&app.v2("DATADOG")).await.assert_error(401, "USER_UNAUTHORIZED");
     let org_owner = app.key(KeyGrant::Organization(app.project.org_id, OrgRole::OrgOwner)).await;
-    let answer = app.client(&org_owner).put(&app.v2("DATADOG"), &json!({"type": "DATADOG", "region": "EU"})).await;
+    let answer =
+        app.client(&org_owner).put(&app.v2("DATADOG"), &json!({"type": "DATADOG", "region": "EU"})).await;
     assert_eq!(answer.status, 200);
     let _ = before;
 }
@@ -278,8 +329,12 @@ async fn unknown_paths_and_methods_answer_in_the_atlas_envelope() {
     let missing = client.get("/api/atlas/v2/nothing-here").await;
     missing.assert_error(404, "RESOURCE_NOT_FOUND");
     let patch = client
-        .send(Method::PATCH, &app.v2("DATADOG"), &[("accept", V2_ACCEPT), ("content-type", "application/json")],
-            Some(b"{}".to_vec()))
+        .send(
+            Method::PATCH,
+            &app.v2("DATADOG"),
+            &[("accept", V2_ACCEPT), ("content-type", "application/json")],
+            Some(b"{}".to_vec()),
+        )
         .await;
     patch.assert_error(405, "METHOD_NOT_ALLOWED");
 }

@@ -26,11 +26,14 @@ async fn pages_slice_the_list_and_link_to_their_neighbours() {
     assert_eq!(page["results"].as_array().unwrap().len(), 1);
     assert_eq!(page["results"][0]["type"], "OPS_GENIE");
     let base = format!("{}{}", app.base, app.v2(""));
-    assert_eq!(page["links"], json!([
-        {"href": format!("{base}?includeCount=true&pageNum=2&itemsPerPage=1"), "rel": "self"},
-        {"href": format!("{base}?includeCount=true&pageNum=1&itemsPerPage=1"), "rel": "previous"},
-        {"href": format!("{base}?includeCount=true&pageNum=3&itemsPerPage=1"), "rel": "next"},
-    ]));
+    assert_eq!(
+        page["links"],
+        json!([
+            {"href": format!("{base}?includeCount=true&pageNum=2&itemsPerPage=1"), "rel": "self"},
+            {"href": format!("{base}?includeCount=true&pageNum=1&itemsPerPage=1"), "rel": "previous"},
+            {"href": format!("{base}?includeCount=true&pageNum=3&itemsPerPage=1"), "rel": "next"},
+        ])
+    );
     let beyond = app.owner().get(&format!("{}?pageNum=5", app.v2(""))).await.json();
     assert_eq!(beyond["results"], json!([]));
 }
@@ -47,7 +50,10 @@ async fn include_count_false_leaves_out_the_total() {
 async fn pretty_prints_as_atlas_does() {
     let app = three_integrations().await;
     let text = app.owner().get(&format!("{}?pretty=true", app.v2("OPS_GENIE"))).await.text();
-    assert!(text.starts_with("{\n  \"apiKey\" : \"********************************3311\",\n  \"id\" : \""), "{text}");
+    assert!(
+        text.starts_with("{\n  \"apiKey\" : \"********************************3311\",\n  \"id\" : \""),
+        "{text}"
+    );
     let error = app.owner().get(&format!("{}?pretty=true", app.v2("SLACK"))).await;
     assert_eq!(error.status, 404);
     assert!(error.text().contains("\n  \"errorCode\" : \"INTEGRATION_NOT_CONFIGURED\""));

@@ -40,11 +40,17 @@ fn atlas_ids() -> HashMap<String, String> {
         .collect()
 }
 
-fn assert_matches(app: &TestApp, ours: &crate::helpers::TestResponse, name: &str, our_ids: &HashMap<String, String>) {
+fn assert_matches(
+    app: &TestApp,
+    ours: &crate::helpers::TestResponse,
+    name: &str,
+    our_ids: &HashMap<String, String>,
+) {
     let expected = recorded(name);
     assert_eq!(ours.status, expected.status, "{name}: {}", ours.text());
     assert_eq!(ours.header("content-type"), expected.content_type, "{name}");
-    let mut body = expected.body.replace(ATLAS_ORIGIN, &app.base).replace(ATLAS_GROUP, &app.project.id.to_string());
+    let mut body =
+        expected.body.replace(ATLAS_ORIGIN, &app.base).replace(ATLAS_GROUP, &app.project.id.to_string());
     for (kind, atlas_id) in atlas_ids() {
         if let Some(our_id) = our_ids.get(&kind) {
             body = body.replace(&atlas_id, our_id);
@@ -60,16 +66,39 @@ async fn the_atlas_cli_session_gets_the_recorded_answers_byte_for_byte() {
     let query = "?includeCount=true&itemsPerPage=100&pageNum=1";
     let mut ids = HashMap::new();
     let creates = [
-        ("Create_DATADOG", "DATADOG", json!({"type":"DATADOG","apiKey":"00000000000000000000000000000000","region":"US"})),
-        ("Create_OPSGENIE", "OPS_GENIE", json!({"type":"OPS_GENIE","apiKey":"00000000-aaaa-2222-bbbb-333333333311","region":"US"})),
-        ("Create_PAGER_DUTY", "PAGER_DUTY", json!({"type":"PAGER_DUTY","serviceKey":"00000000000000000000000000000022"})),
-        ("Create_VICTOR_OPS", "VICTOR_OPS", json!({"type":"VICTOR_OPS","apiKey":"fa07bbc8-eab2-4085-81af-daed47dc1c11","routingKey":"test"})),
-        ("Create_WEBHOOK", "WEBHOOK", json!({"type":"WEBHOOK","url":"https://example.com/51c0ef87e9951c3e147accf0e12101","secret":"51c0ef87e9951c3e147accf0e12101"})),
+        (
+            "Create_DATADOG",
+            "DATADOG",
+            json!({"type":"DATADOG","apiKey":"00000000000000000000000000000000","region":"US"}),
+        ),
+        (
+            "Create_OPSGENIE",
+            "OPS_GENIE",
+            json!({"type":"OPS_GENIE","apiKey":"00000000-aaaa-2222-bbbb-333333333311","region":"US"}),
+        ),
+        (
+            "Create_PAGER_DUTY",
+            "PAGER_DUTY",
+            json!({"type":"PAGER_DUTY","serviceKey":"00000000000000000000000000000022"}),
+        ),
+        (
+            "Create_VICTOR_OPS",
+            "VICTOR_OPS",
+            json!({"type":"VICTOR_OPS","apiKey":"fa07bbc8-eab2-4085-81af-daed47dc1c11","routingKey":"test"}),
+        ),
+        (
+            "Create_WEBHOOK",
+            "WEBHOOK",
+            json!({"type":"WEBHOOK","url":"https://example.com/51c0ef87e9951c3e147accf0e12101","secret":"51c0ef87e9951c3e147accf0e12101"}),
+        ),
     ];
     for (name, kind, body) in creates {
         let answer = client.post(&format!("{}{query}", app.v2(kind)), &body).await;
         for result in answer.json()["results"].as_array().unwrap() {
-            ids.insert(result["type"].as_str().unwrap().to_owned(), result["id"].as_str().unwrap().to_owned());
+            ids.insert(
+                result["type"].as_str().unwrap().to_owned(),
+                result["id"].as_str().unwrap().to_owned(),
+            );
         }
         assert_matches(&app, &answer, name, &ids);
     }

@@ -9,10 +9,7 @@ use super::spec::{FieldKind, FieldSpec, Shape, TextRule, TypeSpec, Unset};
 pub static SPEC: TypeSpec = TypeSpec {
     kind: IntegrationType::Datadog,
     fields: &[
-        FieldSpec::required(
-            "apiKey",
-            FieldKind::Secret(TextRule::shaped(KEY.max_chars, Shape::Hex)),
-        ),
+        FieldSpec::required("apiKey", FieldKind::Secret(TextRule::shaped(KEY.max_chars, Shape::Hex))),
         FieldSpec::optional(
             "region",
             FieldKind::Choice(&["US", "EU", "US3", "US5", "AP1", "US1_FED"]),
@@ -34,8 +31,7 @@ mod tests {
 
     #[test]
     fn reads_back_exactly_as_atlas_recorded() {
-        let integration =
-            create(json!({"type": "DATADOG", "apiKey": "0".repeat(32), "region": "US"}));
+        let integration = create(json!({"type": "DATADOG", "apiKey": "0".repeat(32), "region": "US"}));
         let text = serde_json::to_string(&read(&integration)).unwrap();
         let expected = format!(
             "{{\"apiKey\":\"****************************0000\",\"customEndpoint\":null,\"id\":\"{}\",\
@@ -54,9 +50,8 @@ mod tests {
 
     #[test]
     fn a_switch_must_be_a_boolean() {
-        let reason = invalid_reason(
-            json!({"type": "DATADOG", "apiKey": "ab12", "sendDatabaseMetrics": "yes"}),
-        );
+        let reason =
+            invalid_reason(json!({"type": "DATADOG", "apiKey": "ab12", "sendDatabaseMetrics": "yes"}));
         assert_eq!(reason, "sendDatabaseMetrics must be a boolean");
     }
 }

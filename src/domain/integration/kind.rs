@@ -4,8 +4,8 @@ use std::fmt;
 
 use super::spec::TypeSpec;
 use super::{
-    datadog, flowdock, microsoft_teams, new_relic, ops_genie, pager_duty, prometheus, slack,
-    victor_ops, webhook,
+    datadog, flowdock, microsoft_teams, new_relic, ops_genie, pager_duty, prometheus, slack, victor_ops,
+    webhook,
 };
 
 /// One third-party service type; a project has at most one integration of each.

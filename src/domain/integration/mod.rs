@@ -147,7 +147,10 @@ mod tests {
         let after = before.merged(&patch(json!({"type": "WEBHOOK", "secret": "new-secret-value"}))).unwrap();
         assert_eq!(after.id, before.id);
         assert_eq!(after.fields["url"], before.fields["url"]);
-        assert_eq!(after.fields["secret"], FieldValue::Secret(crate::domain::secret::Secret::new("new-secret-value")));
+        assert_eq!(
+            after.fields["secret"],
+            FieldValue::Secret(crate::domain::secret::Secret::new("new-secret-value"))
+        );
     }
 
     #[test]

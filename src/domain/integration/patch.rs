@@ -75,15 +75,15 @@ mod tests {
 
     #[test]
     fn the_type_must_be_present_and_match_the_path() {
-        assert_eq!(parse(json!({"apiKey": "k"})).unwrap_err(), SettingsError::MissingAttribute("type".into()));
+        assert_eq!(
+            parse(json!({"apiKey": "k"})).unwrap_err(),
+            SettingsError::MissingAttribute("type".into())
+        );
         assert_eq!(
             parse(json!({"type": "DATADOG", "apiKey": "k"})).unwrap_err(),
             SettingsError::InvalidAttribute("type".into())
         );
-        assert_eq!(
-            parse(json!({"type": 7})).unwrap_err(),
-            SettingsError::InvalidAttribute("type".into())
-        );
+        assert_eq!(parse(json!({"type": 7})).unwrap_err(), SettingsError::InvalidAttribute("type".into()));
     }
 
     #[test]

@@ -13,11 +13,7 @@ pub static SPEC: TypeSpec = TypeSpec {
         FieldSpec::required("serviceDiscovery", FieldKind::Choice(&["http", "file"])),
         FieldSpec::required("username", FieldKind::Text(NAME)),
         FieldSpec::optional("password", FieldKind::WriteOnly(KEY), Unset::Omit),
-        FieldSpec::optional(
-            "sendUserProvidedResourceTagsEnabled",
-            FieldKind::Flag,
-            Unset::Flag(false),
-        ),
+        FieldSpec::optional("sendUserProvidedResourceTagsEnabled", FieldKind::Flag, Unset::Flag(false)),
     ],
     type_last: false,
 };

@@ -25,8 +25,11 @@ mod tests {
             "apiKey": "fa07bbc8-eab2-4085-81af-daed47dc1c11", "routingKey": "test"}));
         assert_eq!(
             serde_json::to_string(&read(&integration)).unwrap(),
-            format!("{{\"apiKey\":\"********************************1c11\",\"id\":\"{}\",\
-                     \"routingKey\":\"test\",\"type\":\"VICTOR_OPS\"}}", integration.id)
+            format!(
+                "{{\"apiKey\":\"********************************1c11\",\"id\":\"{}\",\
+                     \"routingKey\":\"test\",\"type\":\"VICTOR_OPS\"}}",
+                integration.id
+            )
         );
     }
 }

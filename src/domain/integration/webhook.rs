@@ -29,9 +29,12 @@ mod tests {
             "secret": "51c0ef87e9951c3e147accf0e12101"}));
         assert_eq!(
             serde_json::to_string(&read(&integration)).unwrap(),
-            format!("{{\"bodyTemplate\":null,\"headersTemplate\":null,\"id\":\"{}\",\
+            format!(
+                "{{\"bodyTemplate\":null,\"headersTemplate\":null,\"id\":\"{}\",\
                      \"secret\":\"**************************2101\",\
-                     \"url\":\"https://example.com/****2101\",\"type\":\"WEBHOOK\"}}", integration.id)
+                     \"url\":\"https://example.com/****2101\",\"type\":\"WEBHOOK\"}}",
+                integration.id
+            )
         );
     }
 

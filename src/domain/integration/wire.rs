@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::spec::{FieldKind, Unset};
-use super::{Fields, FieldValue, Integration, IntegrationType};
+use super::{FieldValue, Fields, Integration, IntegrationType};
 use crate::domain::ids::ObjectId;
 use crate::domain::secret::{Secret, mask, mask_url};
 
@@ -66,8 +66,8 @@ impl Integration {
     /// Rebuilds an integration from its stored parts.
     pub fn from_stored(id: ObjectId, kind: IntegrationType, stored: &[u8]) -> Result<Integration, String> {
         let spec = kind.spec().ok_or_else(|| format!("{kind} cannot be stored"))?;
-        let map: Map<String, Value> =
-            serde_json::from_slice(stored).map_err(|e| format!("stored {kind} settings are not JSON: {e}"))?;
+        let map: Map<String, Value> = serde_json::from_slice(stored)
+            .map_err(|e| format!("stored {kind} settings are not JSON: {e}"))?;
         let mut fields = Fields::new();
         for (name, value) in map {
             let field = spec

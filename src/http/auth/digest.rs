@@ -51,10 +51,7 @@ pub struct Challenge<'a> {
 /// The `response` a client holding the key behind `ha1` must send.
 pub fn expected_response(algorithm: Algorithm, ha1: &str, challenge: &Challenge<'_>) -> String {
     let ha2 = algorithm.hex(format!("{}:{}", challenge.method, challenge.uri).as_bytes());
-    let input = format!(
-        "{ha1}:{}:{}:{}:auth:{ha2}",
-        challenge.nonce, challenge.nc, challenge.cnonce
-    );
+    let input = format!("{ha1}:{}:{}:{}:auth:{ha2}", challenge.nonce, challenge.nc, challenge.cnonce);
     algorithm.hex(input.as_bytes())
 }
 
@@ -81,10 +78,7 @@ mod tests {
     #[test]
     fn computes_the_rfc_7616_md5_example() {
         let ha1 = Algorithm::Md5.hex(b"Mufasa:http-auth@example.org:Circle of Life");
-        assert_eq!(
-            expected_response(Algorithm::Md5, &ha1, &CHALLENGE),
-            "8ca523f5e9506fed4657c9700eebdbec"
-        );
+        assert_eq!(expected_response(Algorithm::Md5, &ha1, &CHALLENGE), "8ca523f5e9506fed4657c9700eebdbec");
     }
 
     #[test]

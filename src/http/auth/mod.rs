@@ -77,8 +77,13 @@ async fn verify(state: &AppState, request: &Parts, now: u64) -> Result<ApiKey, D
     let required = |name: &'static str| {
         params.get(name).ok_or_else(|| refuse(request, user, &format!("no {name} parameter")))
     };
-    let (username, realm, nonce, uri, response) =
-        (required("username")?, required("realm")?, required("nonce")?, required("uri")?, required("response")?);
+    let (username, realm, nonce, uri, response) = (
+        required("username")?,
+        required("realm")?,
+        required("nonce")?,
+        required("uri")?,
+        required("response")?,
+    );
     let (qop, nc, cnonce) = (required("qop")?, required("nc")?, required("cnonce")?);
     if realm != REALM {
         return Err(refuse(request, user, "wrong realm"));

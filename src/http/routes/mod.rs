@@ -49,14 +49,11 @@ pub fn router(state: AppState) -> Router {
 
 async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
     let path = uri.path().to_owned();
-    ApiError::new(ErrorCode::ResourceNotFound, format!("Cannot find resource {path}."), vec![path]).into_response()
+    ApiError::new(ErrorCode::ResourceNotFound, format!("Cannot find resource {path}."), vec![path])
+        .into_response()
 }
 
 async fn method_not_allowed() -> Response {
-    ApiError::new(
-        ErrorCode::MethodNotAllowed,
-        "This method is not allowed on this resource.",
-        vec![],
-    )
-    .into_response()
+    ApiError::new(ErrorCode::MethodNotAllowed, "This method is not allowed on this resource.", vec![])
+        .into_response()
 }

@@ -132,7 +132,13 @@ impl DigestClient {
     }
 
     /// Sends a request with no authentication at all.
-    pub async fn send_raw(&self, method: Method, uri: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> TestResponse {
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> TestResponse {
         let mut request = self.http.request(method, format!("{}{uri}", self.base));
         for (name, value) in headers {
             request = request.header(*name, HeaderValue::from_str(value).unwrap());
@@ -148,7 +154,13 @@ impl DigestClient {
     }
 
     /// Sends a request, authenticating as the mode says; `uri` is path and query.
-    pub async fn send(&self, method: Method, uri: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> TestResponse {
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> TestResponse {
         let reused = match self.mode {
             Mode::Reuse => self.nonce.lock().unwrap().as_mut().map(|(nonce, nc)| {
                 *nc += 1;

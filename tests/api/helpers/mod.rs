@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use atlas_integrations::admin::{self, KeyGrant};
 use atlas_integrations::app::App;
-use atlas_integrations::config::{Config, DatabaseConfig, DEFAULT_NONCE_TTL_SECS};
+use atlas_integrations::config::{Config, DEFAULT_NONCE_TTL_SECS, DatabaseConfig};
 use atlas_integrations::domain::api_key::ProjectRole;
 use atlas_integrations::domain::project::Project;
 use atlas_integrations::store::Store;
@@ -18,7 +18,9 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use digest_client::{Credentials, DigestClient, Mode, TestResponse, challenge_nonce as challenge_nonce_of};
+pub use digest_client::{
+    Credentials, DigestClient, Mode, TestResponse, challenge_nonce as challenge_nonce_of,
+};
 pub use logs::captured_logs;
 
 /// The v2 media type clients send in `Accept`.
@@ -64,7 +66,16 @@ impl TestApp {
         let project = admin::create_project(store.as_ref(), "Integration tests").await.unwrap();
         let owner = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupOwner)).await;
         let reader = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupReadOnly)).await;
-        TestApp { base, store, data_dir, project, owner, reader, shutdown: Some(shutdown), server: Some(server) }
+        TestApp {
+            base,
+            store,
+            data_dir,
+            project,
+            owner,
+            reader,
+            shutdown: Some(shutdown),
+            server: Some(server),
+        }
     }
 
     /// Stops the server gracefully and starts it again on the same data.
@@ -144,8 +155,5 @@ async fn start(data_dir: &Path, ttl: u64) -> Started {
 
 async fn new_key(store: &dyn Store, grant: KeyGrant) -> Credentials {
     let created = admin::create_api_key(store, grant, "test key").await.expect("a key is created");
-    Credentials {
-        public_key: created.key.public_key,
-        private_key: created.private_key.expose().to_owned(),
-    }
+    Credentials { public_key: created.key.public_key, private_key: created.private_key.expose().to_owned() }
 }

@@ -47,8 +47,18 @@ async fn lists_are_in_type_order_whatever_the_creation_order() {
         assert_eq!(answer.status, 200, "{}", answer.text());
         last = answer.json();
     }
-    let expected = ["PAGER_DUTY", "SLACK", "DATADOG", "NEW_RELIC", "OPS_GENIE", "VICTOR_OPS", "FLOWDOCK",
-        "WEBHOOK", "PROMETHEUS", "MICROSOFT_TEAMS"];
+    let expected = [
+        "PAGER_DUTY",
+        "SLACK",
+        "DATADOG",
+        "NEW_RELIC",
+        "OPS_GENIE",
+        "VICTOR_OPS",
+        "FLOWDOCK",
+        "WEBHOOK",
+        "PROMETHEUS",
+        "MICROSOFT_TEAMS",
+    ];
     assert_eq!(types_of(&last), expected);
     assert_eq!(last["totalCount"], 10);
     assert_eq!(types_of(&client.get(&app.v2("")).await.json()), expected);
@@ -92,7 +102,8 @@ async fn the_same_resource_answers_on_all_three_mounts_with_their_media_types() 
         };
         assert_eq!(one.header("content-type").as_deref(), Some(expected), "{mount}");
     }
-    let deleted = client.delete(&crate::helpers::integrations_path("/api/public/v1.0", &group, "OPS_GENIE")).await;
+    let deleted =
+        client.delete(&crate::helpers::integrations_path("/api/public/v1.0", &group, "OPS_GENIE")).await;
     assert_eq!(deleted.status, 204);
 }
 
@@ -105,14 +116,24 @@ async fn secrets_are_masked_on_every_read_and_the_prometheus_password_never_show
         assert_eq!(created.status, 200);
     }
     let list = client.get(&app.v2("")).await.text();
-    for secret in ["0123456789abcdef0123456789abcdef", "xoxb-0000-1111-abcd", "bc3768f44193c282b2688ab39e00f8e4fc8d75ea",
-        "read-token-1234", "write-token-5678", "00000000-aaaa-2222-bbbb-333333333311",
-        "fa07bbc8-eab2-4085-81af-daed47dc1c11", "223344", "hooks/abcdef123456", "prom-password", "IncomingWebhook"]
-    {
+    for secret in [
+        "0123456789abcdef0123456789abcdef",
+        "xoxb-0000-1111-abcd",
+        "bc3768f44193c282b2688ab39e00f8e4fc8d75ea",
+        "read-token-1234",
+        "write-token-5678",
+        "00000000-aaaa-2222-bbbb-333333333311",
+        "fa07bbc8-eab2-4085-81af-daed47dc1c11",
+        "223344",
+        "hooks/abcdef123456",
+        "prom-password",
+        "IncomingWebhook",
+    ] {
         assert!(!list.contains(secret), "{secret} shown in {list}");
     }
     let list: Value = serde_json::from_str(&list).unwrap();
-    let by_type = |kind: &str| list["results"].as_array().unwrap().iter().find(|r| r["type"] == kind).unwrap().clone();
+    let by_type =
+        |kind: &str| list["results"].as_array().unwrap().iter().find(|r| r["type"] == kind).unwrap().clone();
     assert_eq!(by_type("NEW_RELIC")["accountId"], "bcc3c81b344a6030a3935c2527e2216535af7718");
     assert_eq!(by_type("WEBHOOK")["url"], "https://example.com/****3456");
     assert!(by_type("PROMETHEUS").get("password").is_none());

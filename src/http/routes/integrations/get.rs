@@ -21,6 +21,7 @@ pub async fn get(
     TargetType(kind): TargetType,
     _flags: Flags,
 ) -> Result<Response, ApiError> {
-    let integration = state.store.get_integration(group, kind).await?.ok_or(ChangeError::NotConfigured(kind))?;
+    let integration =
+        state.store.get_integration(group, kind).await?.ok_or(ChangeError::NotConfigured(kind))?;
     Ok(ok(mount, StatusCode::OK, &Value::Object(integration.to_wire())))
 }

@@ -22,7 +22,9 @@ fn link(mount: Mount, at: &SelfLink, page: &Page, page_num: usize, rel: &str) ->
             "includeCount={}&pageNum={page_num}&itemsPerPage={}",
             page.include_count, page.items_per_page
         ),
-        Mount::AtlasV1 | Mount::OpsManagerV1 => format!("pageNum={page_num}&itemsPerPage={}", page.items_per_page),
+        Mount::AtlasV1 | Mount::OpsManagerV1 => {
+            format!("pageNum={page_num}&itemsPerPage={}", page.items_per_page)
+        }
     };
     json!({"href": format!("{}{}?{query}", at.origin, at.path), "rel": rel})
 }
