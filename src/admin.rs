@@ -5,7 +5,7 @@ use crate::domain::api_key::{ApiKey, Ha1, OrgRole, ProjectRole, generate_private
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::project::{Project, validate_project_name};
 use crate::domain::secret::Secret;
-use crate::store::{Store, StoreError};
+use crate::store::{Counts, Store, StoreError};
 
 /// Why an administrative operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -56,8 +56,7 @@ pub async fn create_api_key(
             (project.org_id, vec![], vec![(group, role)])
         }
         KeyGrant::Organization(org, role) => {
-            let known = store.list_projects().await?.iter().any(|p| p.org_id == org);
-            if !known {
+            if store.find_organization(org).await?.is_none() {
                 return Err(AdminError::Invalid(format!("no organization has the id {org}")));
             }
             (org, vec![role], vec![])
@@ -80,7 +79,7 @@ pub async fn create_api_key(
 
 /// On an empty database, creates a first project and an owner key for it.
 pub async fn bootstrap(store: &dyn Store) -> Result<Option<(Project, CreatedKey)>, AdminError> {
-    if !store.list_projects().await?.is_empty() {
+    if store.counts().await?.projects > 0 {
         return Ok(None);
     }
     let project = create_project(store, "Default Project").await?;
@@ -91,4 +90,46 @@ pub async fn bootstrap(store: &dyn Store) -> Result<Option<(Project, CreatedKey)
     )
     .await?;
     Ok(Some((project, key)))
+}
+
+/// What [`copy`] found on both sides once done.
+#[derive(Debug, Clone, Copy)]
+pub struct CopyReport {
+    /// Rows in the source.
+    pub source: Counts,
+    /// Rows in the destination after the copy.
+    pub destination: Counts,
+}
+
+/// Copies everything from `from` into `to`, keeping ids, keys and secrets, then checks that
+/// the destination holds at least what the source does. Running it again changes nothing
+/// that is already copied (integrations take the source's current settings).
+pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopyReport, AdminError> {
+    for organization in from.list_organizations().await? {
+        to.import_organization(&organization).await?;
+    }
+    let projects = from.list_projects().await?;
+    for project in &projects {
+        to.import_project(project).await?;
+    }
+    for key in from.list_api_keys().await? {
+        let (key, ha1) = from
+            .find_api_key(&key.public_key)
+            .await?
+            .ok_or_else(|| AdminError::Invalid(format!("the key {} vanished during the copy", key.public_key)))?;
+        to.import_api_key(&key, &ha1).await?;
+    }
+    for project in &projects {
+        for integration in from.list_integrations(project.id).await? {
+            to.import_integration(project.id, &integration).await?;
+        }
+    }
+    let report = CopyReport { source: from.counts().await?, destination: to.counts().await? };
+    let (s, d) = (report.source, report.destination);
+    if d.organizations < s.organizations || d.projects < s.projects || d.api_keys < s.api_keys
+        || d.integrations < s.integrations
+    {
+        return Err(AdminError::Invalid(format!("the copy is incomplete: source {s:?}, destination {d:?}")));
+    }
+    Ok(report)
 }

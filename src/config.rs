@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::store::PoolSettings;
+
 /// Where the data is and how it is sealed; every command that touches the database takes it.
 #[derive(Clone, Debug)]
 pub struct DatabaseConfig {
@@ -10,8 +12,11 @@ pub struct DatabaseConfig {
     pub data_dir: PathBuf,
     /// Database URL; default `sqlite://<data-dir>/atlas-integrations.db`.
     pub database_url: Option<String>,
-    /// Master key file; default `<data-dir>/secret.key`, generated on first start.
+    /// Master key file; default `<data-dir>/secret.key`, generated on first start (SQLite
+    /// only: on PostgreSQL every replica must be given the same file).
     pub secret_key_file: Option<PathBuf>,
+    /// Pool size and timeouts.
+    pub pool: PoolSettings,
 }
 
 impl DatabaseConfig {

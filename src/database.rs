@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::config::DatabaseConfig;
 use crate::crypto::{KeyFileError, MasterKey, Sealer};
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, Store, StoreError, is_postgres_url};
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +32,13 @@ pub enum OpenError {
         /// The key file expected beside it.
         key: String,
     },
+    /// PostgreSQL without a shared key file: replicas would each make their own.
+    #[error(
+        "a PostgreSQL database needs a shared secret key file: make one with \
+         `atlas-integrations keys generate --out PATH`, give the same file to every replica and \
+         admin command with --secret-key-file PATH (or ATLAS_INTEGRATIONS_SECRET_KEY_FILE)"
+    )]
+    KeyFileRequired,
     /// The store failed to open or migrate.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -48,6 +55,10 @@ pub struct Database {
 /// Opens the database of `config`, creating the data folder, the key file (when it is the
 /// default) and the schema as needed.
 pub async fn open(config: &DatabaseConfig) -> Result<Database, OpenError> {
+    let url = config.url();
+    if is_postgres_url(&url) && config.secret_key_file.is_none() {
+        return Err(OpenError::KeyFileRequired);
+    }
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|source| OpenError::DataDir { path: config.data_dir.clone(), source })?;
     let (key_file, is_default) = config.key_file();
@@ -63,6 +74,6 @@ pub async fn open(config: &DatabaseConfig) -> Result<Database, OpenError> {
         } else {
             MasterKey::read(&key_file)?
         };
-    let store = store::open(&config.url(), Sealer::new(&master_key)).await?;
+    let store = store::open(&url, Sealer::new(&master_key), config.pool).await?;
     Ok(Database { store, master_key })
 }

@@ -2,14 +2,19 @@
 //! file each. Every command that touches the database takes the same database options.
 
 mod api_key;
+mod copy;
+mod keys;
+mod migrate;
 mod project;
 mod serve;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::DatabaseConfig;
+use crate::store::PoolSettings;
 
 /// A server for the MongoDB Atlas Third-Party Service Integrations API.
 #[derive(Debug, Parser)]
@@ -31,6 +36,13 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand, name = "api-key")]
     ApiKey(api_key::ApiKeyCommand),
+    /// Manage secret key files.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Apply the database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Copy everything from one database to another.
+    Copy(copy::CopyArgs),
 }
 
 /// Where the database is and how it is sealed.
@@ -45,6 +57,15 @@ pub struct DatabaseArgs {
     /// Master key file (32 bytes, base64) [default: <data-dir>/secret.key, created on first start].
     #[arg(long, env = "ATLAS_INTEGRATIONS_SECRET_KEY_FILE")]
     pub secret_key_file: Option<PathBuf>,
+    /// Most database connections this process opens.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+    /// Milliseconds a request waits for a database connection before answering 503.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 2000)]
+    pub db_acquire_timeout_ms: u64,
+    /// Milliseconds a PostgreSQL statement may run.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DB_STATEMENT_TIMEOUT_MS", default_value_t = 10000)]
+    pub db_statement_timeout_ms: u64,
 }
 
 impl From<DatabaseArgs> for DatabaseConfig {
@@ -53,6 +74,11 @@ impl From<DatabaseArgs> for DatabaseConfig {
             data_dir: args.data_dir,
             database_url: args.database_url,
             secret_key_file: args.secret_key_file,
+            pool: PoolSettings {
+                max_connections: args.db_max_connections,
+                acquire_timeout: Duration::from_millis(args.db_acquire_timeout_ms),
+                statement_timeout: Duration::from_millis(args.db_statement_timeout_ms),
+            },
         }
     }
 }
@@ -67,6 +93,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args).await,
         Command::Project(command) => project::run(command).await,
         Command::ApiKey(command) => api_key::run(command).await,
+        Command::Keys(command) => keys::run(command),
+        Command::Migrate(args) => migrate::run(args).await,
+        Command::Copy(args) => copy::run(args).await,
     }
 }
 

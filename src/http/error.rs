@@ -89,6 +89,15 @@ impl ApiError {
         )
     }
 
+    /// `SERVICE_UNAVAILABLE`: the database cannot be reached; retry shortly.
+    pub fn service_unavailable() -> Self {
+        Self::new(
+            ErrorCode::ServiceUnavailable,
+            "The service cannot reach its database; nothing was changed. Retry shortly.",
+            vec![],
+        )
+    }
+
     /// `UNEXPECTED_ERROR`; the cause must already be logged.
     pub fn unexpected() -> Self {
         Self::new(ErrorCode::UnexpectedError, "Unexpected error.", vec![])
@@ -114,6 +123,9 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert("x-error-code", HeaderValue::from_static(self.code.as_str()));
+        if self.code == ErrorCode::ServiceUnavailable {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response
     }
 }
@@ -163,6 +175,10 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Rejected(change) => change.into(),
+            StoreError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                Self::service_unavailable()
+            }
             other => {
                 tracing::error!(error = %other, "request failed in the store");
                 Self::unexpected()

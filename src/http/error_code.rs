@@ -41,6 +41,8 @@ pub enum ErrorCode {
     ResourceNotFound,
     /// A method the path does not have.
     MethodNotAllowed,
+    /// The database cannot be reached now.
+    ServiceUnavailable,
     /// Anything unexpected.
     UnexpectedError,
 }
@@ -67,6 +69,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated | ErrorCode::UnexpectedError => "UNEXPECTED_ERROR",
             ErrorCode::ResourceNotFound => "RESOURCE_NOT_FOUND",
             ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
         }
     }
 
@@ -90,6 +93,7 @@ impl ErrorCode {
             ErrorCode::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::UnexpectedError => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }

@@ -1,20 +1,28 @@
 //! Durable storage behind one small trait, so the HTTP layer does not know which database
-//! it runs on. Implementations seal every secret before it reaches the database.
+//! it runs on: SQLite (embedded, the default) or PostgreSQL (for replicas). Implementations
+//! seal every secret before it reaches the database.
 
+mod postgres;
+mod rows;
 mod sealing;
 mod sqlite;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use crate::crypto::Sealer;
 use crate::domain::api_key::{ApiKey, Ha1};
-use crate::domain::ids::GroupId;
+use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{ChangeError, Integration, IntegrationType, Operation};
-use crate::domain::project::Project;
+use crate::domain::project::{Organization, Project};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+
+/// The organization that projects made without naming one belong to.
+pub const DEFAULT_ORGANIZATION: &str = "Default Organization";
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -34,23 +42,91 @@ pub enum StoreError {
     /// The database URL names an engine this build cannot use.
     #[error("{0}")]
     Unsupported(String),
+    /// The database cannot be reached now (down, restarting, pool exhausted); retry later.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     /// The database failed.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// Applying the schema failed.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 }
 
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        let unavailable = match &error {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // SQLSTATE class 08 (connection exception), 57P0x (server shutting down or
+            // restarting), 53300 (too many connections).
+            sqlx::Error::Database(db) => db
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0") || code == "53300"),
+            _ => false,
+        };
+        match unavailable {
+            true => StoreError::Unavailable(error.to_string()),
+            false => StoreError::Database(error),
+        }
+    }
+}
+
+/// How many rows of each kind a store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Organizations.
+    pub organizations: u64,
+    /// Projects.
+    pub projects: u64,
+    /// API keys.
+    pub api_keys: u64,
+    /// Integrations.
+    pub integrations: u64,
+}
+
+/// Connection settings of a database (PostgreSQL uses all; SQLite the pool size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Most connections a process opens.
+    pub max_connections: u32,
+    /// How long a request waits for a connection (or to connect) before it fails with 503.
+    pub acquire_timeout: Duration,
+    /// Longest a statement may run (PostgreSQL's `statement_timeout`).
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(2),
+            statement_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Everything the service keeps.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// How many rows of each kind there are.
+    async fn counts(&self) -> Result<Counts, StoreError>;
+
     /// Creates a project in the default organization (made on first use).
     async fn create_project(&self, name: &str) -> Result<Project, StoreError>;
     /// Every project, oldest first.
     async fn list_projects(&self) -> Result<Vec<Project>, StoreError>;
     /// The project with this id, if any.
     async fn find_project(&self, id: GroupId) -> Result<Option<Project>, StoreError>;
+    /// Every organization.
+    async fn list_organizations(&self) -> Result<Vec<Organization>, StoreError>;
+    /// The organization with this id, if any.
+    async fn find_organization(&self, id: ObjectId) -> Result<Option<Organization>, StoreError>;
 
     /// Stores a new API key with its Digest verifiers.
     async fn create_api_key(&self, key: &ApiKey, ha1: &Ha1) -> Result<(), StoreError>;
@@ -70,23 +146,67 @@ pub trait Store: Send + Sync + 'static {
         kind: IntegrationType,
     ) -> Result<Option<Integration>, StoreError>;
     /// Applies `operation` atomically (read, change, write in one transaction, committed
-    /// before returning) and returns the project's integrations after it.
+    /// before returning, serialised with every other change of the same type of the same
+    /// project) and returns the project's integrations after it.
     async fn change_integration(
         &self,
         group: GroupId,
         operation: Operation<'_>,
     ) -> Result<Vec<Integration>, StoreError>;
+
+    /// Copies in an organization as it is elsewhere; does nothing if it exists.
+    async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError>;
+    /// Copies in a project as it is elsewhere; does nothing if it exists.
+    async fn import_project(&self, project: &Project) -> Result<(), StoreError>;
+    /// Copies in an API key with its roles and verifiers; brings an existing one up to date.
+    async fn import_api_key(&self, key: &ApiKey, ha1: &Ha1) -> Result<(), StoreError>;
+    /// Copies in an integration; replaces the project's integration of that type.
+    async fn import_integration(&self, group: GroupId, integration: &Integration) -> Result<(), StoreError>;
 }
 
-/// Opens the database named by `url` (`sqlite://PATH`), applying migrations.
-pub async fn open(url: &str, sealer: Sealer) -> Result<Arc<dyn Store>, StoreError> {
+/// Opens the database named by `url` (`sqlite://PATH`, `postgres://…`), applying migrations.
+pub async fn open(url: &str, sealer: Sealer, pool: PoolSettings) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
-        return Ok(Arc::new(SqliteStore::open(url, sealer).await?));
+        return Ok(Arc::new(SqliteStore::open(url, sealer, pool).await?));
     }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StoreError::Unsupported(
-            "PostgreSQL is not supported by this version yet; use a sqlite:// URL".into(),
-        ));
+    if is_postgres_url(url) {
+        return Ok(Arc::new(PostgresStore::open(url, sealer, pool).await?));
     }
-    Err(StoreError::Unsupported(format!("unknown database URL {url:?}: expected sqlite://PATH")))
+    Err(StoreError::Unsupported(format!(
+        "unknown database URL {}: expected sqlite://PATH or postgres://USER@HOST/DATABASE",
+        redact_url(url)
+    )))
+}
+
+/// Whether `url` names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// `url` with any password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("****"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact_url("postgres://app:hunter2@db:5432/x"), "postgres://app:****@db:5432/x");
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn connection_failures_are_unavailable_not_internal() {
+        assert!(matches!(StoreError::from(sqlx::Error::PoolTimedOut), StoreError::Unavailable(_)));
+        assert!(matches!(StoreError::from(sqlx::Error::RowNotFound), StoreError::Database(_)));
+    }
 }

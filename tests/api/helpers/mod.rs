@@ -47,7 +47,12 @@ pub struct TestApp {
 fn config(data_dir: &Path, nonce_ttl_secs: u64) -> Config {
     Config {
         listen: "127.0.0.1:0".into(),
-        database: DatabaseConfig { data_dir: data_dir.to_owned(), database_url: None, secret_key_file: None },
+        database: DatabaseConfig {
+            data_dir: data_dir.to_owned(),
+            database_url: None,
+            secret_key_file: None,
+            pool: Default::default(),
+        },
         public_url: None,
         nonce_ttl_secs,
     }

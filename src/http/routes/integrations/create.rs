@@ -2,10 +2,9 @@
 //! answers 200 with the project's whole list, as Atlas does.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::json::{ok, page_of};
+use super::json::change_and_list;
 use crate::domain::integration::{Operation, Patch};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -24,6 +23,5 @@ pub async fn create(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let patch = Patch::parse(kind, body)?;
-    let integrations = state.store.change_integration(group, Operation::Create(&patch)).await?;
-    Ok(ok(mount, StatusCode::OK, &page_of(mount, &at, &page, &integrations)))
+    change_and_list(&state, mount, group, &page, &at, Operation::Create(&patch)).await
 }

@@ -5,7 +5,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::domain::integration::Integration;
+use crate::domain::ids::GroupId;
+use crate::domain::integration::{Integration, Operation};
+use crate::http::AppState;
+use crate::http::error::ApiError;
 use crate::http::extract::SelfLink;
 use crate::http::mount::Mount;
 use crate::http::query::Page;
@@ -52,4 +55,17 @@ pub fn page_of(mount: Mount, at: &SelfLink, page: &Page, integrations: &[Integra
         body.insert("totalCount".into(), json!(integrations.len()));
     }
     Value::Object(body)
+}
+
+/// Applies a write and answers as POST and PUT do: 200 with the project's whole list.
+pub async fn change_and_list(
+    state: &AppState,
+    mount: Mount,
+    group: GroupId,
+    page: &Page,
+    at: &SelfLink,
+    operation: Operation<'_>,
+) -> Result<Response, ApiError> {
+    let integrations = state.store.change_integration(group, operation).await?;
+    Ok(ok(mount, StatusCode::OK, &page_of(mount, at, page, &integrations)))
 }

@@ -1,0 +1,346 @@
+//! The PostgreSQL store, for any number of stateless replicas on one database. Each change
+//! of one integration takes a transaction-scoped advisory lock on (project, type), so
+//! read-merge-writes from different replicas queue instead of overwriting each other, and
+//! creations of one type race to exactly one winner.
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgConnection, PgPool};
+
+use super::rows::{
+    ApiKeyRow, IntegrationRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow, is_unique_violation, parse_id,
+};
+use super::sealing::{open_ha1, open_integration, seal_ha1, seal_integration};
+use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Store, StoreError};
+use crate::crypto::Sealer;
+use crate::domain::api_key::{ApiKey, Ha1};
+use crate::domain::ids::{GroupId, ObjectId};
+use crate::domain::integration::{Integration, IntegrationType, Operation};
+use crate::domain::project::{Organization, Project};
+
+const KEY_COLUMNS: &str =
+    "SELECT id, org_id, public_key, description, ha1_sealed, revoked_at IS NOT NULL AS revoked FROM api_keys";
+
+/// A store in a PostgreSQL database.
+pub struct PostgresStore {
+    pool: PgPool,
+    sealer: Sealer,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (TLS as its `sslmode` says) and applies migrations.
+    pub async fn open(url: &str, sealer: Sealer, settings: PoolSettings) -> Result<Self, StoreError> {
+        let statement_timeout = settings.statement_timeout.as_millis().to_string();
+        let options = PgConnectOptions::from_str(url)?
+            .application_name("atlas-integrations")
+            .options([("statement_timeout", statement_timeout.as_str())]);
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections.max(1))
+            .acquire_timeout(settings.acquire_timeout)
+            .test_before_acquire(true)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PostgresStore { pool, sealer })
+    }
+
+    async fn key_from_row(&self, row: ApiKeyRow) -> Result<(ApiKey, Ha1), StoreError> {
+        let roles: Vec<RoleRow> = sqlx::query_as(ROLES_OF_KEY).bind(&row.id).fetch_all(&self.pool).await?;
+        let ha1 = open_ha1(&self.sealer, &row.public_key, &row.ha1_sealed)?;
+        Ok((row.into_domain(roles)?, ha1))
+    }
+
+    async fn integrations_in(
+        &self,
+        connection: &mut PgConnection,
+        group: GroupId,
+    ) -> Result<Vec<Integration>, StoreError> {
+        let rows: Vec<IntegrationRow> =
+            sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1")
+                .bind(group.to_string())
+                .fetch_all(connection)
+                .await?;
+        let mut integrations = rows
+            .iter()
+            .map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings))
+            .collect::<Result<Vec<_>, _>>()?;
+        integrations.sort_by_key(|integration| integration.kind);
+        Ok(integrations)
+    }
+
+    async fn insert_roles(&self, connection: &mut PgConnection, key: &ApiKey) -> Result<(), StoreError> {
+        for role in &key.org_roles {
+            sqlx::query("INSERT INTO api_key_org_roles (api_key_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(key.id.to_string())
+                .bind(role.as_str())
+                .execute(&mut *connection)
+                .await?;
+        }
+        for (project, role) in &key.project_roles {
+            sqlx::query(
+                "INSERT INTO api_key_project_roles (api_key_id, project_id, role) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(key.id.to_string())
+            .bind(project.to_string())
+            .bind(role.as_str())
+            .execute(&mut *connection)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+async fn count(pool: &PgPool, table: &str) -> Result<u64, StoreError> {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await?;
+    Ok(n as u64)
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        Ok(Counts {
+            organizations: count(&self.pool, "organizations").await?,
+            projects: count(&self.pool, "projects").await?,
+            api_keys: count(&self.pool, "api_keys").await?,
+            integrations: count(&self.pool, "integrations").await?,
+        })
+    }
+
+    async fn create_project(&self, name: &str) -> Result<Project, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO organizations (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(ObjectId::generate().to_string())
+            .bind(DEFAULT_ORGANIZATION)
+            .execute(&mut *tx)
+            .await?;
+        let org: String = sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1")
+            .bind(DEFAULT_ORGANIZATION)
+            .fetch_one(&mut *tx)
+            .await?;
+        let org_id = parse_id(&org)?;
+        let project = Project { id: GroupId(ObjectId::generate()), org_id, name: name.to_owned() };
+        sqlx::query("INSERT INTO projects (id, org_id, name) VALUES ($1, $2, $3)")
+            .bind(project.id.to_string())
+            .bind(org_id.to_string())
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match is_unique_violation(&e) {
+                true => StoreError::Conflict(format!("a project named {name:?} already exists")),
+                false => e.into(),
+            })?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
+    async fn list_projects(&self) -> Result<Vec<Project>, StoreError> {
+        let rows: Vec<ProjectRow> = sqlx::query_as("SELECT id, org_id, name FROM projects ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(ProjectRow::into_domain).collect()
+    }
+
+    async fn find_project(&self, id: GroupId) -> Result<Option<Project>, StoreError> {
+        let row: Option<ProjectRow> = sqlx::query_as("SELECT id, org_id, name FROM projects WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(ProjectRow::into_domain).transpose()
+    }
+
+    async fn list_organizations(&self) -> Result<Vec<Organization>, StoreError> {
+        let rows: Vec<OrganizationRow> = sqlx::query_as("SELECT id, name FROM organizations ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(OrganizationRow::into_domain).collect()
+    }
+
+    async fn find_organization(&self, id: ObjectId) -> Result<Option<Organization>, StoreError> {
+        let row: Option<OrganizationRow> = sqlx::query_as("SELECT id, name FROM organizations WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(OrganizationRow::into_domain).transpose()
+    }
+
+    async fn create_api_key(&self, key: &ApiKey, ha1: &Ha1) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO api_keys (id, public_key, org_id, description, ha1_sealed) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(key.id.to_string())
+        .bind(&key.public_key)
+        .bind(key.org_id.to_string())
+        .bind(&key.description)
+        .bind(seal_ha1(&self.sealer, &key.public_key, ha1))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match is_unique_violation(&e) {
+            true => StoreError::Conflict(format!("the public key {} is taken", key.public_key)),
+            false => e.into(),
+        })?;
+        self.insert_roles(&mut tx, key).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_api_key(&self, public_key: &str) -> Result<Option<(ApiKey, Ha1)>, StoreError> {
+        let sql = format!("{KEY_COLUMNS} WHERE public_key = $1");
+        let row: Option<ApiKeyRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(public_key).fetch_optional(&self.pool).await?;
+        match row {
+            Some(row) => Ok(Some(self.key_from_row(row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
+        let sql = format!("{KEY_COLUMNS} ORDER BY created_at, id");
+        let rows: Vec<ApiKeyRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let mut keys = Vec::with_capacity(rows.len());
+        for row in rows {
+            keys.push(self.key_from_row(row).await?.0);
+        }
+        Ok(keys)
+    }
+
+    async fn revoke_api_key(&self, public_key: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE public_key = $1")
+            .bind(public_key)
+            .execute(&self.pool)
+            .await?;
+        match done.rows_affected() {
+            0 => Err(StoreError::NotFound(format!("no API key has the public key {public_key:?}"))),
+            _ => Ok(()),
+        }
+    }
+
+    async fn list_integrations(&self, group: GroupId) -> Result<Vec<Integration>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        self.integrations_in(&mut connection, group).await
+    }
+
+    async fn get_integration(
+        &self,
+        group: GroupId,
+        kind: IntegrationType,
+    ) -> Result<Option<Integration>, StoreError> {
+        let row: Option<IntegrationRow> =
+            sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")
+                .bind(group.to_string())
+                .bind(kind.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings)).transpose()
+    }
+
+    async fn change_integration(
+        &self,
+        group: GroupId,
+        operation: Operation<'_>,
+    ) -> Result<Vec<Integration>, StoreError> {
+        let kind = operation.kind();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("integration:{group}:{kind}"))
+            .execute(&mut *tx)
+            .await?;
+        let row: Option<IntegrationRow> =
+            sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")
+                .bind(group.to_string())
+                .bind(kind.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let current =
+            row.map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings)).transpose()?;
+        match operation.apply(current.as_ref())? {
+            Some(next) => write_integration(&mut tx, &self.sealer, group, &next).await?,
+            None => {
+                sqlx::query("DELETE FROM integrations WHERE project_id = $1 AND type = $2")
+                    .bind(group.to_string())
+                    .bind(kind.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let after = self.integrations_in(&mut tx, group).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO organizations (id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(organization.id.to_string())
+            .bind(&organization.name)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn import_project(&self, project: &Project) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO projects (id, org_id, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(project.id.to_string())
+            .bind(project.org_id.to_string())
+            .bind(&project.name)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn import_api_key(&self, key: &ApiKey, ha1: &Ha1) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO api_keys (id, public_key, org_id, description, ha1_sealed, revoked_at) \
+             VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END) \
+             ON CONFLICT (id) DO UPDATE SET description = excluded.description, \
+             revoked_at = COALESCE(api_keys.revoked_at, excluded.revoked_at)",
+        )
+        .bind(key.id.to_string())
+        .bind(&key.public_key)
+        .bind(key.org_id.to_string())
+        .bind(&key.description)
+        .bind(seal_ha1(&self.sealer, &key.public_key, ha1))
+        .bind(key.revoked)
+        .execute(&mut *tx)
+        .await?;
+        self.insert_roles(&mut tx, key).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn import_integration(&self, group: GroupId, integration: &Integration) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        write_integration(&mut tx, &self.sealer, group, integration).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn write_integration(
+    connection: &mut PgConnection,
+    sealer: &Sealer,
+    group: GroupId,
+    integration: &Integration,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO integrations (project_id, type, id, settings) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (project_id, type) DO UPDATE SET id = excluded.id, settings = excluded.settings, \
+         updated_at = now()",
+    )
+    .bind(group.to_string())
+    .bind(integration.kind.as_str())
+    .bind(integration.id.to_string())
+    .bind(seal_integration(sealer, group, integration))
+    .execute(connection)
+    .await?;
+    Ok(())
+}
