@@ -52,19 +52,24 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             project.id
         );
     }
+    // Handlers are installed before "listening" is logged, so a signal sent as soon as the
+    // server says it listens is a clean shutdown, not a kill.
+    let shutdown = shutdown_signal().context("cannot handle SIGTERM")?;
     tracing::info!(%address, "listening");
-    app.serve(shutdown_signal()).await.context("the server failed")?;
+    app.serve(shutdown).await.context("the server failed")?;
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("SIGTERM can be handled");
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate.recv() => {}
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
