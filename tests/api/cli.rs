@@ -9,11 +9,10 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_atlas-integrations");
 
-fn run(args: &[&str], data_dir: &Path) -> Value {
+fn run(args: &[&str], database_args: &[String]) -> Value {
     let output = Command::new(BIN)
         .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
+        .args(database_args)
         .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
         .env_remove("ATLAS_INTEGRATIONS_SECRET_KEY_FILE")
         .output()
@@ -25,7 +24,7 @@ fn run(args: &[&str], data_dir: &Path) -> Value {
 #[tokio::test]
 async fn admin_commands_make_keys_that_authenticate_against_a_running_server() {
     let app = crate::helpers::TestApp::spawn().await;
-    let dir = app.data_dir.path().to_owned();
+    let dir = app.database_args();
     let project = tokio::task::spawn_blocking({
         let dir = dir.clone();
         move || run(&["project", "create", "--name", "From the CLI"], &dir)

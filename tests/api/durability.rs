@@ -22,7 +22,7 @@ async fn integrations_and_keys_survive_a_restart() {
 }
 
 #[tokio::test]
-async fn the_database_files_hold_no_secret_and_no_private_key() {
+async fn the_database_or_its_dump_holds_no_secret_and_no_private_key() {
     let app = TestApp::spawn().await;
     let client = app.owner();
     client.post(&app.v2("DATADOG"), &json!({"type": "DATADOG", "apiKey": DATADOG_KEY})).await;
@@ -32,13 +32,7 @@ async fn the_database_files_hold_no_secret_and_no_private_key() {
             &json!({"type": "WEBHOOK", "url": "https://example.com/hook/abc", "secret": WEBHOOK_SECRET}),
         )
         .await;
-    let mut bytes = Vec::new();
-    for entry in std::fs::read_dir(app.data_dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.file_name().unwrap().to_string_lossy().starts_with("atlas-integrations.db") {
-            bytes.extend(std::fs::read(&path).unwrap());
-        }
-    }
+    let bytes = app.database.raw_bytes(app.data_dir.path());
     assert!(!bytes.is_empty());
     let contains = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
     for secret in [DATADOG_KEY, WEBHOOK_SECRET, "hook/abc", &app.owner.private_key, &app.reader.private_key] {

@@ -342,9 +342,11 @@ async fn unknown_paths_and_methods_answer_in_the_atlas_envelope() {
 #[tokio::test]
 async fn a_stored_row_that_cannot_be_opened_is_a_500_that_reveals_nothing() {
     let (app, _) = seeded().await;
-    let url = format!("sqlite://{}", app.data_dir.path().join("atlas-integrations.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    sqlx::query("UPDATE integrations SET settings = x'0102030405'").execute(&pool).await.unwrap();
+    let corrupt = match app.database.is_postgres() {
+        true => "UPDATE integrations SET settings = '\\x0102030405'",
+        false => "UPDATE integrations SET settings = x'0102030405'",
+    };
+    app.database.execute(corrupt).await;
     let answer = app.owner().get(&app.v2("DATADOG")).await;
     let error = answer.assert_error(500, "UNEXPECTED_ERROR");
     assert_eq!(error["detail"], "Unexpected error.");

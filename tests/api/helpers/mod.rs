@@ -1,8 +1,10 @@
 //! The test harness: the real application on `127.0.0.1:0` in a fresh data folder, seeded
 //! with a project and keys, and a client that speaks HTTP Digest as Atlas's clients do.
 
+mod database;
 mod digest_client;
 mod logs;
+mod proxy;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -18,10 +20,12 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use database::{TestDatabase, postgres_server};
 pub use digest_client::{
     Credentials, DigestClient, Mode, TestResponse, challenge_nonce as challenge_nonce_of,
 };
 pub use logs::captured_logs;
+pub use proxy::TcpProxy;
 
 /// The v2 media type clients send in `Accept`.
 pub const V2_ACCEPT: &str = "application/vnd.atlas.2023-01-01+json";
@@ -34,6 +38,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     /// The data folder (kept until the app is dropped).
     pub data_dir: Arc<TempDir>,
+    /// The database (dropped with the app).
+    pub database: TestDatabase,
     /// A project with an owner and a read-only key.
     pub project: Project,
     /// A `GROUP_OWNER` key of `project`.
@@ -44,17 +50,33 @@ pub struct TestApp {
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-fn config(data_dir: &Path, nonce_ttl_secs: u64) -> Config {
+/// The configuration of a server on `url` sealed with `key_file`.
+pub fn config(data_dir: &Path, url: &str, key_file: &Path, nonce_ttl_secs: u64) -> Config {
     Config {
         listen: "127.0.0.1:0".into(),
         database: DatabaseConfig {
             data_dir: data_dir.to_owned(),
-            database_url: None,
-            secret_key_file: None,
+            database_url: Some(url.to_owned()),
+            secret_key_file: Some(key_file.to_owned()),
             pool: Default::default(),
         },
         public_url: None,
         nonce_ttl_secs,
+    }
+}
+
+/// A further server (a replica) beside a [`TestApp`], stopped when dropped.
+pub struct Server {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
     }
 }
 
@@ -67,7 +89,9 @@ impl TestApp {
     /// A new application whose nonces live `ttl` seconds.
     pub async fn spawn_with_ttl(ttl: u64) -> TestApp {
         let data_dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
-        let (base, store, shutdown, server) = start(data_dir.path(), ttl).await;
+        let database = TestDatabase::create(data_dir.path()).await;
+        let (base, store, shutdown, server) =
+            start(&config(data_dir.path(), &database.url, &database.key_file, ttl)).await;
         let project = admin::create_project(store.as_ref(), "Integration tests").await.unwrap();
         let owner = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupOwner)).await;
         let reader = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupReadOnly)).await;
@@ -75,6 +99,7 @@ impl TestApp {
             base,
             store,
             data_dir,
+            database,
             project,
             owner,
             reader,
@@ -83,10 +108,33 @@ impl TestApp {
         }
     }
 
+    /// The configuration this app's servers run with.
+    pub fn config(&self) -> Config {
+        config(self.data_dir.path(), &self.database.url, &self.database.key_file, DEFAULT_NONCE_TTL_SECS)
+    }
+
+    /// The database options of the command line that reach this app's database.
+    pub fn database_args(&self) -> Vec<String> {
+        vec![
+            "--data-dir".into(),
+            self.data_dir.path().display().to_string(),
+            "--database".into(),
+            self.database.url.clone(),
+            "--secret-key-file".into(),
+            self.database.key_file.display().to_string(),
+        ]
+    }
+
+    /// Starts another server on the same database and key file: a replica.
+    pub async fn replica(&self) -> Server {
+        let (base, _, shutdown, _) = start(&self.config()).await;
+        Server { base, shutdown: Some(shutdown) }
+    }
+
     /// Stops the server gracefully and starts it again on the same data.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let (base, store, shutdown, server) = start(self.data_dir.path(), DEFAULT_NONCE_TTL_SECS).await;
+        let (base, store, shutdown, server) = start(&self.config()).await;
         self.base = base;
         self.store = store;
         self.shutdown = Some(shutdown);
@@ -144,11 +192,13 @@ impl Drop for TestApp {
     }
 }
 
-type Started = (String, Arc<dyn Store>, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>);
+/// A started server: its base URL, store, shutdown switch and task.
+pub type Started = (String, Arc<dyn Store>, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>);
 
-async fn start(data_dir: &Path, ttl: u64) -> Started {
+/// Builds and serves an app with `config`.
+pub async fn start(config: &Config) -> Started {
     logs::capture();
-    let app = App::build(config(data_dir, ttl)).await.expect("the app builds");
+    let app = App::build(config.clone()).await.expect("the app builds");
     let address: SocketAddr = app.local_addr();
     let store = app.store();
     let (shutdown, signal) = oneshot::channel::<()>();
