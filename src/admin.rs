@@ -113,10 +113,9 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopyReport, AdminE
         to.import_project(project).await?;
     }
     for key in from.list_api_keys().await? {
-        let (key, ha1) = from
-            .find_api_key(&key.public_key)
-            .await?
-            .ok_or_else(|| AdminError::Invalid(format!("the key {} vanished during the copy", key.public_key)))?;
+        let (key, ha1) = from.find_api_key(&key.public_key).await?.ok_or_else(|| {
+            AdminError::Invalid(format!("the key {} vanished during the copy", key.public_key))
+        })?;
         to.import_api_key(&key, &ha1).await?;
     }
     for project in &projects {
@@ -126,7 +125,9 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopyReport, AdminE
     }
     let report = CopyReport { source: from.counts().await?, destination: to.counts().await? };
     let (s, d) = (report.source, report.destination);
-    if d.organizations < s.organizations || d.projects < s.projects || d.api_keys < s.api_keys
+    if d.organizations < s.organizations
+        || d.projects < s.projects
+        || d.api_keys < s.api_keys
         || d.integrations < s.integrations
     {
         return Err(AdminError::Invalid(format!("the copy is incomplete: source {s:?}, destination {d:?}")));

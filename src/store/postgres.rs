@@ -10,7 +10,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool};
 
 use super::rows::{
-    ApiKeyRow, IntegrationRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow, is_unique_violation, parse_id,
+    ApiKeyRow, IntegrationRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow, is_unique_violation,
+    parse_id,
 };
 use super::sealing::{open_ha1, open_integration, seal_ha1, seal_integration};
 use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Store, StoreError};
@@ -72,11 +73,13 @@ impl PostgresStore {
 
     async fn insert_roles(&self, connection: &mut PgConnection, key: &ApiKey) -> Result<(), StoreError> {
         for role in &key.org_roles {
-            sqlx::query("INSERT INTO api_key_org_roles (api_key_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(key.id.to_string())
-                .bind(role.as_str())
-                .execute(&mut *connection)
-                .await?;
+            sqlx::query(
+                "INSERT INTO api_key_org_roles (api_key_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(key.id.to_string())
+            .bind(role.as_str())
+            .execute(&mut *connection)
+            .await?;
         }
         for (project, role) in &key.project_roles {
             sqlx::query(
@@ -143,9 +146,10 @@ impl Store for PostgresStore {
     }
 
     async fn list_projects(&self) -> Result<Vec<Project>, StoreError> {
-        let rows: Vec<ProjectRow> = sqlx::query_as("SELECT id, org_id, name FROM projects ORDER BY created_at, id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<ProjectRow> =
+            sqlx::query_as("SELECT id, org_id, name FROM projects ORDER BY created_at, id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter().map(ProjectRow::into_domain).collect()
     }
 
@@ -158,9 +162,10 @@ impl Store for PostgresStore {
     }
 
     async fn list_organizations(&self) -> Result<Vec<Organization>, StoreError> {
-        let rows: Vec<OrganizationRow> = sqlx::query_as("SELECT id, name FROM organizations ORDER BY created_at, id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<OrganizationRow> =
+            sqlx::query_as("SELECT id, name FROM organizations ORDER BY created_at, id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter().map(OrganizationRow::into_domain).collect()
     }
 
@@ -214,10 +219,11 @@ impl Store for PostgresStore {
     }
 
     async fn revoke_api_key(&self, public_key: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE public_key = $1")
-            .bind(public_key)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE public_key = $1")
+                .bind(public_key)
+                .execute(&self.pool)
+                .await?;
         match done.rows_affected() {
             0 => Err(StoreError::NotFound(format!("no API key has the public key {public_key:?}"))),
             _ => Ok(()),
@@ -260,8 +266,9 @@ impl Store for PostgresStore {
                 .bind(kind.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
-        let current =
-            row.map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings)).transpose()?;
+        let current = row
+            .map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings))
+            .transpose()?;
         match operation.apply(current.as_ref())? {
             Some(next) => write_integration(&mut tx, &self.sealer, group, &next).await?,
             None => {

@@ -12,7 +12,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::rows::{
-    ApiKeyRow, IntegrationRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow, is_unique_violation, parse_id,
+    ApiKeyRow, IntegrationRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow, is_unique_violation,
+    parse_id,
 };
 use super::sealing::{open_ha1, open_integration, seal_ha1, seal_integration};
 use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Store, StoreError};
@@ -157,9 +158,10 @@ impl Store for SqliteStore {
     }
 
     async fn list_projects(&self) -> Result<Vec<Project>, StoreError> {
-        let rows: Vec<ProjectRow> = sqlx::query_as("SELECT id, org_id, name FROM projects ORDER BY created_at, id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<ProjectRow> =
+            sqlx::query_as("SELECT id, org_id, name FROM projects ORDER BY created_at, id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter().map(ProjectRow::into_domain).collect()
     }
 
@@ -172,9 +174,10 @@ impl Store for SqliteStore {
     }
 
     async fn list_organizations(&self) -> Result<Vec<Organization>, StoreError> {
-        let rows: Vec<OrganizationRow> = sqlx::query_as("SELECT id, name FROM organizations ORDER BY created_at, id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<OrganizationRow> =
+            sqlx::query_as("SELECT id, name FROM organizations ORDER BY created_at, id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter().map(OrganizationRow::into_domain).collect()
     }
 
@@ -230,11 +233,12 @@ impl Store for SqliteStore {
     }
 
     async fn revoke_api_key(&self, public_key: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE public_key = $2")
-            .bind(now())
-            .bind(public_key)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE public_key = $2")
+                .bind(now())
+                .bind(public_key)
+                .execute(&self.pool)
+                .await?;
         match done.rows_affected() {
             0 => Err(StoreError::NotFound(format!("no API key has the public key {public_key:?}"))),
             _ => Ok(()),
@@ -273,8 +277,9 @@ impl Store for SqliteStore {
                 .bind(kind.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
-        let current =
-            row.map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings)).transpose()?;
+        let current = row
+            .map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings))
+            .transpose()?;
         match operation.apply(current.as_ref())? {
             Some(next) => write_integration(&mut tx, &self.sealer, group, &next).await?,
             None => {

@@ -123,3 +123,37 @@ fn the_first_start_prints_a_project_and_owner_key_once() {
     let (_, second) = start_server(dir.path());
     assert!(second.iter().all(|line| !line.contains("Private key")), "{second:?}");
 }
+
+#[test]
+fn keys_generate_writes_a_private_key_file_and_never_overwrites_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("replicas.key");
+    let generate = || Command::new(BIN).args(["keys", "generate", "--out"]).arg(&path).output().unwrap();
+    assert!(generate().status.success());
+    let first = std::fs::read(&path).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    let again = generate();
+    assert!(!again.status.success(), "an existing key file is kept");
+    assert_eq!(std::fs::read(&path).unwrap(), first);
+}
+
+#[test]
+fn a_postgresql_replica_without_a_key_file_refuses_to_start_and_says_how_to_make_one() {
+    let output = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", "postgres://postgres@127.0.0.1:1/none"])
+        .env_remove("ATLAS_INTEGRATIONS_SECRET_KEY_FILE")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("keys generate --out"), "{message}");
+}
+
+#[tokio::test]
+async fn migrate_applies_the_schema_and_says_so() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let args = app.database_args();
+    let answer = tokio::task::spawn_blocking(move || run(&["migrate"], &args)).await.unwrap();
+    assert_eq!(answer["migrated"], true);
+}

@@ -4,10 +4,15 @@
 mod auth;
 mod cli;
 mod concurrency;
+mod contract;
+mod copy;
 mod curl;
 mod durability;
 mod errors;
 mod helpers;
 mod integrations;
+mod outage;
 mod presentation;
 mod recorded;
+mod replicas;
+mod sigkill;

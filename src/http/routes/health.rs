@@ -19,7 +19,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         Ok(()) => (StatusCode::OK, Json(json!({"status": "OK"}))),
         Err(error) => {
             tracing::warn!(%error, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "UNAVAILABLE", "detail": "the database does not answer"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "UNAVAILABLE", "detail": "the database does not answer"})),
+            )
         }
     }
 }

@@ -32,8 +32,11 @@ pub fn router(state: AppState) -> Router {
     }
     let api = api.layer(from_fn_with_state(state.clone(), authenticate)).layer(from_fn(present));
 
-    let mut router = Router::new().route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz)).merge(api).fallback(not_found);
+    let mut router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(api)
+        .fallback(not_found);
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),

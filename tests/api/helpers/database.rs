@@ -27,21 +27,32 @@ fn random_suffix() -> String {
 }
 
 impl TestDatabase {
-    /// A fresh database for a test whose folder is `data_dir`.
+    /// A fresh database for a test whose folder is `data_dir`, with a new key file there:
+    /// on PostgreSQL when `TEST_DATABASE_URL` is set, otherwise on SQLite.
     pub async fn create(data_dir: &Path) -> TestDatabase {
         let key_file = data_dir.join("secret.key");
         MasterKey::generate().write_new(&key_file).unwrap();
-        let Some(server) = postgres_server() else {
-            let url = format!("sqlite://{}", data_dir.join("atlas-integrations.db").display());
-            return TestDatabase { url, key_file, postgres: None };
-        };
+        match postgres_server() {
+            Some(server) => Self::postgres(&server, key_file).await,
+            None => Self::sqlite(data_dir, key_file),
+        }
+    }
+
+    /// A fresh SQLite database in `data_dir`, sealed with `key_file`.
+    pub fn sqlite(data_dir: &Path, key_file: PathBuf) -> TestDatabase {
+        let url = format!("sqlite://{}", data_dir.join("atlas-integrations.db").display());
+        TestDatabase { url, key_file, postgres: None }
+    }
+
+    /// A fresh PostgreSQL database on `server`, sealed with `key_file`.
+    pub async fn postgres(server: &str, key_file: PathBuf) -> TestDatabase {
         let name = format!("atlas_test_{}", random_suffix());
-        let admin = sqlx::PgPool::connect(&server).await.expect("TEST_DATABASE_URL must be reachable");
+        let admin = sqlx::PgPool::connect(server).await.expect("TEST_DATABASE_URL must be reachable");
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
         admin.close().await;
-        let mut url = url::Url::parse(&server).unwrap();
+        let mut url = url::Url::parse(server).unwrap();
         url.set_path(&format!("/{name}"));
-        TestDatabase { url: url.to_string(), key_file, postgres: Some((server, name)) }
+        TestDatabase { url: url.to_string(), key_file, postgres: Some((server.to_owned(), name)) }
     }
 
     /// Whether this is a PostgreSQL database.

@@ -40,6 +40,8 @@ pub struct TestApp {
     pub data_dir: Arc<TempDir>,
     /// The database (dropped with the app).
     pub database: TestDatabase,
+    /// The URL the servers reach the database by (through a proxy, for outage tests).
+    pub server_url: String,
     /// A project with an owner and a read-only key.
     pub project: Project,
     /// A `GROUP_OWNER` key of `project`.
@@ -90,8 +92,33 @@ impl TestApp {
     pub async fn spawn_with_ttl(ttl: u64) -> TestApp {
         let data_dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
         let database = TestDatabase::create(data_dir.path()).await;
+        let url = database.url.clone();
+        Self::spawn_on(data_dir, database, url, ttl).await
+    }
+
+    /// A new application on PostgreSQL that reaches its database through a proxy the test
+    /// controls.
+    pub async fn spawn_behind_proxy() -> (TestApp, TcpProxy) {
+        let data_dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
+        let database = TestDatabase::create(data_dir.path()).await;
+        assert!(database.is_postgres(), "outage tests need TEST_DATABASE_URL");
+        let mut url = url::Url::parse(&database.url).unwrap();
+        let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432));
+        let proxy = TcpProxy::start(target).await;
+        url.set_host(Some("127.0.0.1")).unwrap();
+        url.set_port(Some(proxy.address.port())).unwrap();
+        let app = Self::spawn_on(data_dir, database, url.to_string(), DEFAULT_NONCE_TTL_SECS).await;
+        (app, proxy)
+    }
+
+    async fn spawn_on(
+        data_dir: Arc<TempDir>,
+        database: TestDatabase,
+        server_url: String,
+        ttl: u64,
+    ) -> TestApp {
         let (base, store, shutdown, server) =
-            start(&config(data_dir.path(), &database.url, &database.key_file, ttl)).await;
+            start(&config(data_dir.path(), &server_url, &database.key_file, ttl)).await;
         let project = admin::create_project(store.as_ref(), "Integration tests").await.unwrap();
         let owner = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupOwner)).await;
         let reader = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupReadOnly)).await;
@@ -100,6 +127,7 @@ impl TestApp {
             store,
             data_dir,
             database,
+            server_url,
             project,
             owner,
             reader,
@@ -110,7 +138,7 @@ impl TestApp {
 
     /// The configuration this app's servers run with.
     pub fn config(&self) -> Config {
-        config(self.data_dir.path(), &self.database.url, &self.database.key_file, DEFAULT_NONCE_TTL_SECS)
+        config(self.data_dir.path(), &self.server_url, &self.database.key_file, DEFAULT_NONCE_TTL_SECS)
     }
 
     /// The database options of the command line that reach this app's database.

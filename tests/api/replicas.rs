@@ -1,0 +1,100 @@
+//! Two servers on one database behave as one: nonces, revocations and writes cross over.
+
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{DigestClient, Mode, TestApp, challenge_nonce_of};
+
+#[tokio::test]
+async fn a_nonce_issued_by_one_replica_is_accepted_by_another() {
+    let app = TestApp::spawn().await;
+    let replica = app.replica().await;
+    let first = DigestClient::new(&app.base, app.owner.clone(), Mode::Reuse);
+    let challenge = first.send_raw(Method::GET, &app.v2(""), &[], None).await;
+    let nonce = challenge_nonce_of(&challenge.header("www-authenticate").unwrap());
+    let second = DigestClient::new(&replica.base, app.owner.clone(), Mode::Reuse);
+    let authorization = second.authorization(&Method::GET, &app.v2(""), &nonce, 1);
+    let answer = second.send_raw(Method::GET, &app.v2(""), &[("authorization", &authorization)], None).await;
+    assert_eq!(answer.status, 200);
+}
+
+#[tokio::test]
+async fn a_key_revoked_through_one_replica_is_refused_by_every_replica_at_once() {
+    let app = TestApp::spawn().await;
+    let replica = app.replica().await;
+    let clients = [
+        DigestClient::new(&app.base, app.reader.clone(), Mode::Reuse),
+        DigestClient::new(&replica.base, app.reader.clone(), Mode::Reuse),
+    ];
+    for client in &clients {
+        assert_eq!(client.get(&app.v2("")).await.status, 200);
+    }
+    app.store.revoke_api_key(&app.reader.public_key).await.unwrap();
+    for client in &clients {
+        assert_eq!(client.get(&app.v2("")).await.status, 401);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_puts_through_different_replicas_lose_no_field() {
+    let app = Arc::new(TestApp::spawn().await);
+    let replica = app.replica().await;
+    let bases = [app.base.clone(), replica.base.clone()];
+    let kind = "DATADOG";
+    let created = app.owner().post(&app.v2(kind), &json!({"type": kind, "apiKey": "abcdef0123456789"})).await;
+    assert_eq!(created.status, 200);
+    let fields = [
+        "sendCollectionLatencyMetrics",
+        "sendDatabaseMetrics",
+        "sendQueryStatsMetrics",
+        "sendUserProvidedResourceTags",
+    ];
+    let tasks: Vec<_> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let (app, base) = (app.clone(), bases[i % 2].clone());
+            let body = json!({"type": kind, *field: true});
+            tokio::spawn(async move {
+                DigestClient::new(&base, app.owner.clone(), Mode::Fresh)
+                    .put(&app.v2(kind), &body)
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 200);
+    }
+    let one = app.owner().get(&app.v2(kind)).await.json();
+    for field in fields {
+        assert_eq!(one[field], true, "{field} was lost: {one}");
+    }
+}
+
+#[tokio::test]
+async fn racing_creates_through_different_replicas_give_one_success_and_conflicts() {
+    let app = Arc::new(TestApp::spawn().await);
+    let replica = app.replica().await;
+    let bases = [app.base.clone(), replica.base.clone()];
+    let tasks: Vec<_> = (0..6)
+        .map(|i| {
+            let (app, base) = (app.clone(), bases[i % 2].clone());
+            tokio::spawn(async move {
+                let body = json!({"type": "OPS_GENIE", "apiKey": format!("key-{i}")});
+                DigestClient::new(&base, app.owner.clone(), Mode::Fresh)
+                    .post(&app.v2("OPS_GENIE"), &body)
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [200, 409, 409, 409, 409, 409]);
+}
