@@ -1,5 +1,5 @@
-//! Logging: human-readable lines on standard error, filtered by `RUST_LOG` (default `info`),
-//! coloured only on a terminal so that log files stay plain text.
+//! Logging: human-readable lines on standard error, filtered by `RUST_LOG` (default `info`,
+//! with sqlx's notices at `warn`), coloured only on a terminal so log files stay plain text.
 
 use std::io::IsTerminal;
 
@@ -7,7 +7,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber; call once, from `main`.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Measures the server on PostgreSQL: GET one at 100 and at 100,000 projects (3 integrations
+# each), and requests per second through one and through two replicas on one database.
+#
+#   bench/postgres.sh [--duration SECS] [--concurrency N]
+#
+# Needs PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432/test, a role that may
+# create databases). Works in a database of its own, dropped at the end. Every figure comes
+# from the load generator in examples/loadgen.rs, all in this one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=10
+concurrency=32
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration="$2"; shift 2 ;;
+    --concurrency) concurrency="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
+cargo build --release --quiet --bin atlas-integrations --example loadgen
+bin=target/release/atlas-integrations
+loadgen=target/release/examples/loadgen
+
+work=$(mktemp -d)
+db="atlas_bench_$$"
+db_url="${PG_URL%/*}/$db"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  psql "$PG_URL" -qAtc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+psql "$PG_URL" -qAtc "CREATE DATABASE $db" >/dev/null
+export ATLAS_INTEGRATIONS_DATABASE_URL="$db_url"
+export ATLAS_INTEGRATIONS_SECRET_KEY_FILE="$work/secret.key"
+export ATLAS_INTEGRATIONS_DATA_DIR="$work"
+"$bin" keys generate --out "$work/secret.key" >/dev/null
+group=$("$bin" project create --name measured | sed -n 's/.*"id": "\(.*\)".*/\1/p')
+key_json=$("$bin" api-key create --project "$group" --role GROUP_OWNER)
+public=$(echo "$key_json" | sed -n 's/.*"publicKey": "\(.*\)".*/\1/p')
+private=$(echo "$key_json" | sed -n 's/.*"privateKey": "\(.*\)".*/\1/p')
+
+# Other projects, each with three integrations (their sealed settings are never read here).
+seed_projects() {
+  psql "$db_url" -qAt <<SQL >/dev/null
+INSERT INTO projects (id, org_id, name)
+  SELECT lpad(to_hex(g), 24, '0'), (SELECT org_id FROM projects WHERE id = '$group'), 'bench ' || g
+  FROM generate_series($1, $2) AS g;
+INSERT INTO integrations (project_id, type, id, settings)
+  SELECT lpad(to_hex(g), 24, '0'), t, substr(md5(g::text || t), 1, 24), '\x00'::bytea
+  FROM generate_series($1, $2) AS g, unnest(ARRAY['PAGER_DUTY', 'SLACK', 'DATADOG']) AS t;
+ANALYZE;
+SQL
+}
+
+start_replica() {
+  local log="$work/replica-$1.log"
+  "$bin" serve --listen "127.0.0.1:0" >/dev/null 2>"$log" &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    grep -q "listening" "$log" 2>/dev/null && break
+    sleep 0.1
+  done
+  sed -n 's/.*listening address=\([0-9.:]*\).*/http:\/\/\1/p' "$log"
+}
+
+load() { # load NAME CONCURRENCY BASE... : runs get-one, prints the JSON line with a label
+  local label="$1" workers="$2"; shift 2
+  local bases=()
+  for base in "$@"; do bases+=(--base "$base"); done
+  local line
+  line=$("$loadgen" "${bases[@]}" --public-key "$public" --private-key "$private" --group "$group" \
+    --scenario get-one --mode reuse --concurrency "$workers" --duration-secs "$duration" --json)
+  echo "{\"measure\": \"$label\", \"result\": $line}"
+}
+
+seed_projects 1 99
+a=$(start_replica a)
+load "get-one, 100 projects, 1 replica, 1 client" 1 "$a"
+load "get-one, 100 projects, 1 replica" "$concurrency" "$a"
+seed_projects 100 99999
+load "get-one, 100000 projects, 1 replica, 1 client" 1 "$a"
+load "get-one, 100000 projects, 1 replica" "$concurrency" "$a"
+b=$(start_replica b)
+load "get-one, 100000 projects, 2 replicas" "$concurrency" "$a" "$b"
+echo "projects: $(psql "$db_url" -qAtc 'SELECT count(*) FROM projects'), integrations: $(psql "$db_url" -qAtc 'SELECT count(*) FROM integrations')"
