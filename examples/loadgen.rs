@@ -157,7 +157,7 @@ impl Worker {
     /// One step of the scenario; whether it succeeded.
     async fn step(&mut self, scenario: Scenario) -> bool {
         self.step += 1;
-        let read = |s: &Self| s.step % 10 != 0;
+        let read = |s: &Self| !s.step.is_multiple_of(10);
         match scenario {
             Scenario::Healthz => {
                 let Some(response) = self.raw(Method::GET, "/healthz", None, None).await else {

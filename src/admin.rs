@@ -82,7 +82,12 @@ pub async fn bootstrap(store: &dyn Store) -> Result<Option<(Project, CreatedKey)
     if store.counts().await?.projects > 0 {
         return Ok(None);
     }
-    let project = create_project(store, "Default Project").await?;
+    let project = match create_project(store, "Default Project").await {
+        Ok(project) => project,
+        // Another replica starting at the same moment made it first: it prints the key.
+        Err(AdminError::Store(StoreError::Conflict(_))) => return Ok(None),
+        Err(other) => return Err(other),
+    };
     let key = create_api_key(
         store,
         KeyGrant::Project(project.id, ProjectRole::GroupOwner),

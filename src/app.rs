@@ -21,12 +21,12 @@ pub enum StartError {
     #[error(transparent)]
     Database(#[from] OpenError),
     /// The address could not be bound.
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}: {error}")]
     Listen {
         /// The address asked for.
         address: String,
         /// What the system said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -43,7 +43,7 @@ impl App {
         let database = database::open(&config.database).await?;
         let listener = TcpListener::bind(&config.listen)
             .await
-            .map_err(|source| StartError::Listen { address: config.listen.clone(), source })?;
+            .map_err(|error| StartError::Listen { address: config.listen.clone(), error })?;
         let state = AppState {
             store: database.store.clone(),
             nonces: Arc::new(NonceSigner::new(

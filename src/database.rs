@@ -11,12 +11,12 @@ use crate::store::{self, Store, StoreError, is_postgres_url};
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     /// The data folder could not be made.
-    #[error("cannot create the data directory {path}: {source}")]
+    #[error("cannot create the data directory {path}: {error}")]
     DataDir {
         /// The folder.
         path: std::path::PathBuf,
         /// What the system said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The key file is missing, unreadable or malformed.
     #[error(transparent)]
@@ -60,7 +60,7 @@ pub async fn open(config: &DatabaseConfig) -> Result<Database, OpenError> {
         return Err(OpenError::KeyFileRequired);
     }
     std::fs::create_dir_all(&config.data_dir)
-        .map_err(|source| OpenError::DataDir { path: config.data_dir.clone(), source })?;
+        .map_err(|error| OpenError::DataDir { path: config.data_dir.clone(), error })?;
     let (key_file, is_default) = config.key_file();
     let default_db = config.data_dir.join("atlas-integrations.db");
     let master_key =

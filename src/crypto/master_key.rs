@@ -17,12 +17,12 @@ use zeroize::Zeroizing;
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileError {
     /// Reading or writing the file failed.
-    #[error("cannot use the secret key file {path}: {source}")]
+    #[error("cannot use the secret key file {path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
         /// What the system said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file does not hold a key.
     #[error(
@@ -50,7 +50,7 @@ impl MasterKey {
     pub fn read(path: &Path) -> Result<Self, KeyFileError> {
         let text = Zeroizing::new(
             std::fs::read_to_string(path)
-                .map_err(|source| KeyFileError::Io { path: path.to_owned(), source })?,
+                .map_err(|error| KeyFileError::Io { path: path.to_owned(), error })?,
         );
         let bytes = Zeroizing::new(
             STANDARD.decode(text.trim()).map_err(|_| KeyFileError::Malformed { path: path.to_owned() })?,
@@ -62,7 +62,7 @@ impl MasterKey {
 
     /// Writes this key to a new file with mode 0600; refuses to overwrite an existing one.
     pub fn write_new(&self, path: &Path) -> Result<(), KeyFileError> {
-        let io_error = |source| KeyFileError::Io { path: path.to_owned(), source };
+        let io_error = |error| KeyFileError::Io { path: path.to_owned(), error };
         let mut file =
             OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(io_error)?;
         let text = Zeroizing::new(format!("{}\n", STANDARD.encode(self.0.as_ref())));
@@ -79,7 +79,7 @@ impl MasterKey {
         match key.write_new(path) {
             Ok(()) => Ok(key),
             // Another process created it first: use theirs.
-            Err(KeyFileError::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(KeyFileError::Io { error, .. }) if error.kind() == std::io::ErrorKind::AlreadyExists => {
                 Self::read(path)
             }
             Err(other) => Err(other),
