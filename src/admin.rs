@@ -3,7 +3,7 @@
 
 use crate::domain::api_key::{ApiKey, Ha1, OrgRole, ProjectRole, generate_private_key, generate_public_key};
 use crate::domain::ids::{GroupId, ObjectId};
-use crate::domain::project::{Project, validate_project_name};
+use crate::domain::project::{Organization, Project, validate_project_name};
 use crate::domain::secret::Secret;
 use crate::store::{Counts, Store, StoreError};
 
@@ -26,10 +26,20 @@ pub struct CreatedKey {
     pub private_key: Secret,
 }
 
-/// Creates a project.
-pub async fn create_project(store: &dyn Store, name: &str) -> Result<Project, AdminError> {
+/// Creates a project in `org`, or in the default organization.
+pub async fn create_project(
+    store: &dyn Store,
+    name: &str,
+    org: Option<ObjectId>,
+) -> Result<Project, AdminError> {
     validate_project_name(name).map_err(AdminError::Invalid)?;
-    Ok(store.create_project(name).await?)
+    Ok(store.create_project(name, org).await?)
+}
+
+/// Creates an organization.
+pub async fn create_organization(store: &dyn Store, name: &str) -> Result<Organization, AdminError> {
+    validate_project_name(name).map_err(|e| AdminError::Invalid(e.replace("project", "organization")))?;
+    Ok(store.create_organization(name).await?)
 }
 
 /// Who a new key is for.
@@ -82,7 +92,7 @@ pub async fn bootstrap(store: &dyn Store) -> Result<Option<(Project, CreatedKey)
     if store.counts().await?.projects > 0 {
         return Ok(None);
     }
-    let project = match create_project(store, "Default Project").await {
+    let project = match create_project(store, "Default Project", None).await {
         Ok(project) => project,
         // Another replica starting at the same moment made it first: it prints the key.
         Err(AdminError::Store(StoreError::Conflict(_))) => return Ok(None),

@@ -33,6 +33,20 @@ pub enum ApiKeyCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Give a key a role in a project of its organization.
+    Assign {
+        /// The key's public key.
+        #[arg(long)]
+        key: String,
+        /// The project.
+        #[arg(long)]
+        project: String,
+        /// GROUP_OWNER or GROUP_READ_ONLY.
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// List every key (without private keys) as JSON.
     List {
         #[command(flatten)]
@@ -90,6 +104,15 @@ pub async fn run(command: ApiKeyCommand) -> anyhow::Result<()> {
             let mut shown = key_json(&created.key);
             shown["privateKey"] = json!(created.private_key.expose());
             print_json(&shown);
+        }
+        ApiKeyCommand::Assign { key, project, role, database } => {
+            let group = GroupId(super::parse_object_id("--project", &project)?);
+            let role = role.parse().map_err(anyhow::Error::msg)?;
+            let db = database::open(&database.into()).await?;
+            db.store.grant_project_role(&key, group, role).await?;
+            let (assigned, _) =
+                db.store.find_api_key(&key).await?.ok_or_else(|| anyhow::anyhow!("the key vanished"))?;
+            print_json(&key_json(&assigned));
         }
         ApiKeyCommand::List { database } => {
             let db = database::open(&database.into()).await?;

@@ -5,6 +5,7 @@ mod api_key;
 mod copy;
 mod keys;
 mod migrate;
+mod org;
 mod project;
 mod serve;
 
@@ -30,6 +31,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API.
     Serve(serve::ServeArgs),
+    /// Manage organizations.
+    #[command(subcommand)]
+    Org(org::OrgCommand),
     /// Manage projects.
     #[command(subcommand)]
     Project(project::ProjectCommand),
@@ -91,6 +95,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match command {
         Command::Serve(args) => serve::run(args).await,
+        Command::Org(command) => org::run(command).await,
         Command::Project(command) => project::run(command).await,
         Command::ApiKey(command) => api_key::run(command).await,
         Command::Keys(command) => keys::run(command),
@@ -112,4 +117,10 @@ mod tests {
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// Parses an id given on the command line.
+fn parse_object_id(flag: &str, text: &str) -> anyhow::Result<crate::domain::ids::ObjectId> {
+    crate::domain::ids::ObjectId::parse(text)
+        .ok_or_else(|| anyhow::anyhow!("{flag} must be an id of 24 lower-case hex characters, not {text:?}"))
 }

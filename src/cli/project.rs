@@ -13,9 +13,12 @@ use crate::domain::project::Project;
 pub enum ProjectCommand {
     /// Create a project; prints it as JSON.
     Create {
-        /// The project's name (1 to 64 characters, unique).
+        /// The project's name (1 to 64 characters, unique in its organization).
         #[arg(long)]
         name: String,
+        /// The organization to create it in [default: the default organization].
+        #[arg(long)]
+        org: Option<String>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -32,9 +35,10 @@ fn project_json(project: &Project) -> serde_json::Value {
 
 pub async fn run(command: ProjectCommand) -> anyhow::Result<()> {
     match command {
-        ProjectCommand::Create { name, database } => {
+        ProjectCommand::Create { name, org, database } => {
+            let org = org.map(|org| super::parse_object_id("--org", &org)).transpose()?;
             let db = database::open(&database.into()).await?;
-            let project = admin::create_project(db.store.as_ref(), &name).await?;
+            let project = admin::create_project(db.store.as_ref(), &name, org).await?;
             print_json(&project_json(&project));
         }
         ProjectCommand::List { database } => {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::crypto::Sealer;
-use crate::domain::api_key::{ApiKey, Ha1};
+use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{ChangeError, Integration, IntegrationType, Operation};
 use crate::domain::project::{Organization, Project};
@@ -120,8 +120,12 @@ pub trait Store: Send + Sync + 'static {
     /// How many rows of each kind there are.
     async fn counts(&self) -> Result<Counts, StoreError>;
 
-    /// Creates a project in the default organization (made on first use).
-    async fn create_project(&self, name: &str) -> Result<Project, StoreError>;
+    /// Creates an organization; `Conflict` if the name is taken.
+    async fn create_organization(&self, name: &str) -> Result<Organization, StoreError>;
+    /// Creates a project in `org`, or in the default organization (made on first use);
+    /// `NotFound` if `org` does not exist, `Conflict` if the organization has a project of
+    /// that name.
+    async fn create_project(&self, name: &str, org: Option<ObjectId>) -> Result<Project, StoreError>;
     /// Every project, oldest first.
     async fn list_projects(&self) -> Result<Vec<Project>, StoreError>;
     /// The project with this id, if any.
@@ -137,6 +141,13 @@ pub trait Store: Send + Sync + 'static {
     async fn find_api_key(&self, public_key: &str) -> Result<Option<(ApiKey, Ha1)>, StoreError>;
     /// Every key, oldest first.
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError>;
+    /// Gives a key a role in a project of its organization.
+    async fn grant_project_role(
+        &self,
+        public_key: &str,
+        project: GroupId,
+        role: ProjectRole,
+    ) -> Result<(), StoreError>;
     /// Revokes a key; `NotFound` if there is no such key.
     async fn revoke_api_key(&self, public_key: &str) -> Result<(), StoreError>;
 

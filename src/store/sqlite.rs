@@ -18,7 +18,7 @@ use super::rows::{
 use super::sealing::{open_ha1, open_integration, seal_ha1, seal_integration};
 use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Store, StoreError};
 use crate::crypto::Sealer;
-use crate::domain::api_key::{ApiKey, Ha1};
+use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType, Operation};
 use crate::domain::project::{Organization, Project};
@@ -122,13 +122,25 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn create_project(&self, name: &str) -> Result<Project, StoreError> {
+    async fn create_project(&self, name: &str, org: Option<ObjectId>) -> Result<Project, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let org: Option<String> = sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1")
-            .bind(DEFAULT_ORGANIZATION)
-            .fetch_optional(&mut *tx)
-            .await?;
         let org_id = match org {
+            Some(id) => {
+                let known: Option<String> = sqlx::query_scalar("SELECT id FROM organizations WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                known.ok_or_else(|| StoreError::NotFound(format!("no organization has the id {id}")))?;
+                Some(id.to_string())
+            }
+            None => {
+                sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1")
+                    .bind(DEFAULT_ORGANIZATION)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+        };
+        let org_id = match org_id {
             Some(id) => parse_id(&id)?,
             None => {
                 let id = ObjectId::generate();
@@ -155,6 +167,55 @@ impl Store for SqliteStore {
             })?;
         tx.commit().await?;
         Ok(project)
+    }
+
+    async fn create_organization(&self, name: &str) -> Result<Organization, StoreError> {
+        let organization = Organization { id: ObjectId::generate(), name: name.to_owned() };
+        sqlx::query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(organization.id.to_string())
+            .bind(name)
+            .bind(now())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| match is_unique_violation(&e) {
+                true => StoreError::Conflict(format!("an organization named {name:?} already exists")),
+                false => e.into(),
+            })?;
+        Ok(organization)
+    }
+
+    async fn grant_project_role(
+        &self,
+        public_key: &str,
+        project: GroupId,
+        role: ProjectRole,
+    ) -> Result<(), StoreError> {
+        let key: Option<(String, String)> =
+            sqlx::query_as("SELECT id, org_id FROM api_keys WHERE public_key = $1")
+                .bind(public_key)
+                .fetch_optional(&self.pool)
+                .await?;
+        let (key_id, key_org) =
+            key.ok_or_else(|| StoreError::NotFound(format!("no API key has the public key {public_key:?}")))?;
+        let target = self
+            .find_project(project)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no project has the id {project}")))?;
+        if target.org_id.to_string() != key_org {
+            return Err(StoreError::Conflict(format!(
+                "the key {public_key} belongs to organization {key_org}, the project {project} to {}",
+                target.org_id
+            )));
+        }
+        sqlx::query(
+            "INSERT OR IGNORE INTO api_key_project_roles (api_key_id, project_id, role) VALUES ($1, $2, $3)",
+        )
+        .bind(key_id)
+        .bind(project.to_string())
+        .bind(role.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn list_projects(&self) -> Result<Vec<Project>, StoreError> {

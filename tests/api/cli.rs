@@ -157,3 +157,62 @@ async fn migrate_applies_the_schema_and_says_so() {
     let answer = tokio::task::spawn_blocking(move || run(&["migrate"], &args)).await.unwrap();
     assert_eq!(answer["migrated"], true);
 }
+
+#[tokio::test]
+async fn organizations_projects_in_them_and_assigned_keys_come_from_the_command_line() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let args = app.database_args();
+    let call = |command: Vec<String>| {
+        let args = args.clone();
+        tokio::task::spawn_blocking(move || {
+            let words: Vec<&str> = command.iter().map(String::as_str).collect();
+            run(&words, &args)
+        })
+    };
+    let org = call(vec!["org".into(), "create".into(), "--name".into(), "Payments".into()]).await.unwrap();
+    let org_id = org["id"].as_str().unwrap().to_owned();
+    let project = call(vec![
+        "project".into(),
+        "create".into(),
+        "--name".into(),
+        "Billing".into(),
+        "--org".into(),
+        org_id.clone(),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(project["orgId"], org_id.as_str());
+    let key = call(vec![
+        "api-key".into(),
+        "create".into(),
+        "--org".into(),
+        org_id.clone(),
+        "--role".into(),
+        "ORG_MEMBER".into(),
+    ])
+    .await
+    .unwrap();
+    let public_key = key["publicKey"].as_str().unwrap().to_owned();
+    let group = project["id"].as_str().unwrap().to_owned();
+    let assigned = call(vec![
+        "api-key".into(),
+        "assign".into(),
+        "--key".into(),
+        public_key.clone(),
+        "--project".into(),
+        group.clone(),
+        "--role".into(),
+        "GROUP_READ_ONLY".into(),
+    ])
+    .await
+    .unwrap();
+    assert!(assigned["roles"].as_array().unwrap().iter().any(|r| r["groupId"] == group.as_str()));
+    let credentials = crate::helpers::Credentials {
+        public_key,
+        private_key: key["privateKey"].as_str().unwrap().to_owned(),
+    };
+    let path = crate::helpers::integrations_path("/api/atlas/v2", &group, "");
+    assert_eq!(app.client(&credentials).get(&path).await.status, 200);
+    let listed = call(vec!["org".into(), "list".into()]).await.unwrap();
+    assert!(listed.as_array().unwrap().iter().any(|o| o["name"] == "Payments"));
+}

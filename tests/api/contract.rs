@@ -31,10 +31,10 @@ fn key(
 
 async fn keeps_the_contract(store: &dyn Store) {
     store.ping().await.unwrap();
-    let project = store.create_project("alpha").await.unwrap();
-    let second = store.create_project("beta").await.unwrap();
+    let project = store.create_project("alpha", None).await.unwrap();
+    let second = store.create_project("beta", None).await.unwrap();
     assert_eq!(project.org_id, second.org_id, "both in the default organization");
-    assert!(matches!(store.create_project("alpha").await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.create_project("alpha", None).await, Err(StoreError::Conflict(_))));
     assert_eq!(store.find_project(project.id).await.unwrap(), Some(project.clone()));
     assert_eq!(store.list_projects().await.unwrap().len(), 2);
     assert_eq!(store.find_organization(project.org_id).await.unwrap().unwrap().id, project.org_id);

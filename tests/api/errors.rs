@@ -296,7 +296,7 @@ async fn a_read_only_key_may_read_but_not_write() {
 #[tokio::test]
 async fn a_key_of_another_project_reaches_nothing_here() {
     let (app, before) = seeded().await;
-    let other = atlas_integrations::admin::create_project(app.store.as_ref(), "Another").await.unwrap();
+    let other = atlas_integrations::admin::create_project(app.store.as_ref(), "Another", None).await.unwrap();
     let stranger = app
         .key(KeyGrant::Project(other.id, atlas_integrations::domain::api_key::ProjectRole::GroupOwner))
         .await;

@@ -1,6 +1,7 @@
 //! HTTP tests of the whole application: each starts the real server on `127.0.0.1:0` and
 //! talks to it as Atlas's clients do, with HTTP Digest.
 
+mod access;
 mod auth;
 mod cli;
 mod concurrency;

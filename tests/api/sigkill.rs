@@ -41,7 +41,7 @@ async fn a_server_killed_mid_load_loses_no_acknowledged_write() {
     let app = TestApp::spawn().await;
     let mut targets = Vec::new();
     for i in 0..WRITERS {
-        let project = admin::create_project(app.store.as_ref(), &format!("writer {i}")).await.unwrap();
+        let project = admin::create_project(app.store.as_ref(), &format!("writer {i}"), None).await.unwrap();
         let created = admin::create_api_key(
             app.store.as_ref(),
             KeyGrant::Project(project.id, ProjectRole::GroupOwner),

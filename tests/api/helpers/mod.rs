@@ -119,7 +119,7 @@ impl TestApp {
     ) -> TestApp {
         let (base, store, shutdown, server) =
             start(&config(data_dir.path(), &server_url, &database.key_file, ttl)).await;
-        let project = admin::create_project(store.as_ref(), "Integration tests").await.unwrap();
+        let project = admin::create_project(store.as_ref(), "Integration tests", None).await.unwrap();
         let owner = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupOwner)).await;
         let reader = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupReadOnly)).await;
         TestApp {
