@@ -108,6 +108,12 @@ fn print_json(value: &serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(value).expect("JSON values always serialise"));
 }
 
+/// Parses an id given on the command line.
+fn parse_object_id(flag: &str, text: &str) -> anyhow::Result<crate::domain::ids::ObjectId> {
+    crate::domain::ids::ObjectId::parse(text)
+        .ok_or_else(|| anyhow::anyhow!("{flag} must be an id of 24 lower-case hex characters, not {text:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,10 +123,4 @@ mod tests {
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
     }
-}
-
-/// Parses an id given on the command line.
-fn parse_object_id(flag: &str, text: &str) -> anyhow::Result<crate::domain::ids::ObjectId> {
-    crate::domain::ids::ObjectId::parse(text)
-        .ok_or_else(|| anyhow::anyhow!("{flag} must be an id of 24 lower-case hex characters, not {text:?}"))
 }
