@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 use crate::database::{self, OpenError};
 use crate::http::auth::nonce::NonceSigner;
+use crate::http::rate_limit::RateLimits;
 use crate::http::{AppState, router};
 use crate::store::Store;
 
@@ -51,6 +52,7 @@ impl App {
                 config.nonce_ttl_secs,
             )),
             public_url: config.public_url.map(|url| Arc::from(url.trim_end_matches('/'))),
+            limits: Arc::new(RateLimits::new(config.limits)),
         };
         Ok(App { listener, router: router(state), store: database.store })
     }

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::http::rate_limit::Limits;
 use crate::store::PoolSettings;
 
 /// Where the data is and how it is sealed; every command that touches the database takes it.
@@ -47,6 +48,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// How long a Digest nonce lives before clients are asked to refresh it (`stale=true`).
     pub nonce_ttl_secs: u64,
+    /// Request and failed-authentication limits.
+    pub limits: Limits,
 }
 
 /// The default nonce lifetime: five minutes.

@@ -1,6 +1,8 @@
 //! `atlas-integrations serve`: runs the server until SIGINT or SIGTERM. On an empty
 //! database it first creates a project and an owner key and prints them, once.
 
+use std::time::Duration;
+
 use anyhow::Context;
 use clap::Args;
 
@@ -8,6 +10,7 @@ use super::DatabaseArgs;
 use crate::admin;
 use crate::app::App;
 use crate::config::{Config, DEFAULT_NONCE_TTL_SECS};
+use crate::http::rate_limit::Limits;
 
 /// Options of `serve`.
 #[derive(Debug, Args)]
@@ -23,6 +26,18 @@ pub struct ServeArgs {
     /// Seconds a Digest nonce lives before clients are asked to refresh it.
     #[arg(long, env = "ATLAS_INTEGRATIONS_NONCE_TTL_SECS", default_value_t = DEFAULT_NONCE_TTL_SECS)]
     pub nonce_ttl_secs: u64,
+    /// Requests one project may receive per rate-limit window (per replica).
+    #[arg(long, env = "ATLAS_INTEGRATIONS_RATE_LIMIT", default_value_t = 1200)]
+    pub rate_limit: u32,
+    /// The rate-limit window in seconds.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_RATE_LIMIT_WINDOW_SECS", default_value_t = 60)]
+    pub rate_limit_window_secs: u64,
+    /// Failed authentications of one key from one address per window before that pair is refused.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_AUTH_FAILURE_LIMIT", default_value_t = 20)]
+    pub auth_failure_limit: u32,
+    /// The failed-authentication window in seconds.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_AUTH_FAILURE_WINDOW_SECS", default_value_t = 60)]
+    pub auth_failure_window_secs: u64,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -31,6 +46,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         database: args.database.into(),
         public_url: args.public_url,
         nonce_ttl_secs: args.nonce_ttl_secs,
+        limits: Limits {
+            requests_per_window: args.rate_limit,
+            window: Duration::from_secs(args.rate_limit_window_secs),
+            auth_failures: args.auth_failure_limit,
+            auth_failure_window: Duration::from_secs(args.auth_failure_window_secs),
+        },
     };
     let app = App::build(config).await.context("cannot start the server")?;
     let address = app.local_addr();

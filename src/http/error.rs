@@ -21,6 +21,8 @@ pub struct ApiError {
     pub detail: String,
     /// The values the detail names.
     pub parameters: Vec<String>,
+    /// Seconds for `Retry-After`, on 429 and 503.
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -36,7 +38,7 @@ struct Envelope<'a> {
 impl ApiError {
     /// An error with its detail and parameters.
     pub fn new(code: ErrorCode, detail: impl Into<String>, parameters: Vec<String>) -> Self {
-        ApiError { code, detail: detail.into(), parameters }
+        ApiError { code, detail: detail.into(), parameters, retry_after: None }
     }
 
     /// `INVALID_ENUM_VALUE` for a path type outside the enum.
@@ -91,11 +93,39 @@ impl ApiError {
 
     /// `SERVICE_UNAVAILABLE`: the database cannot be reached; retry shortly.
     pub fn service_unavailable() -> Self {
-        Self::new(
+        let mut error = Self::new(
             ErrorCode::ServiceUnavailable,
             "The service cannot reach its database; nothing was changed. Retry shortly.",
             vec![],
-        )
+        );
+        error.retry_after = Some(1);
+        error
+    }
+
+    /// `RATE_LIMITED`: over `limit` requests this window; retry in `retry_after` seconds.
+    pub fn rate_limited(limit: u32, retry_after: u64) -> Self {
+        let mut error = Self::new(
+            ErrorCode::RateLimited,
+            format!(
+                "You have exceeded the limit of {limit} requests in this window; retry in {retry_after} s."
+            ),
+            vec![],
+        );
+        error.retry_after = Some(retry_after);
+        error
+    }
+
+    /// `RATE_LIMITED` for a public key that failed to authenticate too often from one address.
+    pub fn too_many_failures(retry_after: u64) -> Self {
+        let mut error = Self::new(
+            ErrorCode::RateLimited,
+            format!(
+                "Too many failed authentications for this key from this address; retry in {retry_after} s."
+            ),
+            vec![],
+        );
+        error.retry_after = Some(retry_after);
+        error
     }
 
     /// `UNEXPECTED_ERROR`; the cause must already be logged.
@@ -123,8 +153,8 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert("x-error-code", HeaderValue::from_static(self.code.as_str()));
-        if self.code == ErrorCode::ServiceUnavailable {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

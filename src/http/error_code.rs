@@ -41,6 +41,8 @@ pub enum ErrorCode {
     ResourceNotFound,
     /// A method the path does not have.
     MethodNotAllowed,
+    /// Too many requests for the project, or too many failed authentications.
+    RateLimited,
     /// The database cannot be reached now.
     ServiceUnavailable,
     /// Anything unexpected.
@@ -70,6 +72,7 @@ impl ErrorCode {
             ErrorCode::ResourceNotFound => "RESOURCE_NOT_FOUND",
             ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            ErrorCode::RateLimited => "RATE_LIMITED",
         }
     }
 
@@ -94,6 +97,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::UnexpectedError => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod mount;
 pub mod present;
 pub mod pretty;
 pub mod query;
+pub mod rate_limit;
 pub mod routes;
 
 use std::sync::Arc;
@@ -28,4 +29,6 @@ pub struct AppState {
     pub nonces: Arc<NonceSigner>,
     /// The origin for self links, when configured; otherwise taken from the request.
     pub public_url: Option<Arc<str>>,
+    /// Request and failed-authentication counters.
+    pub limits: Arc<rate_limit::RateLimits>,
 }

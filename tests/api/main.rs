@@ -12,6 +12,7 @@ mod durability;
 mod errors;
 mod helpers;
 mod integrations;
+mod limits;
 mod outage;
 mod presentation;
 mod recorded;

@@ -49,6 +49,10 @@ fn assert_matches(
     let expected = recorded(name);
     assert_eq!(ours.status, expected.status, "{name}: {}", ours.text());
     assert_eq!(ours.header("content-type"), expected.content_type, "{name}");
+    assert_eq!(ours.header("ratelimit-limit").as_deref(), Some("1200"), "{name}");
+    for header in ["x-content-type-options", "x-frame-options", "referrer-policy"] {
+        assert!(ours.header(header).is_some(), "{name}: {header}");
+    }
     let mut body =
         expected.body.replace(ATLAS_ORIGIN, &app.base).replace(ATLAS_GROUP, &app.project.id.to_string());
     for (kind, atlas_id) in atlas_ids() {

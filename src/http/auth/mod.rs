@@ -6,9 +6,9 @@ mod digest;
 pub mod header;
 pub mod nonce;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, LazyLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{ConnectInfo, OriginalUri, Request, State};
 use axum::http::request::Parts;
@@ -30,8 +30,9 @@ use nonce::NonceState;
 pub struct Caller(pub Arc<ApiKey>);
 
 enum Denied {
-    /// Answer with a challenge; `stale` when only the nonce was too old.
-    Challenge { stale: bool },
+    /// Answer with a challenge; `stale` when only the nonce was too old. `failed_user` is
+    /// the public key of a failed attempt, counted against the key from that address.
+    Challenge { stale: bool, failed_user: Option<String> },
     /// The key could not be looked up.
     Store(StoreError),
 }
@@ -50,27 +51,52 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     let now = unix_now();
     // Only the head is looked at: the body is neither read nor needed to answer a challenge.
     let (mut parts, body) = request.into_parts();
+    let throttle_key = throttle_key(&parts);
+    if let Some(key) = &throttle_key
+        && let Some(retry_after) = state.limits.auth_failures.exhausted(key, Instant::now())
+    {
+        return ApiError::too_many_failures(retry_after).into_response();
+    }
     match verify(&state, &parts, now).await {
         Ok(key) => {
+            if let Some(throttle_key) = &throttle_key {
+                state.limits.auth_failures.clear(throttle_key);
+            }
             parts.extensions.insert(Caller(Arc::new(key)));
             next.run(Request::from_parts(parts, body)).await
         }
-        Err(Denied::Challenge { stale }) => challenge(&state.nonces.issue(now), stale),
+        Err(Denied::Challenge { stale, failed_user }) => {
+            if let (Some(user), Some(ip)) = (failed_user, remote_ip(&parts)) {
+                state.limits.auth_failures.hit((user, ip), Instant::now());
+            }
+            challenge(&state.nonces.issue(now), stale)
+        }
         Err(Denied::Store(error)) => ApiError::from(error).into_response(),
     }
 }
 
+fn remote_ip(parts: &Parts) -> Option<IpAddr> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
+}
+
+/// The (public key, address) pair a request's failures count against, if it names a key.
+fn throttle_key(parts: &Parts) -> Option<(String, IpAddr)> {
+    let value = parts.headers.get(http_header::AUTHORIZATION)?;
+    let user = header::parse(value.as_bytes()).ok()?.get("username").filter(|u| is_public_key(u))?.to_owned();
+    Some((user, remote_ip(parts)?))
+}
+
 fn refuse(request: &Parts, user: Option<&str>, reason: &str) -> Denied {
-    let remote = request.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let remote = remote_ip(request);
     // Only a well-formed public key is logged: a mistyped private key never reaches a log.
-    let user = user.filter(|u| is_public_key(u)).unwrap_or("(not a public key)");
-    tracing::info!(public_key = user, remote = ?remote, reason, "authentication failed");
-    Denied::Challenge { stale: false }
+    let user = user.filter(|u| is_public_key(u));
+    tracing::info!(public_key = user.unwrap_or("(not a public key)"), remote = ?remote, reason, "authentication failed");
+    Denied::Challenge { stale: false, failed_user: user.map(str::to_owned) }
 }
 
 async fn verify(state: &AppState, request: &Parts, now: u64) -> Result<ApiKey, Denied> {
     let Some(value) = request.headers.get(http_header::AUTHORIZATION) else {
-        return Err(Denied::Challenge { stale: false });
+        return Err(Denied::Challenge { stale: false, failed_user: None });
     };
     let params = header::parse(value.as_bytes()).map_err(|e| refuse(request, None, &e.to_string()))?;
     let user = params.get("username");
@@ -119,7 +145,9 @@ async fn verify(state: &AppState, request: &Parts, now: u64) -> Result<ApiKey, D
     let method = request.method.as_str();
     let expected = expected_response(algorithm, ha1.expose(), &Challenge { method, uri, nonce, nc, cnonce });
     match (key, responses_match(&expected, response)) {
-        (Some(_), true) if nonce_state == NonceState::Stale => Err(Denied::Challenge { stale: true }),
+        (Some(_), true) if nonce_state == NonceState::Stale => {
+            Err(Denied::Challenge { stale: true, failed_user: None })
+        }
         (Some(key), true) => Ok(key),
         (None, _) => Err(refuse(request, user, "unknown or revoked key")),
         (Some(_), false) => Err(refuse(request, user, "wrong response")),

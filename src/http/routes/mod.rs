@@ -24,7 +24,7 @@ use super::present::present;
 pub fn router(state: AppState) -> Router {
     let mut api = Router::new();
     for mount in Mount::ALL {
-        let mut mounted = integrations::routes().method_not_allowed_fallback(method_not_allowed);
+        let mut mounted = integrations::routes(state.clone()).method_not_allowed_fallback(method_not_allowed);
         if mount.is_versioned() {
             mounted = mounted.layer(from_fn(negotiate_version));
         }

@@ -15,6 +15,7 @@ use atlas_integrations::app::App;
 use atlas_integrations::config::{Config, DEFAULT_NONCE_TTL_SECS, DatabaseConfig};
 use atlas_integrations::domain::api_key::ProjectRole;
 use atlas_integrations::domain::project::Project;
+use atlas_integrations::http::rate_limit::Limits;
 use atlas_integrations::store::Store;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -42,6 +43,8 @@ pub struct TestApp {
     pub database: TestDatabase,
     /// The URL the servers reach the database by (through a proxy, for outage tests).
     pub server_url: String,
+    /// The limits the servers run with.
+    pub limits: Limits,
     /// A project with an owner and a read-only key.
     pub project: Project,
     /// A `GROUP_OWNER` key of `project`.
@@ -54,6 +57,17 @@ pub struct TestApp {
 
 /// The configuration of a server on `url` sealed with `key_file`.
 pub fn config(data_dir: &Path, url: &str, key_file: &Path, nonce_ttl_secs: u64) -> Config {
+    config_with(data_dir, url, key_file, nonce_ttl_secs, Limits::default())
+}
+
+/// The same, with `limits`.
+pub fn config_with(
+    data_dir: &Path,
+    url: &str,
+    key_file: &Path,
+    nonce_ttl_secs: u64,
+    limits: Limits,
+) -> Config {
     Config {
         listen: "127.0.0.1:0".into(),
         database: DatabaseConfig {
@@ -64,6 +78,7 @@ pub fn config(data_dir: &Path, url: &str, key_file: &Path, nonce_ttl_secs: u64) 
         },
         public_url: None,
         nonce_ttl_secs,
+        limits,
     }
 }
 
@@ -93,7 +108,15 @@ impl TestApp {
         let data_dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
         let database = TestDatabase::create(data_dir.path()).await;
         let url = database.url.clone();
-        Self::spawn_on(data_dir, database, url, ttl).await
+        Self::spawn_on(data_dir, database, url, ttl, Limits::default()).await
+    }
+
+    /// A new application with `limits`.
+    pub async fn spawn_with_limits(limits: Limits) -> TestApp {
+        let data_dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
+        let database = TestDatabase::create(data_dir.path()).await;
+        let url = database.url.clone();
+        Self::spawn_on(data_dir, database, url, DEFAULT_NONCE_TTL_SECS, limits).await
     }
 
     /// A new application on PostgreSQL that reaches its database through a proxy the test
@@ -107,7 +130,9 @@ impl TestApp {
         let proxy = TcpProxy::start(target).await;
         url.set_host(Some("127.0.0.1")).unwrap();
         url.set_port(Some(proxy.address.port())).unwrap();
-        let app = Self::spawn_on(data_dir, database, url.to_string(), DEFAULT_NONCE_TTL_SECS).await;
+        let app =
+            Self::spawn_on(data_dir, database, url.to_string(), DEFAULT_NONCE_TTL_SECS, Limits::default())
+                .await;
         (app, proxy)
     }
 
@@ -116,9 +141,10 @@ impl TestApp {
         database: TestDatabase,
         server_url: String,
         ttl: u64,
+        limits: Limits,
     ) -> TestApp {
         let (base, store, shutdown, server) =
-            start(&config(data_dir.path(), &server_url, &database.key_file, ttl)).await;
+            start(&config_with(data_dir.path(), &server_url, &database.key_file, ttl, limits)).await;
         let project = admin::create_project(store.as_ref(), "Integration tests", None).await.unwrap();
         let owner = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupOwner)).await;
         let reader = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupReadOnly)).await;
@@ -128,6 +154,7 @@ impl TestApp {
             data_dir,
             database,
             server_url,
+            limits,
             project,
             owner,
             reader,
@@ -138,7 +165,13 @@ impl TestApp {
 
     /// The configuration this app's servers run with.
     pub fn config(&self) -> Config {
-        config(self.data_dir.path(), &self.server_url, &self.database.key_file, DEFAULT_NONCE_TTL_SECS)
+        config_with(
+            self.data_dir.path(),
+            &self.server_url,
+            &self.database.key_file,
+            DEFAULT_NONCE_TTL_SECS,
+            self.limits,
+        )
     }
 
     /// The database options of the command line that reach this app's database.

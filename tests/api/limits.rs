@@ -1,0 +1,84 @@
+//! Atlas's rate-limit headers and 429s, and the throttle on repeated failed authentications.
+
+use std::time::Duration;
+
+use atlas_integrations::http::rate_limit::Limits;
+use serde_json::json;
+
+use crate::helpers::{Credentials, DigestClient, TestApp, integrations_path};
+
+#[tokio::test]
+async fn every_answer_of_the_resource_counts_down_the_projects_remaining_requests() {
+    let app = TestApp::spawn().await;
+    let client = app.owner();
+    let mut remaining = Vec::new();
+    for path in [app.v2(""), app.v2("SLACK"), app.v2("")] {
+        let answer = client.get(&path).await;
+        assert_eq!(answer.header("ratelimit-limit").as_deref(), Some("1200"));
+        remaining.push(answer.header("ratelimit-remaining").unwrap().parse::<u32>().unwrap());
+    }
+    assert_eq!(
+        remaining,
+        [1199, 1198, 1197],
+        "errors (the 404 in the middle) count and carry the headers too"
+    );
+}
+
+#[tokio::test]
+async fn a_project_over_its_limit_gets_429_with_retry_after_and_others_do_not() {
+    let limits = Limits { requests_per_window: 3, window: Duration::from_secs(60), ..Limits::default() };
+    let app = TestApp::spawn_with_limits(limits).await;
+    let client = app.owner();
+    for _ in 0..3 {
+        assert_eq!(client.get(&app.v2("")).await.status, 200);
+    }
+    let limited = client.put(&app.v2("OPS_GENIE"), &json!({"type": "OPS_GENIE", "apiKey": "k"})).await;
+    limited.assert_error(429, "RATE_LIMITED");
+    assert_eq!(limited.header("ratelimit-remaining").as_deref(), Some("0"));
+    let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert_eq!(
+        app.store.list_integrations(app.project.id).await.unwrap().len(),
+        0,
+        "the limited PUT did nothing"
+    );
+
+    let other = atlas_integrations::admin::create_project(app.store.as_ref(), "Other", None).await.unwrap();
+    let org_owner = app
+        .key(atlas_integrations::admin::KeyGrant::Organization(
+            app.project.org_id,
+            atlas_integrations::domain::api_key::OrgRole::OrgOwner,
+        ))
+        .await;
+    let path = integrations_path("/api/atlas/v2", &other.id.to_string(), "");
+    assert_eq!(app.client(&org_owner).get(&path).await.status, 200, "limits are per project");
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_a_key_from_that_address_but_not_from_others() {
+    let limits = Limits { auth_failures: 3, ..Limits::default() };
+    let app = TestApp::spawn_with_limits(limits).await;
+    let wrong = Credentials { public_key: app.owner.public_key.clone(), private_key: "guess".into() };
+    let attacker = DigestClient::from_address(&app.base, wrong, "127.0.0.1".parse().unwrap());
+    for _ in 0..3 {
+        assert_eq!(attacker.get(&app.v2("")).await.status, 401);
+    }
+    let throttled = attacker.get(&app.v2("")).await;
+    throttled.assert_error(429, "RATE_LIMITED");
+    assert!(throttled.header("retry-after").is_some());
+
+    let same_address = DigestClient::from_address(&app.base, app.owner.clone(), "127.0.0.1".parse().unwrap());
+    same_address.get(&app.v2("")).await.assert_error(429, "RATE_LIMITED");
+    let elsewhere = DigestClient::from_address(&app.base, app.owner.clone(), "127.0.0.2".parse().unwrap());
+    assert_eq!(
+        elsewhere.get(&app.v2("")).await.status,
+        200,
+        "the rightful key still works from its other addresses"
+    );
+    let other_key = DigestClient::from_address(&app.base, app.reader.clone(), "127.0.0.1".parse().unwrap());
+    assert_eq!(
+        other_key.get(&app.v2("")).await.status,
+        200,
+        "other keys from that address are not locked out"
+    );
+}
