@@ -111,34 +111,6 @@ impl<K: Eq + Hash> Counter<K> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_down_then_limits_until_the_window_ends() {
-        let counter = Counter::new(3, Duration::from_secs(60));
-        let start = Instant::now();
-        assert_eq!(counter.hit("p", start), Verdict::Allowed { remaining: 2 });
-        assert_eq!(counter.hit("p", start), Verdict::Allowed { remaining: 1 });
-        assert_eq!(counter.hit("p", start), Verdict::Allowed { remaining: 0 });
-        assert_eq!(counter.hit("p", start + Duration::from_secs(20)), Verdict::Limited { retry_after: 40 });
-        assert_eq!(counter.hit("q", start), Verdict::Allowed { remaining: 2 }, "keys are separate");
-        assert_eq!(counter.hit("p", start + Duration::from_secs(60)), Verdict::Allowed { remaining: 2 });
-    }
-
-    #[test]
-    fn exhaustion_is_seen_without_counting_and_cleared_on_demand() {
-        let counter = Counter::new(1, Duration::from_secs(10));
-        let start = Instant::now();
-        assert_eq!(counter.exhausted(&"k", start), None);
-        counter.hit("k", start);
-        assert_eq!(counter.exhausted(&"k", start + Duration::from_millis(500)), Some(10));
-        counter.clear(&"k");
-        assert_eq!(counter.exhausted(&"k", start), None);
-    }
-}
-
 /// The counters one server keeps.
 pub struct RateLimits {
     /// Requests per project.
@@ -180,4 +152,32 @@ pub async fn limit_requests(
     headers.insert("ratelimit-limit", HeaderValue::from(limit));
     headers.insert("ratelimit-remaining", HeaderValue::from(remaining));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_down_then_limits_until_the_window_ends() {
+        let counter = Counter::new(3, Duration::from_secs(60));
+        let start = Instant::now();
+        assert_eq!(counter.hit("p", start), Verdict::Allowed { remaining: 2 });
+        assert_eq!(counter.hit("p", start), Verdict::Allowed { remaining: 1 });
+        assert_eq!(counter.hit("p", start), Verdict::Allowed { remaining: 0 });
+        assert_eq!(counter.hit("p", start + Duration::from_secs(20)), Verdict::Limited { retry_after: 40 });
+        assert_eq!(counter.hit("q", start), Verdict::Allowed { remaining: 2 }, "keys are separate");
+        assert_eq!(counter.hit("p", start + Duration::from_secs(60)), Verdict::Allowed { remaining: 2 });
+    }
+
+    #[test]
+    fn exhaustion_is_seen_without_counting_and_cleared_on_demand() {
+        let counter = Counter::new(1, Duration::from_secs(10));
+        let start = Instant::now();
+        assert_eq!(counter.exhausted(&"k", start), None);
+        counter.hit("k", start);
+        assert_eq!(counter.exhausted(&"k", start + Duration::from_millis(500)), Some(10));
+        counter.clear(&"k");
+        assert_eq!(counter.exhausted(&"k", start), None);
+    }
 }
