@@ -80,6 +80,7 @@ pub async fn create_api_key(
         description: description.to_owned(),
         org_roles,
         project_roles,
+        access_list: vec![],
         revoked: false,
     };
     let ha1 = Ha1::derive(&key.public_key, private_key.expose());

@@ -53,6 +53,7 @@ impl App {
             )),
             public_url: config.public_url.map(|url| Arc::from(url.trim_end_matches('/'))),
             limits: Arc::new(RateLimits::new(config.limits)),
+            trusted_proxies: config.trusted_proxies.into(),
         };
         Ok(App { listener, router: router(state), store: database.store })
     }

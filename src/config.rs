@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::domain::access_list::AccessEntry;
 use crate::http::rate_limit::Limits;
 use crate::store::PoolSettings;
 
@@ -50,6 +51,8 @@ pub struct Config {
     pub nonce_ttl_secs: u64,
     /// Request and failed-authentication limits.
     pub limits: Limits,
+    /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<AccessEntry>,
 }
 
 /// The default nonce lifetime: five minutes.

@@ -52,6 +52,9 @@ pub enum ApiKeyCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Manage the addresses a key may be used from (an empty list allows any).
+    #[command(subcommand, name = "access-list")]
+    AccessList(AccessListCommand),
     /// Revoke a key: it authenticates nothing from now on.
     Revoke {
         /// The public key to revoke.
@@ -60,6 +63,64 @@ pub enum ApiKeyCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+}
+
+/// Access list commands.
+#[derive(Debug, Subcommand)]
+pub enum AccessListCommand {
+    /// Allow an address or CIDR block (IPv4 or IPv6).
+    Add {
+        /// The key's public key.
+        #[arg(long)]
+        key: String,
+        /// An address (203.0.113.7) or block (203.0.113.0/24, 2001:db8::/32).
+        #[arg(long)]
+        entry: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Remove an entry.
+    Remove {
+        /// The key's public key.
+        #[arg(long)]
+        key: String,
+        /// The entry to remove.
+        #[arg(long)]
+        entry: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List the entries as JSON.
+    List {
+        /// The key's public key.
+        #[arg(long)]
+        key: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+async fn run_access_list(command: AccessListCommand) -> anyhow::Result<()> {
+    let (key, database) = match &command {
+        AccessListCommand::Add { key, database, .. }
+        | AccessListCommand::Remove { key, database, .. }
+        | AccessListCommand::List { key, database } => (key.clone(), database.clone()),
+    };
+    let db = database::open(&database.into()).await?;
+    match command {
+        AccessListCommand::Add { entry, .. } => {
+            db.store.add_access_entry(&key, entry.parse().map_err(anyhow::Error::msg)?).await?
+        }
+        AccessListCommand::Remove { entry, .. } => {
+            db.store.remove_access_entry(&key, entry.parse().map_err(anyhow::Error::msg)?).await?
+        }
+        AccessListCommand::List { .. } => {}
+    }
+    let (found, _) =
+        db.store.find_api_key(&key).await?.ok_or_else(|| anyhow::anyhow!("no API key {key:?}"))?;
+    let entries: Vec<String> = found.access_list.iter().map(ToString::to_string).collect();
+    print_json(&json!({"publicKey": key, "accessList": entries}));
+    Ok(())
 }
 
 fn key_json(key: &ApiKey) -> Value {
@@ -73,8 +134,9 @@ fn key_json(key: &ApiKey) -> Value {
             .iter()
             .map(|(group, role)| json!({"groupId": group.to_string(), "roleName": role.as_str()})),
     );
+    let access_list: Vec<String> = key.access_list.iter().map(ToString::to_string).collect();
     json!({"id": key.id.to_string(), "publicKey": key.public_key, "description": key.description,
-           "roles": roles, "revoked": key.revoked})
+           "roles": roles, "accessList": access_list, "revoked": key.revoked})
 }
 
 fn grant(project: Option<String>, org: Option<String>, role: &str) -> anyhow::Result<KeyGrant> {
@@ -119,6 +181,7 @@ pub async fn run(command: ApiKeyCommand) -> anyhow::Result<()> {
             let keys = db.store.list_api_keys().await?;
             print_json(&keys.iter().map(key_json).collect());
         }
+        ApiKeyCommand::AccessList(command) => run_access_list(command).await?,
         ApiKeyCommand::Revoke { key, database } => {
             let db = database::open(&database.into()).await?;
             db.store.revoke_api_key(&key).await?;

@@ -38,10 +38,19 @@ pub struct ServeArgs {
     /// The failed-authentication window in seconds.
     #[arg(long, env = "ATLAS_INTEGRATIONS_AUTH_FAILURE_WINDOW_SECS", default_value_t = 60)]
     pub auth_failure_window_secs: u64,
+    /// A proxy (address or CIDR block) whose X-Forwarded-For is believed; repeat for several.
+    #[arg(long = "trusted-proxy", env = "ATLAS_INTEGRATIONS_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let trusted_proxies = args
+        .trusted_proxies
+        .iter()
+        .map(|entry| entry.parse().map_err(|e: String| anyhow::anyhow!("--trusted-proxy: {e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let config = Config {
+        trusted_proxies,
         listen: args.listen,
         database: args.database.into(),
         public_url: args.public_url,

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
+use crate::domain::access_list::AccessEntry;
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::project::Project;
 use crate::domain::secret::Secret;
@@ -150,6 +151,8 @@ pub struct ApiKey {
     pub org_roles: Vec<OrgRole>,
     /// The projects the key may reach, and how.
     pub project_roles: Vec<(GroupId, ProjectRole)>,
+    /// The addresses the key may be used from (empty: any).
+    pub access_list: Vec<AccessEntry>,
     /// Whether the key has been revoked (a revoked key authenticates nothing).
     pub revoked: bool,
 }
@@ -233,6 +236,7 @@ mod tests {
             description: String::new(),
             org_roles,
             project_roles,
+            access_list: vec![],
             revoked: false,
         }
     }

@@ -1,6 +1,7 @@
 //! The domain of the service: projects, API keys and the eleven integration types, with
 //! their validation, merging and masking. Pure code: it knows nothing of HTTP or SQL.
 
+pub mod access_list;
 pub mod api_key;
 pub mod ids;
 pub mod integration;

@@ -128,6 +128,15 @@ impl ApiError {
         error
     }
 
+    /// `IP_ADDRESS_NOT_ON_ACCESS_LIST`, naming the address.
+    pub fn not_on_access_list(ip: std::net::IpAddr) -> Self {
+        Self::new(
+            ErrorCode::IpAddressNotOnAccessList,
+            format!("IP address {ip} is not allowed to access this resource."),
+            vec![ip.to_string()],
+        )
+    }
+
     /// `UNEXPECTED_ERROR`; the cause must already be logged.
     pub fn unexpected() -> Self {
         Self::new(ErrorCode::UnexpectedError, "Unexpected error.", vec![])

@@ -41,6 +41,8 @@ pub enum ErrorCode {
     ResourceNotFound,
     /// A method the path does not have.
     MethodNotAllowed,
+    /// The client's address is not on the key's access list.
+    IpAddressNotOnAccessList,
     /// Too many requests for the project, or too many failed authentications.
     RateLimited,
     /// The database cannot be reached now.
@@ -73,6 +75,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::IpAddressNotOnAccessList => "IP_ADDRESS_NOT_ON_ACCESS_LIST",
         }
     }
 
@@ -98,6 +101,7 @@ impl ErrorCode {
             ErrorCode::UnexpectedError => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::IpAddressNotOnAccessList => StatusCode::FORBIDDEN,
         }
     }
 }

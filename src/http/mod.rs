@@ -3,6 +3,7 @@
 
 mod access_log;
 pub mod auth;
+pub mod client_ip;
 pub mod error;
 pub mod error_code;
 pub mod extract;
@@ -31,4 +32,6 @@ pub struct AppState {
     pub public_url: Option<Arc<str>>,
     /// Request and failed-authentication counters.
     pub limits: Arc<rate_limit::RateLimits>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<[crate::domain::access_list::AccessEntry]>,
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::crypto::Sealer;
+use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{ChangeError, Integration, IntegrationType, Operation};
@@ -148,6 +149,10 @@ pub trait Store: Send + Sync + 'static {
         project: GroupId,
         role: ProjectRole,
     ) -> Result<(), StoreError>;
+    /// Adds an entry to a key's access list (nothing if it is there).
+    async fn add_access_entry(&self, public_key: &str, entry: AccessEntry) -> Result<(), StoreError>;
+    /// Removes an entry from a key's access list; `NotFound` if it is not there.
+    async fn remove_access_entry(&self, public_key: &str, entry: AccessEntry) -> Result<(), StoreError>;
     /// Revokes a key; `NotFound` if there is no such key.
     async fn revoke_api_key(&self, public_key: &str) -> Result<(), StoreError>;
 

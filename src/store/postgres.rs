@@ -10,12 +10,13 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool};
 
 use super::rows::{
-    ApiKeyRow, IntegrationRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow, is_unique_violation,
-    parse_id,
+    ACCESS_LIST_OF_KEY, ApiKeyRow, IntegrationRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow,
+    is_unique_violation, parse_id,
 };
 use super::sealing::{open_ha1, open_integration, seal_ha1, seal_integration};
 use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Store, StoreError};
 use crate::crypto::Sealer;
+use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType, Operation};
@@ -49,8 +50,10 @@ impl PostgresStore {
 
     async fn key_from_row(&self, row: ApiKeyRow) -> Result<(ApiKey, Ha1), StoreError> {
         let roles: Vec<RoleRow> = sqlx::query_as(ROLES_OF_KEY).bind(&row.id).fetch_all(&self.pool).await?;
+        let access_list: Vec<String> =
+            sqlx::query_scalar(ACCESS_LIST_OF_KEY).bind(&row.id).fetch_all(&self.pool).await?;
         let ha1 = open_ha1(&self.sealer, &row.public_key, &row.ha1_sealed)?;
-        Ok((row.into_domain(roles)?, ha1))
+        Ok((row.into_domain(roles, access_list)?, ha1))
     }
 
     async fn integrations_in(
@@ -71,7 +74,24 @@ impl PostgresStore {
         Ok(integrations)
     }
 
+    async fn key_id(&self, public_key: &str) -> Result<String, StoreError> {
+        let id: Option<String> = sqlx::query_scalar("SELECT id FROM api_keys WHERE public_key = $1")
+            .bind(public_key)
+            .fetch_optional(&self.pool)
+            .await?;
+        id.ok_or_else(|| StoreError::NotFound(format!("no API key has the public key {public_key:?}")))
+    }
+
     async fn insert_roles(&self, connection: &mut PgConnection, key: &ApiKey) -> Result<(), StoreError> {
+        for entry in &key.access_list {
+            sqlx::query(
+                "INSERT INTO api_key_access_list (api_key_id, entry) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(key.id.to_string())
+            .bind(entry.to_string())
+            .execute(&mut *connection)
+            .await?;
+        }
         for role in &key.org_roles {
             sqlx::query(
                 "INSERT INTO api_key_org_roles (api_key_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -279,6 +299,31 @@ impl Store for PostgresStore {
             keys.push(self.key_from_row(row).await?.0);
         }
         Ok(keys)
+    }
+
+    async fn add_access_entry(&self, public_key: &str, entry: AccessEntry) -> Result<(), StoreError> {
+        let key_id = self.key_id(public_key).await?;
+        sqlx::query(
+            "INSERT INTO api_key_access_list (api_key_id, entry) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(key_id)
+        .bind(entry.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn remove_access_entry(&self, public_key: &str, entry: AccessEntry) -> Result<(), StoreError> {
+        let key_id = self.key_id(public_key).await?;
+        let done = sqlx::query("DELETE FROM api_key_access_list WHERE api_key_id = $1 AND entry = $2")
+            .bind(key_id)
+            .bind(entry.to_string())
+            .execute(&self.pool)
+            .await?;
+        match done.rows_affected() {
+            0 => Err(StoreError::NotFound(format!("{entry} is not on the access list of {public_key}"))),
+            _ => Ok(()),
+        }
     }
 
     async fn revoke_api_key(&self, public_key: &str) -> Result<(), StoreError> {

@@ -60,7 +60,7 @@ pub struct RoleRow {
 }
 
 impl ApiKeyRow {
-    pub fn into_domain(self, roles: Vec<RoleRow>) -> Result<ApiKey, StoreError> {
+    pub fn into_domain(self, roles: Vec<RoleRow>, access_list: Vec<String>) -> Result<ApiKey, StoreError> {
         let mut org_roles = Vec::new();
         let mut project_roles = Vec::new();
         for role in roles {
@@ -79,6 +79,10 @@ impl ApiKeyRow {
             description: self.description,
             org_roles,
             project_roles,
+            access_list: access_list
+                .iter()
+                .map(|entry| entry.parse().map_err(StoreError::Corrupt))
+                .collect::<Result<_, _>>()?,
             revoked: self.revoked,
         })
     }
@@ -96,6 +100,10 @@ pub struct IntegrationRow {
 /// The roles of one key, organization roles first (both engines accept this text).
 pub const ROLES_OF_KEY: &str = "SELECT NULL AS project_id, role FROM api_key_org_roles WHERE api_key_id = $1 \
      UNION ALL SELECT project_id, role FROM api_key_project_roles WHERE api_key_id = $1";
+
+/// The access list of one key.
+pub const ACCESS_LIST_OF_KEY: &str =
+    "SELECT entry FROM api_key_access_list WHERE api_key_id = $1 ORDER BY entry";
 
 /// Whether a database error is a unique-constraint violation.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {

@@ -25,6 +25,7 @@ fn key(
         description: "contract".into(),
         org_roles: vec![OrgRole::OrgMember],
         project_roles,
+        access_list: vec![],
         revoked: false,
     }
 }

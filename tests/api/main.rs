@@ -2,6 +2,7 @@
 //! talks to it as Atlas's clients do, with HTTP Digest.
 
 mod access;
+mod access_list;
 mod auth;
 mod cli;
 mod concurrency;

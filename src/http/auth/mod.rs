@@ -6,11 +6,11 @@ mod digest;
 pub mod header;
 pub mod nonce;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, LazyLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use axum::extract::{ConnectInfo, OriginalUri, Request, State};
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header as http_header};
 use axum::middleware::Next;
@@ -18,8 +18,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::AppState;
+use super::client_ip::{ClientIp, client_ip};
 use super::error::ApiError;
 use super::pretty::to_pretty;
+use crate::domain::access_list::allows;
 use crate::domain::api_key::{ApiKey, Ha1, REALM, is_public_key};
 use crate::store::StoreError;
 use digest::{Algorithm, Challenge, expected_response, responses_match};
@@ -51,7 +53,11 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     let now = unix_now();
     // Only the head is looked at: the body is neither read nor needed to answer a challenge.
     let (mut parts, body) = request.into_parts();
-    let throttle_key = throttle_key(&parts);
+    let client = client_ip(&parts, &state.trusted_proxies);
+    if let Some(ip) = client {
+        parts.extensions.insert(ClientIp(ip));
+    }
+    let throttle_key = throttle_key(&parts, client);
     if let Some(key) = &throttle_key
         && let Some(retry_after) = state.limits.auth_failures.exhausted(key, Instant::now())
     {
@@ -62,11 +68,17 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
             if let Some(throttle_key) = &throttle_key {
                 state.limits.auth_failures.clear(throttle_key);
             }
+            if let Some(ip) = client
+                && !allows(&key.access_list, ip)
+            {
+                tracing::info!(public_key = key.public_key, remote = %ip, "address not on the key's access list");
+                return ApiError::not_on_access_list(ip).into_response();
+            }
             parts.extensions.insert(Caller(Arc::new(key)));
             next.run(Request::from_parts(parts, body)).await
         }
         Err(Denied::Challenge { stale, failed_user }) => {
-            if let (Some(user), Some(ip)) = (failed_user, remote_ip(&parts)) {
+            if let (Some(user), Some(ip)) = (failed_user, client) {
                 state.limits.auth_failures.hit((user, ip), Instant::now());
             }
             challenge(&state.nonces.issue(now), stale)
@@ -75,19 +87,15 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     }
 }
 
-fn remote_ip(parts: &Parts) -> Option<IpAddr> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
-}
-
 /// The (public key, address) pair a request's failures count against, if it names a key.
-fn throttle_key(parts: &Parts) -> Option<(String, IpAddr)> {
+fn throttle_key(parts: &Parts, client: Option<IpAddr>) -> Option<(String, IpAddr)> {
     let value = parts.headers.get(http_header::AUTHORIZATION)?;
     let user = header::parse(value.as_bytes()).ok()?.get("username").filter(|u| is_public_key(u))?.to_owned();
-    Some((user, remote_ip(parts)?))
+    Some((user, client?))
 }
 
 fn refuse(request: &Parts, user: Option<&str>, reason: &str) -> Denied {
-    let remote = remote_ip(request);
+    let remote = request.extensions.get::<ClientIp>().map(|ip| ip.0);
     // Only a well-formed public key is logged: a mistyped private key never reaches a log.
     let user = user.filter(|u| is_public_key(u));
     tracing::info!(public_key = user.unwrap_or("(not a public key)"), remote = ?remote, reason, "authentication failed");

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use atlas_integrations::admin::{self, KeyGrant};
 use atlas_integrations::app::App;
 use atlas_integrations::config::{Config, DEFAULT_NONCE_TTL_SECS, DatabaseConfig};
+use atlas_integrations::domain::access_list::AccessEntry;
 use atlas_integrations::domain::api_key::ProjectRole;
 use atlas_integrations::domain::project::Project;
 use atlas_integrations::http::rate_limit::Limits;
@@ -43,8 +44,8 @@ pub struct TestApp {
     pub database: TestDatabase,
     /// The URL the servers reach the database by (through a proxy, for outage tests).
     pub server_url: String,
-    /// The limits the servers run with.
-    pub limits: Limits,
+    /// The limits and proxies the servers run with.
+    pub tuning: Tuning,
     /// A project with an owner and a read-only key.
     pub project: Project,
     /// A `GROUP_OWNER` key of `project`.
@@ -55,18 +56,27 @@ pub struct TestApp {
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-/// The configuration of a server on `url` sealed with `key_file`.
-pub fn config(data_dir: &Path, url: &str, key_file: &Path, nonce_ttl_secs: u64) -> Config {
-    config_with(data_dir, url, key_file, nonce_ttl_secs, Limits::default())
+/// Settings a test may change from their defaults.
+#[derive(Clone, Debug, Default)]
+pub struct Tuning {
+    /// Request and failed-authentication limits.
+    pub limits: Limits,
+    /// Proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<AccessEntry>,
 }
 
-/// The same, with `limits`.
+/// The configuration of a server on `url` sealed with `key_file`.
+pub fn config(data_dir: &Path, url: &str, key_file: &Path, nonce_ttl_secs: u64) -> Config {
+    config_with(data_dir, url, key_file, nonce_ttl_secs, &Tuning::default())
+}
+
+/// The same, tuned.
 pub fn config_with(
     data_dir: &Path,
     url: &str,
     key_file: &Path,
     nonce_ttl_secs: u64,
-    limits: Limits,
+    tuning: &Tuning,
 ) -> Config {
     Config {
         listen: "127.0.0.1:0".into(),
@@ -78,7 +88,8 @@ pub fn config_with(
         },
         public_url: None,
         nonce_ttl_secs,
-        limits,
+        limits: tuning.limits,
+        trusted_proxies: tuning.trusted_proxies.clone(),
     }
 }
 
@@ -108,15 +119,20 @@ impl TestApp {
         let data_dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
         let database = TestDatabase::create(data_dir.path()).await;
         let url = database.url.clone();
-        Self::spawn_on(data_dir, database, url, ttl, Limits::default()).await
+        Self::spawn_on(data_dir, database, url, ttl, Tuning::default()).await
     }
 
     /// A new application with `limits`.
     pub async fn spawn_with_limits(limits: Limits) -> TestApp {
+        Self::spawn_tuned(Tuning { limits, ..Tuning::default() }).await
+    }
+
+    /// A new application with `tuning`.
+    pub async fn spawn_tuned(tuning: Tuning) -> TestApp {
         let data_dir = Arc::new(tempfile::tempdir().expect("a temporary folder"));
         let database = TestDatabase::create(data_dir.path()).await;
         let url = database.url.clone();
-        Self::spawn_on(data_dir, database, url, DEFAULT_NONCE_TTL_SECS, limits).await
+        Self::spawn_on(data_dir, database, url, DEFAULT_NONCE_TTL_SECS, tuning).await
     }
 
     /// A new application on PostgreSQL that reaches its database through a proxy the test
@@ -131,7 +147,7 @@ impl TestApp {
         url.set_host(Some("127.0.0.1")).unwrap();
         url.set_port(Some(proxy.address.port())).unwrap();
         let app =
-            Self::spawn_on(data_dir, database, url.to_string(), DEFAULT_NONCE_TTL_SECS, Limits::default())
+            Self::spawn_on(data_dir, database, url.to_string(), DEFAULT_NONCE_TTL_SECS, Tuning::default())
                 .await;
         (app, proxy)
     }
@@ -141,10 +157,10 @@ impl TestApp {
         database: TestDatabase,
         server_url: String,
         ttl: u64,
-        limits: Limits,
+        tuning: Tuning,
     ) -> TestApp {
         let (base, store, shutdown, server) =
-            start(&config_with(data_dir.path(), &server_url, &database.key_file, ttl, limits)).await;
+            start(&config_with(data_dir.path(), &server_url, &database.key_file, ttl, &tuning)).await;
         let project = admin::create_project(store.as_ref(), "Integration tests", None).await.unwrap();
         let owner = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupOwner)).await;
         let reader = new_key(store.as_ref(), KeyGrant::Project(project.id, ProjectRole::GroupReadOnly)).await;
@@ -154,7 +170,7 @@ impl TestApp {
             data_dir,
             database,
             server_url,
-            limits,
+            tuning,
             project,
             owner,
             reader,
@@ -170,7 +186,7 @@ impl TestApp {
             &self.server_url,
             &self.database.key_file,
             DEFAULT_NONCE_TTL_SECS,
-            self.limits,
+            &self.tuning,
         )
     }
 
