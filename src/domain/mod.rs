@@ -3,6 +3,7 @@
 
 pub mod access_list;
 pub mod api_key;
+pub mod event;
 pub mod ids;
 pub mod integration;
 pub mod project;

@@ -10,9 +10,13 @@ use serde_json::Value;
 
 use super::AppState;
 use super::auth::Caller;
+use super::client_ip::ClientIp;
 use super::error::{ApiError, BODY_LIMIT};
 use super::error_code::ErrorCode;
+use super::mount::Mount;
+use super::query::Page;
 use crate::domain::api_key::Access;
+use crate::domain::event::Actor;
 use crate::domain::ids::GroupId;
 use crate::domain::integration::IntegrationType;
 
@@ -49,6 +53,20 @@ impl FromRequestParts<AppState> for TargetGroup {
             return Err(ApiError::user_unauthorized());
         }
         Ok(TargetGroup(group))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Actor {
+    type Rejection = ApiError;
+
+    /// The authenticated key and client address a change is recorded against.
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Caller(key) = parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            tracing::error!("a change was attempted without an authenticated caller");
+            ApiError::unexpected()
+        })?;
+        let remote_address = parts.extensions.get::<ClientIp>().map(|ip| ip.0);
+        Ok(Actor { api_key_id: key.id, public_key: key.public_key.clone(), remote_address })
     }
 }
 
@@ -94,6 +112,29 @@ impl FromRequestParts<AppState> for SelfLink {
             }
         };
         Ok(SelfLink { origin, path })
+    }
+}
+
+/// What answering with a paginated list takes: the mount, the page asked for, the self link.
+#[derive(Clone, Debug)]
+pub struct ListReply {
+    /// Where the request came in.
+    pub mount: Mount,
+    /// The page asked for.
+    pub page: Page,
+    /// The origin and path for links.
+    pub at: SelfLink,
+}
+
+impl FromRequestParts<AppState> for ListReply {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ListReply {
+            mount: Mount::from_request_parts(parts, state).await?,
+            page: Page::from_request_parts(parts, state).await?,
+            at: SelfLink::from_request_parts(parts, state).await?,
+        })
     }
 }
 

@@ -8,6 +8,7 @@ pub mod error;
 pub mod error_code;
 pub mod extract;
 pub mod mount;
+pub mod pagination;
 pub mod present;
 pub mod pretty;
 pub mod query;

@@ -84,6 +84,11 @@ impl Flags {
 }
 
 impl Page {
+    /// How many items come before this page.
+    pub fn offset(&self) -> usize {
+        (self.page_num - 1).saturating_mul(self.items_per_page)
+    }
+
     /// Parses the paging parameters (and checks the switches).
     pub fn parse(query: Option<&str>) -> Result<Page, ApiError> {
         Flags::parse(query)?;

@@ -15,6 +15,7 @@ use async_trait::async_trait;
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
+use crate::domain::event::{Actor, Event, EventFilter, EventType};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{ChangeError, Integration, IntegrationType, Operation};
 use crate::domain::project::{Organization, Project};
@@ -164,14 +165,28 @@ pub trait Store: Send + Sync + 'static {
         group: GroupId,
         kind: IntegrationType,
     ) -> Result<Option<Integration>, StoreError>;
-    /// Applies `operation` atomically (read, change, write in one transaction, committed
-    /// before returning, serialised with every other change of the same type of the same
-    /// project) and returns the project's integrations after it.
+    /// Applies `operation` atomically (read, change, write and the event recording it by
+    /// `actor` in one transaction, committed before returning, serialised with every other
+    /// change of the same type of the same project) and returns the project's integrations
+    /// after it.
     async fn change_integration(
         &self,
         group: GroupId,
         operation: Operation<'_>,
+        actor: &Actor,
     ) -> Result<Vec<Integration>, StoreError>;
+
+    /// One page (`offset`, `limit`) of a project's events, newest first, and how many pass
+    /// the filter in all.
+    async fn list_events(
+        &self,
+        group: GroupId,
+        filter: &EventFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Event>, u64), StoreError>;
+    /// One event of a project.
+    async fn get_event(&self, group: GroupId, id: ObjectId) -> Result<Option<Event>, StoreError>;
 
     /// Copies in an organization as it is elsewhere; does nothing if it exists.
     async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError>;
@@ -211,6 +226,22 @@ pub fn redact_url(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// The event a change records.
+pub fn event_type_of(operation: &Operation<'_>) -> EventType {
+    match operation {
+        Operation::Create(_) | Operation::Upsert(_) => EventType::IntegrationConfigured,
+        Operation::Delete(_) => EventType::IntegrationRemoved,
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

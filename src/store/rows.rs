@@ -4,7 +4,9 @@
 use std::str::FromStr;
 
 use crate::domain::api_key::{ApiKey, OrgRole, ProjectRole};
+use crate::domain::event::{Event, EventType};
 use crate::domain::ids::{GroupId, ObjectId};
+use crate::domain::integration::IntegrationType;
 use crate::domain::project::{Organization, Project};
 
 use super::StoreError;
@@ -108,4 +110,65 @@ pub const ACCESS_LIST_OF_KEY: &str =
 /// Whether a database error is a unique-constraint violation.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// `events` row.
+#[derive(sqlx::FromRow)]
+pub struct EventRow {
+    pub id: String,
+    pub project_id: String,
+    pub org_id: String,
+    pub created_ms: i64,
+    pub event_type: String,
+    pub integration_type: String,
+    pub api_key_id: String,
+    pub public_key: String,
+    pub remote_address: Option<String>,
+}
+
+impl EventRow {
+    pub fn into_domain(self) -> Result<Event, StoreError> {
+        let corrupt =
+            |what: &str, value: &str| StoreError::Corrupt(format!("bad {what} {value:?} in an event"));
+        Ok(Event {
+            id: parse_id(&self.id)?,
+            created_ms: self.created_ms,
+            event_type: EventType::parse(&self.event_type)
+                .ok_or_else(|| corrupt("event type", &self.event_type))?,
+            group: GroupId(parse_id(&self.project_id)?),
+            org_id: parse_id(&self.org_id)?,
+            integration_type: IntegrationType::parse(&self.integration_type)
+                .ok_or_else(|| corrupt("integration type", &self.integration_type))?,
+            api_key_id: parse_id(&self.api_key_id)?,
+            public_key: self.public_key,
+            remote_address: self.remote_address,
+        })
+    }
+}
+
+/// Records an event for a change of one project (both engines accept this text). Binds:
+/// id, project, created_ms, event type, integration type, key id, public key, address.
+pub const INSERT_EVENT: &str = "INSERT INTO events (id, project_id, org_id, created_ms, event_type, integration_type, \
+     api_key_id, public_key, remote_address) \
+     SELECT $1, id, org_id, $3, $4, $5, $6, $7, $8 FROM projects WHERE id = $2";
+
+const EVENT_FILTER: &str = "WHERE project_id = $1 AND ($2 IS NULL OR created_ms >= $2) \
+     AND ($3 IS NULL OR created_ms <= $3) AND ($4 IS NULL OR event_type = $4)";
+
+/// Counts a project's events that pass the filter binds ($2 min, $3 max, $4 type).
+pub fn count_events_sql() -> String {
+    format!("SELECT COUNT(*) FROM events {EVENT_FILTER}")
+}
+
+/// One page of a project's events, newest first ($5 limit, $6 offset).
+pub fn page_events_sql() -> String {
+    format!("SELECT * FROM events {EVENT_FILTER} ORDER BY created_ms DESC, id DESC LIMIT $5 OFFSET $6")
+}
+
+/// The one event type a filter names, if it names exactly one (two name every event).
+pub fn single_type(types: &[EventType]) -> Option<&'static str> {
+    match types {
+        [one] => Some(one.as_str()),
+        _ => None,
+    }
 }

@@ -12,14 +12,15 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::rows::{
-    ACCESS_LIST_OF_KEY, ApiKeyRow, IntegrationRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow,
-    is_unique_violation, parse_id,
+    ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, INSERT_EVENT, IntegrationRow, OrganizationRow, ProjectRow,
+    ROLES_OF_KEY, RoleRow, count_events_sql, is_unique_violation, page_events_sql, parse_id, single_type,
 };
 use super::sealing::{open_ha1, open_integration, seal_ha1, seal_integration};
-use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Store, StoreError};
+use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Store, StoreError, event_type_of, now_ms};
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
+use crate::domain::event::{Actor, Event, EventFilter};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType, Operation};
 use crate::domain::project::{Organization, Project};
@@ -370,6 +371,7 @@ impl Store for SqliteStore {
         &self,
         group: GroupId,
         operation: Operation<'_>,
+        actor: &Actor,
     ) -> Result<Vec<Integration>, StoreError> {
         let kind = operation.kind();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -392,9 +394,47 @@ impl Store for SqliteStore {
                     .await?;
             }
         }
+        record_event(&mut tx, group, &operation, actor).await?;
         let after = self.integrations_in(&mut tx, group).await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    async fn list_events(
+        &self,
+        group: GroupId,
+        filter: &EventFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Event>, u64), StoreError> {
+        let kind = single_type(&filter.types);
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_events_sql()))
+            .bind(group.to_string())
+            .bind(filter.min_ms)
+            .bind(filter.max_ms)
+            .bind(kind)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(page_events_sql()))
+            .bind(group.to_string())
+            .bind(filter.min_ms)
+            .bind(filter.max_ms)
+            .bind(kind)
+            .bind(limit.min(i64::MAX as u64) as i64)
+            .bind(offset.min(i64::MAX as u64) as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        let events = rows.into_iter().map(EventRow::into_domain).collect::<Result<_, _>>()?;
+        Ok((events, total as u64))
+    }
+
+    async fn get_event(&self, group: GroupId, id: ObjectId) -> Result<Option<Event>, StoreError> {
+        let row: Option<EventRow> = sqlx::query_as("SELECT * FROM events WHERE project_id = $1 AND id = $2")
+            .bind(group.to_string())
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(EventRow::into_domain).transpose()
     }
 
     async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError> {
@@ -446,6 +486,26 @@ impl Store for SqliteStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+async fn record_event(
+    connection: &mut SqliteConnection,
+    group: GroupId,
+    operation: &Operation<'_>,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    sqlx::query(INSERT_EVENT)
+        .bind(ObjectId::generate().to_string())
+        .bind(group.to_string())
+        .bind(now_ms())
+        .bind(event_type_of(operation).as_str())
+        .bind(operation.kind().as_str())
+        .bind(actor.api_key_id.to_string())
+        .bind(&actor.public_key)
+        .bind(actor.remote_address.map(|ip| ip.to_string()))
+        .execute(connection)
+        .await?;
+    Ok(())
 }
 
 async fn write_integration(

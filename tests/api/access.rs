@@ -33,10 +33,11 @@ fn body() -> Value {
 /// Puts the project in the state the operation needs: PAGER_DUTY absent for a create,
 /// present for the others.
 async fn prepare(app: &TestApp, group: GroupId, op: Op) {
-    let _ = app.store.change_integration(group, Operation::Delete(IntegrationType::PagerDuty)).await;
+    let _ =
+        app.store.change_integration(group, Operation::Delete(IntegrationType::PagerDuty), &actor()).await;
     if !matches!(op, Op::Create) {
         let patch = Patch::parse(IntegrationType::PagerDuty, body()).unwrap();
-        app.store.change_integration(group, Operation::Upsert(&patch)).await.unwrap();
+        app.store.change_integration(group, Operation::Upsert(&patch), &actor()).await.unwrap();
     }
 }
 
@@ -138,4 +139,12 @@ async fn a_key_cannot_be_given_a_project_of_another_organization() {
     assert!(refused.is_err());
     let path = integrations_path("/api/atlas/v2", &foreign_project.id.to_string(), "");
     app.owner().get(&path).await.assert_error(401, "USER_UNAUTHORIZED");
+}
+
+fn actor() -> atlas_integrations::domain::event::Actor {
+    atlas_integrations::domain::event::Actor {
+        api_key_id: atlas_integrations::domain::ids::ObjectId::generate(),
+        public_key: "testsetu".into(),
+        remote_address: None,
+    }
 }

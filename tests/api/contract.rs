@@ -58,22 +58,22 @@ async fn keeps_the_contract(store: &dyn Store) {
             .unwrap();
     let pager =
         Patch::parse(IntegrationType::PagerDuty, json!({"type": "PAGER_DUTY", "serviceKey": "k-1"})).unwrap();
-    store.change_integration(project.id, Operation::Create(&slack)).await.unwrap();
-    let after = store.change_integration(project.id, Operation::Upsert(&pager)).await.unwrap();
+    store.change_integration(project.id, Operation::Create(&slack), &actor()).await.unwrap();
+    let after = store.change_integration(project.id, Operation::Upsert(&pager), &actor()).await.unwrap();
     let kinds: Vec<_> = after.iter().map(|i| i.kind).collect();
     assert_eq!(kinds, [IntegrationType::PagerDuty, IntegrationType::Slack], "type order");
     assert!(matches!(
-        store.change_integration(project.id, Operation::Create(&slack)).await,
+        store.change_integration(project.id, Operation::Create(&slack), &actor()).await,
         Err(StoreError::Rejected(ChangeError::AlreadyConfigured(IntegrationType::Slack)))
     ));
     assert!(store.list_integrations(second.id).await.unwrap().is_empty(), "projects are separate");
     let id = store.get_integration(project.id, IntegrationType::Slack).await.unwrap().unwrap().id;
     let renamed = Patch::parse(IntegrationType::Slack, json!({"type": "SLACK", "channelName": "b"})).unwrap();
-    store.change_integration(project.id, Operation::Upsert(&renamed)).await.unwrap();
+    store.change_integration(project.id, Operation::Upsert(&renamed), &actor()).await.unwrap();
     assert_eq!(store.get_integration(project.id, IntegrationType::Slack).await.unwrap().unwrap().id, id);
-    store.change_integration(project.id, Operation::Delete(IntegrationType::Slack)).await.unwrap();
+    store.change_integration(project.id, Operation::Delete(IntegrationType::Slack), &actor()).await.unwrap();
     assert!(matches!(
-        store.change_integration(project.id, Operation::Delete(IntegrationType::Slack)).await,
+        store.change_integration(project.id, Operation::Delete(IntegrationType::Slack), &actor()).await,
         Err(StoreError::Rejected(ChangeError::NotConfigured(IntegrationType::Slack)))
     ));
 
@@ -104,4 +104,12 @@ async fn the_postgresql_store_keeps_the_contract() {
     MasterKey::generate().write_new(&key_file).unwrap();
     let database = TestDatabase::postgres(&server, key_file).await;
     keeps_the_contract(open(&database).await.as_ref()).await;
+}
+
+fn actor() -> atlas_integrations::domain::event::Actor {
+    atlas_integrations::domain::event::Actor {
+        api_key_id: atlas_integrations::domain::ids::ObjectId::generate(),
+        public_key: "testsetu".into(),
+        remote_address: None,
+    }
 }

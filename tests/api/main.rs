@@ -11,6 +11,7 @@ mod copy;
 mod curl;
 mod durability;
 mod errors;
+mod events;
 mod helpers;
 mod integrations;
 mod limits;

@@ -1,8 +1,9 @@
 //! The route table: the integrations resource on each of its three mounts, behind Digest
 //! authentication, plus the unauthenticated liveness check.
 
+mod events;
 mod health;
-mod integrations;
+pub mod integrations;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue};
@@ -19,12 +20,16 @@ use super::error::ApiError;
 use super::error_code::ErrorCode;
 use super::mount::{Mount, negotiate_version};
 use super::present::present;
+use super::rate_limit::limit_requests;
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let mut api = Router::new();
     for mount in Mount::ALL {
-        let mut mounted = integrations::routes(state.clone()).method_not_allowed_fallback(method_not_allowed);
+        let mut mounted = integrations::routes()
+            .merge(events::routes())
+            .route_layer(from_fn_with_state(state.clone(), limit_requests))
+            .method_not_allowed_fallback(method_not_allowed);
         if mount.is_versioned() {
             mounted = mounted.layer(from_fn(negotiate_version));
         }

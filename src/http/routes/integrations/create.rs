@@ -5,23 +5,21 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::json::change_and_list;
+use crate::domain::event::Actor;
 use crate::domain::integration::{Operation, Patch};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{JsonBody, SelfLink, TargetGroup, TargetType};
-use crate::http::mount::Mount;
-use crate::http::query::Page;
+use crate::http::extract::{JsonBody, ListReply, TargetGroup, TargetType};
 
 /// Creates the integration; 409 `INTEGRATION_ALREADY_CONFIGURED` if the type exists.
 pub async fn create(
     State(state): State<AppState>,
-    mount: Mount,
     TargetGroup(group): TargetGroup,
     TargetType(kind): TargetType,
-    page: Page,
-    at: SelfLink,
+    reply: ListReply,
+    actor: Actor,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let patch = Patch::parse(kind, body)?;
-    change_and_list(&state, mount, group, &page, &at, Operation::Create(&patch)).await
+    change_and_list(&state, group, &reply, Operation::Create(&patch), &actor).await
 }

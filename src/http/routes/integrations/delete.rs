@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::domain::event::Actor;
 use crate::domain::integration::Operation;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -19,8 +20,9 @@ pub async fn delete(
     TargetGroup(group): TargetGroup,
     TargetType(kind): TargetType,
     _flags: Flags,
+    actor: Actor,
 ) -> Result<Response, ApiError> {
-    state.store.change_integration(group, Operation::Delete(kind)).await?;
+    state.store.change_integration(group, Operation::Delete(kind), &actor).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if mount.is_versioned() {
         response.headers_mut().insert(header::CONTENT_TYPE, mount.media_type());

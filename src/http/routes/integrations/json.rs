@@ -1,16 +1,18 @@
 //! Wire shapes of the resource: the bare integration object and the paginated list that
-//! list, create and update answer, with its self link in the mount's form.
+//! list, create and update answer.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
+use crate::domain::event::Actor;
 use crate::domain::ids::GroupId;
 use crate::domain::integration::{Integration, Operation};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::SelfLink;
+use crate::http::extract::{ListReply, SelfLink};
 use crate::http::mount::Mount;
+use crate::http::pagination::paginated;
 use crate::http::query::Page;
 
 /// A success answer with the mount's media type.
@@ -19,53 +21,25 @@ pub fn ok(mount: Mount, status: StatusCode, body: &Value) -> Response {
     (status, [(header::CONTENT_TYPE, mount.media_type())], bytes).into_response()
 }
 
-fn link(mount: Mount, at: &SelfLink, page: &Page, page_num: usize, rel: &str) -> Value {
-    let query = match mount {
-        Mount::AtlasV2 => format!(
-            "includeCount={}&pageNum={page_num}&itemsPerPage={}",
-            page.include_count, page.items_per_page
-        ),
-        Mount::AtlasV1 | Mount::OpsManagerV1 => {
-            format!("pageNum={page_num}&itemsPerPage={}", page.items_per_page)
-        }
-    };
-    json!({"href": format!("{}{}?{query}", at.origin, at.path), "rel": rel})
-}
-
 /// The paginated list `{links, results, totalCount}` of a project's integrations.
 pub fn page_of(mount: Mount, at: &SelfLink, page: &Page, integrations: &[Integration]) -> Value {
-    let start = (page.page_num - 1).saturating_mul(page.items_per_page);
-    let results: Vec<Value> = integrations
+    let results = integrations
         .iter()
-        .skip(start)
+        .skip(page.offset())
         .take(page.items_per_page)
         .map(|integration| Value::Object(integration.to_wire()))
         .collect();
-    let mut links = vec![link(mount, at, page, page.page_num, "self")];
-    if page.page_num > 1 {
-        links.push(link(mount, at, page, page.page_num - 1, "previous"));
-    }
-    if start.saturating_add(page.items_per_page) < integrations.len() {
-        links.push(link(mount, at, page, page.page_num + 1, "next"));
-    }
-    let mut body = Map::new();
-    body.insert("links".into(), Value::Array(links));
-    body.insert("results".into(), Value::Array(results));
-    if page.include_count {
-        body.insert("totalCount".into(), json!(integrations.len()));
-    }
-    Value::Object(body)
+    paginated(mount, at, page, results, integrations.len())
 }
 
 /// Applies a write and answers as POST and PUT do: 200 with the project's whole list.
 pub async fn change_and_list(
     state: &AppState,
-    mount: Mount,
     group: GroupId,
-    page: &Page,
-    at: &SelfLink,
+    reply: &ListReply,
     operation: Operation<'_>,
+    actor: &Actor,
 ) -> Result<Response, ApiError> {
-    let integrations = state.store.change_integration(group, operation).await?;
-    Ok(ok(mount, StatusCode::OK, &page_of(mount, at, page, &integrations)))
+    let integrations = state.store.change_integration(group, operation, actor).await?;
+    Ok(ok(reply.mount, StatusCode::OK, &page_of(reply.mount, &reply.at, &reply.page, &integrations)))
 }

@@ -1,0 +1,39 @@
+//! Atlas's paginated list `{links, results, totalCount}`: the self link in the mount's form,
+//! `previous` and `next` when the page has neighbours.
+
+use serde_json::{Map, Value, json};
+
+use super::extract::SelfLink;
+use super::mount::Mount;
+use super::query::Page;
+
+fn link(mount: Mount, at: &SelfLink, page: &Page, page_num: usize, rel: &str) -> Value {
+    let query = match mount {
+        Mount::AtlasV2 => format!(
+            "includeCount={}&pageNum={page_num}&itemsPerPage={}",
+            page.include_count, page.items_per_page
+        ),
+        Mount::AtlasV1 | Mount::OpsManagerV1 => {
+            format!("pageNum={page_num}&itemsPerPage={}", page.items_per_page)
+        }
+    };
+    json!({"href": format!("{}{}?{query}", at.origin, at.path), "rel": rel})
+}
+
+/// The list body for `results`, the items of `page` out of `total`.
+pub fn paginated(mount: Mount, at: &SelfLink, page: &Page, results: Vec<Value>, total: usize) -> Value {
+    let mut links = vec![link(mount, at, page, page.page_num, "self")];
+    if page.page_num > 1 {
+        links.push(link(mount, at, page, page.page_num - 1, "previous"));
+    }
+    if page.offset().saturating_add(page.items_per_page) < total {
+        links.push(link(mount, at, page, page.page_num + 1, "next"));
+    }
+    let mut body = Map::new();
+    body.insert("links".into(), Value::Array(links));
+    body.insert("results".into(), Value::Array(results));
+    if page.include_count {
+        body.insert("totalCount".into(), json!(total));
+    }
+    Value::Object(body)
+}
