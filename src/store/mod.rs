@@ -3,6 +3,7 @@
 //! seal every secret before it reaches the database.
 
 mod postgres;
+mod replays;
 mod rows;
 mod sealing;
 mod sqlite;
@@ -119,6 +120,15 @@ impl Default for PoolSettings {
 pub trait Store: Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Records the use of a Digest response (nonce, nc, cnonce) until `expires_ms`;
+    /// `false` if it was used before: the request is a replay.
+    async fn claim_digest_use(
+        &self,
+        nonce: &str,
+        nc: &str,
+        cnonce: &str,
+        expires_ms: i64,
+    ) -> Result<bool, StoreError>;
     /// How many rows of each kind there are.
     async fn counts(&self) -> Result<Counts, StoreError>;
 

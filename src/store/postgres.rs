@@ -130,6 +130,36 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn claim_digest_use(
+        &self,
+        nonce: &str,
+        nc: &str,
+        cnonce: &str,
+        expires_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        // Forget expired uses now and then (about one claim in 1,000), not on every request.
+        if now % 1000 == 0 {
+            sqlx::query("DELETE FROM digest_replays WHERE expires_ms < $1")
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+        }
+        let claimed = sqlx::query(
+            "INSERT INTO digest_replays (nonce, nc, cnonce, expires_ms) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (nonce, nc, cnonce) DO UPDATE SET expires_ms = excluded.expires_ms \
+             WHERE digest_replays.expires_ms < $5",
+        )
+        .bind(nonce)
+        .bind(nc.to_ascii_lowercase())
+        .bind(cnonce)
+        .bind(expires_ms)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
     async fn counts(&self) -> Result<Counts, StoreError> {
         Ok(Counts {
             organizations: count(&self.pool, "organizations").await?,

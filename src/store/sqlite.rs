@@ -11,6 +11,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::replays::ReplayMemory;
 use super::rows::{
     ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, INSERT_EVENT, IntegrationRow, OrganizationRow, ProjectRow,
     ROLES_OF_KEY, RoleRow, count_events_sql, is_unique_violation, page_events_sql, parse_id, single_type,
@@ -32,6 +33,7 @@ const KEY_COLUMNS: &str =
 pub struct SqliteStore {
     pool: SqlitePool,
     sealer: Sealer,
+    replays: ReplayMemory,
 }
 
 fn now() -> String {
@@ -53,7 +55,7 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool, sealer })
+        Ok(SqliteStore { pool, sealer, replays: ReplayMemory::default() })
     }
 
     async fn key_from_row(&self, row: ApiKeyRow) -> Result<(ApiKey, Ha1), StoreError> {
@@ -130,6 +132,16 @@ impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn claim_digest_use(
+        &self,
+        nonce: &str,
+        nc: &str,
+        cnonce: &str,
+        expires_ms: i64,
+    ) -> Result<bool, StoreError> {
+        Ok(self.replays.claim(nonce, nc, cnonce, expires_ms, now_ms()))
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {

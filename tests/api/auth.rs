@@ -173,3 +173,21 @@ async fn healthz_needs_no_authentication() {
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json(), json!({"status": "OK"}));
 }
+
+#[tokio::test]
+async fn a_replayed_request_is_refused_while_its_nonce_lives() {
+    let app = TestApp::spawn().await;
+    let client = app.owner();
+    let first = client.send_raw(Method::GET, &app.v2(""), &[], None).await;
+    let nonce = crate::helpers::challenge_nonce_of(&first.header("www-authenticate").unwrap());
+    let authorization = client.authorization(&Method::GET, &app.v2(""), &nonce, 1);
+    let headers = [("authorization", authorization.as_str())];
+    assert_eq!(client.send_raw(Method::GET, &app.v2(""), &headers, None).await.status, 200);
+    let replayed = client.send_raw(Method::GET, &app.v2(""), &headers, None).await;
+    assert_eq!(replayed.status, 401, "the same nonce, nc and cnonce again");
+    let next = client.authorization(&Method::GET, &app.v2(""), &nonce, 2);
+    assert_eq!(
+        client.send_raw(Method::GET, &app.v2(""), &[("authorization", &next)], None).await.status,
+        200
+    );
+}

@@ -98,3 +98,18 @@ async fn racing_creates_through_different_replicas_give_one_success_and_conflict
     statuses.sort();
     assert_eq!(statuses, [200, 409, 409, 409, 409, 409]);
 }
+
+#[tokio::test]
+#[cfg_attr(not(postgres_tests), ignore = "needs PostgreSQL: set TEST_DATABASE_URL")]
+async fn a_request_replayed_to_another_replica_is_refused() {
+    let app = TestApp::spawn().await;
+    let replica = app.replica().await;
+    let first = DigestClient::new(&app.base, app.owner.clone(), Mode::Reuse);
+    let challenge = first.send_raw(Method::GET, &app.v2(""), &[], None).await;
+    let nonce = challenge_nonce_of(&challenge.header("www-authenticate").unwrap());
+    let authorization = first.authorization(&Method::GET, &app.v2(""), &nonce, 1);
+    let headers = [("authorization", authorization.as_str())];
+    assert_eq!(first.send_raw(Method::GET, &app.v2(""), &headers, None).await.status, 200);
+    let second = DigestClient::new(&replica.base, app.owner.clone(), Mode::Reuse);
+    assert_eq!(second.send_raw(Method::GET, &app.v2(""), &headers, None).await.status, 401);
+}

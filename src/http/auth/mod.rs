@@ -156,7 +156,13 @@ async fn verify(state: &AppState, request: &Parts, now: u64) -> Result<ApiKey, D
         (Some(_), true) if nonce_state == NonceState::Stale => {
             Err(Denied::Challenge { stale: true, failed_user: None })
         }
-        (Some(key), true) => Ok(key),
+        (Some(key), true) => {
+            let expires_ms = state.nonces.expiry(nonce).unwrap_or(now).saturating_mul(1000) as i64;
+            match state.store.claim_digest_use(nonce, nc, cnonce, expires_ms).await.map_err(Denied::Store)? {
+                true => Ok(key),
+                false => Err(refuse(request, user, "replayed request (nonce, nc and cnonce already used)")),
+            }
+        }
         (None, _) => Err(refuse(request, user, "unknown or revoked key")),
         (Some(_), false) => Err(refuse(request, user, "wrong response")),
     }

@@ -52,6 +52,14 @@ impl NonceSigner {
         STANDARD.encode(raw)
     }
 
+    /// When a nonce issued at the time it carries stops being fresh (seconds since the epoch);
+    /// `None` if the nonce is not one of ours.
+    pub fn expiry(&self, nonce: &str) -> Option<u64> {
+        let raw = STANDARD.decode(nonce).ok()?;
+        let issued = u64::from(u32::from_be_bytes(raw.get(..4)?.try_into().ok()?));
+        Some(issued + self.ttl_secs)
+    }
+
     /// Checks a nonce a client sent back, at time `now`.
     pub fn check(&self, nonce: &str, now: u64) -> NonceState {
         let Ok(raw) = STANDARD.decode(nonce) else { return NonceState::Forged };
