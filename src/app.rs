@@ -11,7 +11,9 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 use crate::database::{self, OpenError};
 use crate::http::auth::nonce::NonceSigner;
+use crate::http::peer::PeerAddr;
 use crate::http::rate_limit::RateLimits;
+use crate::http::tls::{TlsListener, server_config};
 use crate::http::{AppState, router};
 use crate::store::Store;
 
@@ -21,6 +23,9 @@ pub enum StartError {
     /// The database could not be opened.
     #[error(transparent)]
     Database(#[from] OpenError),
+    /// The certificate or key is unusable.
+    #[error(transparent)]
+    Tls(#[from] crate::http::tls::TlsError),
     /// The address could not be bound.
     #[error("cannot listen on {address}: {error}")]
     Listen {
@@ -34,6 +39,7 @@ pub enum StartError {
 /// A built, bound, not yet serving application.
 pub struct App {
     listener: TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
     router: axum::Router,
     store: Arc<dyn Store>,
 }
@@ -41,6 +47,7 @@ pub struct App {
 impl App {
     /// Opens the database, binds the listener and builds the router.
     pub async fn build(config: Config) -> Result<App, StartError> {
+        let tls = config.tls.as_ref().map(|files| server_config(&files.cert, &files.key)).transpose()?;
         let database = database::open(&config.database).await?;
         let listener = TcpListener::bind(&config.listen)
             .await
@@ -54,8 +61,19 @@ impl App {
             public_url: config.public_url.map(|url| Arc::from(url.trim_end_matches('/'))),
             limits: Arc::new(RateLimits::new(config.limits)),
             trusted_proxies: config.trusted_proxies.into(),
+            tls: tls.is_some(),
         };
-        Ok(App { listener, router: router(state), store: database.store })
+        let address = listener
+            .local_addr()
+            .map_err(|error| StartError::Listen { address: config.listen.clone(), error })?;
+        if tls.is_none() && !address.ip().is_loopback() {
+            tracing::warn!(
+                %address,
+                "serving plain HTTP on a non-loopback address: Digest does not hide request bodies, \
+                 which carry integration secrets; use --tls-cert and --tls-key, or a TLS-terminating proxy"
+            );
+        }
+        Ok(App { listener, tls, router: router(state), store: database.store })
     }
 
     /// The address actually bound.
@@ -68,9 +86,20 @@ impl App {
         self.store.clone()
     }
 
+    /// Whether the server speaks HTTPS.
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
     /// Serves until `shutdown` resolves, then finishes the requests in flight.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+        let service = self.router.into_make_service_with_connect_info::<PeerAddr>();
+        match self.tls {
+            None => axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await,
+            Some(config) => {
+                let listener = TlsListener::new(self.listener, config)?;
+                axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+            }
+        }
     }
 }

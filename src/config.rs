@@ -53,6 +53,17 @@ pub struct Config {
     pub limits: Limits,
     /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<AccessEntry>,
+    /// PEM certificate chain and private key: serve HTTPS instead of HTTP.
+    pub tls: Option<TlsFiles>,
+}
+
+/// The PEM files of the server's certificate.
+#[derive(Clone, Debug)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The private key.
+    pub key: PathBuf,
 }
 
 /// The default nonce lifetime: five minutes.

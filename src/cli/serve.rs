@@ -9,7 +9,7 @@ use clap::Args;
 use super::DatabaseArgs;
 use crate::admin;
 use crate::app::App;
-use crate::config::{Config, DEFAULT_NONCE_TTL_SECS};
+use crate::config::{Config, DEFAULT_NONCE_TTL_SECS, TlsFiles};
 use crate::http::rate_limit::Limits;
 
 /// Options of `serve`.
@@ -41,6 +41,12 @@ pub struct ServeArgs {
     /// A proxy (address or CIDR block) whose X-Forwarded-For is believed; repeat for several.
     #[arg(long = "trusted-proxy", env = "ATLAS_INTEGRATIONS_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
+    /// PEM certificate chain: serve HTTPS on the same port (needs --tls-key).
+    #[arg(long, env = "ATLAS_INTEGRATIONS_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -49,7 +55,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .iter()
         .map(|entry| entry.parse().map_err(|e: String| anyhow::anyhow!("--trusted-proxy: {e}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        _ => None,
+    };
     let config = Config {
+        tls,
         trusted_proxies,
         listen: args.listen,
         database: args.database.into(),
@@ -69,13 +80,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             true => format!("127.0.0.1:{}", address.port()),
             false => address.to_string(),
         };
+        let scheme = if app.is_tls() { "https" } else { "http" };
         println!("First start: created a project and an owner API key. The private key is shown only now.");
         println!("Project ID: {}", project.id);
         println!("Public key: {}", key.key.public_key);
         println!("Private key: {}", key.private_key.expose());
         println!("Try it:");
         println!(
-            "  curl --digest -u \"{}:{}\" http://{host}/api/atlas/v2/groups/{}/integrations \
+            "  curl --digest -u \"{}:{}\" {scheme}://{host}/api/atlas/v2/groups/{}/integrations \
              -H 'Accept: application/vnd.atlas.2023-01-01+json'",
             key.key.public_key,
             key.private_key.expose(),

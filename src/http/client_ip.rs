@@ -2,11 +2,12 @@
 //! in which case the right-most address of `X-Forwarded-For` that is not itself such a proxy.
 //! Anyone can send `X-Forwarded-For`, so it is believed only from the proxies we trust.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 
+use super::peer::PeerAddr;
 use crate::domain::access_list::{AccessEntry, canonical};
 
 /// The address a request came from, as far as this server can trust it.
@@ -15,7 +16,7 @@ pub struct ClientIp(pub IpAddr);
 
 /// Works out the client's address of a request.
 pub fn client_ip(parts: &Parts, trusted_proxies: &[AccessEntry]) -> Option<IpAddr> {
-    let socket = canonical(parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip());
+    let socket = canonical(parts.extensions.get::<ConnectInfo<PeerAddr>>()?.0.0.ip());
     Some(resolve(socket, forwarded_chain(parts).as_deref(), trusted_proxies))
 }
 

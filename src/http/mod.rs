@@ -9,11 +9,13 @@ pub mod error_code;
 pub mod extract;
 pub mod mount;
 pub mod pagination;
+pub mod peer;
 pub mod present;
 pub mod pretty;
 pub mod query;
 pub mod rate_limit;
 pub mod routes;
+pub mod tls;
 
 use std::sync::Arc;
 
@@ -33,6 +35,8 @@ pub struct AppState {
     pub public_url: Option<Arc<str>>,
     /// Request and failed-authentication counters.
     pub limits: Arc<rate_limit::RateLimits>,
+    /// Whether the server speaks HTTPS (answers then carry `Strict-Transport-Security`).
+    pub tls: bool,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<[crate::domain::access_list::AccessEntry]>,
 }

@@ -20,3 +20,4 @@ mod presentation;
 mod recorded;
 mod replicas;
 mod sigkill;
+mod tls;

@@ -53,6 +53,12 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static(value),
         ));
     }
+    if state.tls {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("strict-transport-security"),
+            HeaderValue::from_static("max-age=31536000; includeSubdomains;"),
+        ));
+    }
     router.layer(from_fn(log_request)).with_state(state)
 }
 

@@ -63,6 +63,8 @@ pub struct Tuning {
     pub limits: Limits,
     /// Proxies whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<AccessEntry>,
+    /// Serve HTTPS with these files.
+    pub tls: Option<atlas_integrations::config::TlsFiles>,
 }
 
 /// The configuration of a server on `url` sealed with `key_file`.
@@ -90,6 +92,7 @@ pub fn config_with(
         nonce_ttl_secs,
         limits: tuning.limits,
         trusted_proxies: tuning.trusted_proxies.clone(),
+        tls: tuning.tls.clone(),
     }
 }
 
@@ -282,7 +285,8 @@ pub async fn start(config: &Config) -> Started {
     let server = tokio::spawn(app.serve(async move {
         let _ = signal.await;
     }));
-    (format!("http://{address}"), store, shutdown, server)
+    let scheme = if config.tls.is_some() { "https" } else { "http" };
+    (format!("{scheme}://{address}"), store, shutdown, server)
 }
 
 async fn new_key(store: &dyn Store, grant: KeyGrant) -> Credentials {
