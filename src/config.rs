@@ -17,6 +17,8 @@ pub struct DatabaseConfig {
     /// Master key file; default `<data-dir>/secret.key`, generated on first start (SQLite
     /// only: on PostgreSQL every replica must be given the same file).
     pub secret_key_file: Option<PathBuf>,
+    /// Keys of a rotation in progress: what they sealed stays readable.
+    pub previous_key_files: Vec<PathBuf>,
     /// Pool size and timeouts.
     pub pool: PoolSettings,
 }

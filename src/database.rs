@@ -74,6 +74,8 @@ pub async fn open(config: &DatabaseConfig) -> Result<Database, OpenError> {
         } else {
             MasterKey::read(&key_file)?
         };
-    let store = store::open(&url, Sealer::new(&master_key), config.pool).await?;
+    let previous =
+        config.previous_key_files.iter().map(|path| MasterKey::read(path)).collect::<Result<Vec<_>, _>>()?;
+    let store = store::open(&url, Sealer::with_previous(&master_key, &previous), config.pool).await?;
     Ok(Database { store, master_key })
 }

@@ -61,6 +61,9 @@ pub struct DatabaseArgs {
     /// Master key file (32 bytes, base64) [default: <data-dir>/secret.key, created on first start].
     #[arg(long, env = "ATLAS_INTEGRATIONS_SECRET_KEY_FILE")]
     pub secret_key_file: Option<PathBuf>,
+    /// A key file of a rotation in progress, whose sealed values stay readable (repeatable).
+    #[arg(long = "previous-key-file", env = "ATLAS_INTEGRATIONS_PREVIOUS_KEY_FILES", value_delimiter = ',')]
+    pub previous_key_files: Vec<PathBuf>,
     /// Most database connections this process opens.
     #[arg(long, env = "ATLAS_INTEGRATIONS_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -78,6 +81,7 @@ impl From<DatabaseArgs> for DatabaseConfig {
             data_dir: args.data_dir,
             database_url: args.database_url,
             secret_key_file: args.secret_key_file,
+            previous_key_files: args.previous_key_files,
             pool: PoolSettings {
                 max_connections: args.db_max_connections,
                 acquire_timeout: Duration::from_millis(args.db_acquire_timeout_ms),
@@ -98,7 +102,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org(command) => org::run(command).await,
         Command::Project(command) => project::run(command).await,
         Command::ApiKey(command) => api_key::run(command).await,
-        Command::Keys(command) => keys::run(command),
+        Command::Keys(command) => keys::run(command).await,
         Command::Migrate(args) => migrate::run(args).await,
         Command::Copy(args) => copy::run(args).await,
     }

@@ -27,18 +27,40 @@ pub enum SealError {
     Forged,
 }
 
-/// Seals and opens values under the master key's sealing subkey.
-pub struct Sealer {
+struct SealingKey {
     cipher: XChaCha20Poly1305,
-    key_id: [u8; 4],
+    id: [u8; 4],
+}
+
+impl SealingKey {
+    fn new(master: &MasterKey) -> Self {
+        let key = master.derive("seal");
+        let cipher = XChaCha20Poly1305::new_from_slice(key.as_ref()).expect("a 32-byte key");
+        SealingKey { cipher, id: master.id() }
+    }
+}
+
+/// Seals under the active master key's sealing subkey, and opens what that key or any
+/// previous key (during a rotation) sealed.
+pub struct Sealer {
+    active: SealingKey,
+    previous: Vec<SealingKey>,
 }
 
 impl Sealer {
     /// A sealer for `master`.
     pub fn new(master: &MasterKey) -> Self {
-        let key = master.derive("seal");
-        let cipher = XChaCha20Poly1305::new_from_slice(key.as_ref()).expect("a 32-byte key");
-        Sealer { cipher, key_id: master.id() }
+        Sealer { active: SealingKey::new(master), previous: Vec::new() }
+    }
+
+    /// A sealer that also opens what `previous` keys sealed (while a rotation runs).
+    pub fn with_previous(master: &MasterKey, previous: &[MasterKey]) -> Self {
+        Sealer { active: SealingKey::new(master), previous: previous.iter().map(SealingKey::new).collect() }
+    }
+
+    /// Whether `sealed` was sealed under the active key (a rotation leaves it alone).
+    pub fn is_current(&self, sealed: &[u8]) -> bool {
+        sealed.get(1..5) == Some(&self.active.id[..])
     }
 
     /// Seals `plain`, bound to `context`.
@@ -46,12 +68,13 @@ impl Sealer {
         let mut nonce = [0u8; 24];
         getrandom::fill(&mut nonce).expect("the operating system's random source failed");
         let sealed = self
+            .active
             .cipher
             .encrypt(&XNonce::from(nonce), Payload { msg: plain, aad: context })
             .expect("XChaCha20-Poly1305 seals any message of this service's sizes");
         let mut out = Vec::with_capacity(HEADER + sealed.len());
         out.push(VERSION);
-        out.extend_from_slice(&self.key_id);
+        out.extend_from_slice(&self.active.id);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
         out
@@ -62,11 +85,12 @@ impl Sealer {
         if sealed.len() < HEADER || sealed[0] != VERSION {
             return Err(SealError::Malformed);
         }
-        if sealed[1..5] != self.key_id {
-            return Err(SealError::OtherKey(hex::encode(&sealed[1..5])));
-        }
+        let key = std::iter::once(&self.active)
+            .chain(&self.previous)
+            .find(|key| sealed[1..5] == key.id)
+            .ok_or_else(|| SealError::OtherKey(hex::encode(&sealed[1..5])))?;
         let nonce = XNonce::try_from(&sealed[5..HEADER]).map_err(|_| SealError::Malformed)?;
-        self.cipher
+        key.cipher
             .decrypt(&nonce, Payload { msg: &sealed[HEADER..], aad: context })
             .map(Zeroizing::new)
             .map_err(|_| SealError::Forged)
@@ -84,6 +108,18 @@ mod tests {
         assert_eq!(sealer.open(&sealed, b"row-1").unwrap().as_slice(), b"xoxb-token");
         assert!(matches!(sealer.open(&sealed, b"row-2"), Err(SealError::Forged)));
         assert!(!sealed.windows(10).any(|w| w == b"xoxb-token"));
+    }
+
+    #[test]
+    fn during_a_rotation_both_keys_open_and_only_the_new_one_seals() {
+        let (old, new) = (MasterKey::generate(), MasterKey::generate());
+        let before = Sealer::new(&old).seal(b"value", b"ctx");
+        let rotating = Sealer::with_previous(&new, &[old]);
+        assert_eq!(rotating.open(&before, b"ctx").unwrap().as_slice(), b"value");
+        assert!(!rotating.is_current(&before));
+        let after = rotating.seal(b"value", b"ctx");
+        assert!(rotating.is_current(&after));
+        assert!(Sealer::new(&new).open(&after, b"ctx").is_ok());
     }
 
     #[test]

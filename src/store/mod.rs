@@ -94,6 +94,15 @@ pub struct Counts {
     pub integrations: u64,
 }
 
+/// What a rotation re-sealed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resealed {
+    /// Integration settings re-sealed.
+    pub integrations: u64,
+    /// API key verifiers re-sealed.
+    pub api_keys: u64,
+}
+
 /// Connection settings of a database (PostgreSQL uses all; SQLite the pool size).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolSettings {
@@ -197,6 +206,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(Vec<Event>, u64), StoreError>;
     /// One event of a project.
     async fn get_event(&self, group: GroupId, id: ObjectId) -> Result<Option<Event>, StoreError>;
+
+    /// Seals again, under the active key, every blob sealed under a previous one: one row per
+    /// transaction, and a row changed meanwhile (already under the active key) is left alone.
+    async fn reseal_all(&self) -> Result<Resealed, StoreError>;
 
     /// Copies in an organization as it is elsewhere; does nothing if it exists.
     async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError>;

@@ -13,8 +13,10 @@ use super::rows::{
     ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, INSERT_EVENT, IntegrationRow, OrganizationRow, ProjectRow,
     ROLES_OF_KEY, RoleRow, count_events_sql, is_unique_violation, page_events_sql, parse_id, single_type,
 };
-use super::sealing::{open_ha1, open_integration, seal_ha1, seal_integration};
-use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Store, StoreError, event_type_of, now_ms};
+use super::sealing::{
+    open_ha1, open_integration, reseal_ha1, reseal_integration, seal_ha1, seal_integration,
+};
+use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Resealed, Store, StoreError, event_type_of, now_ms};
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
@@ -460,6 +462,44 @@ impl Store for PostgresStore {
             .fetch_optional(&self.pool)
             .await?;
         row.map(EventRow::into_domain).transpose()
+    }
+
+    async fn reseal_all(&self) -> Result<Resealed, StoreError> {
+        let mut done = Resealed::default();
+        let rows: Vec<(String, String, Vec<u8>)> =
+            sqlx::query_as("SELECT project_id, type, settings FROM integrations")
+                .fetch_all(&self.pool)
+                .await?;
+        for (group, kind, sealed) in rows {
+            if let Some(fresh) = reseal_integration(&self.sealer, &group, &kind, &sealed)? {
+                let updated = sqlx::query(
+                    "UPDATE integrations SET settings = $1 WHERE project_id = $2 AND type = $3 AND settings = $4",
+                )
+                .bind(fresh)
+                .bind(&group)
+                .bind(&kind)
+                .bind(&sealed)
+                .execute(&self.pool)
+                .await?;
+                done.integrations += updated.rows_affected();
+            }
+        }
+        let keys: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT public_key, ha1_sealed FROM api_keys").fetch_all(&self.pool).await?;
+        for (public_key, sealed) in keys {
+            if let Some(fresh) = reseal_ha1(&self.sealer, &public_key, &sealed)? {
+                let updated = sqlx::query(
+                    "UPDATE api_keys SET ha1_sealed = $1 WHERE public_key = $2 AND ha1_sealed = $3",
+                )
+                .bind(fresh)
+                .bind(&public_key)
+                .bind(&sealed)
+                .execute(&self.pool)
+                .await?;
+                done.api_keys += updated.rows_affected();
+            }
+        }
+        Ok(done)
     }
 
     async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError> {

@@ -54,3 +54,27 @@ pub fn open_ha1(sealer: &Sealer, public_key: &str, sealed: &[u8]) -> Result<Ha1,
     let (md5, sha256) = text.split_once(':').ok_or_else(|| StoreError::Corrupt("HA1 is malformed".into()))?;
     Ok(Ha1 { md5: Secret::new(md5), sha256: Secret::new(sha256) })
 }
+
+/// An integration row's blob sealed again under the active key, or `None` if it already is.
+pub fn reseal_integration(
+    sealer: &Sealer,
+    group: &str,
+    kind: &str,
+    sealed: &[u8],
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let context = format!("integration:{group}:{kind}").into_bytes();
+    reseal(sealer, sealed, &context)
+}
+
+/// A key's verifiers sealed again under the active key, or `None` if they already are.
+pub fn reseal_ha1(sealer: &Sealer, public_key: &str, sealed: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+    reseal(sealer, sealed, &ha1_context(public_key))
+}
+
+fn reseal(sealer: &Sealer, sealed: &[u8], context: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+    if sealer.is_current(sealed) {
+        return Ok(None);
+    }
+    let plain = sealer.open(sealed, context).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Some(sealer.seal(&plain, context)))
+}

@@ -19,5 +19,6 @@ mod outage;
 mod presentation;
 mod recorded;
 mod replicas;
+mod rotation;
 mod sigkill;
 mod tls;

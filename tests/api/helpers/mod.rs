@@ -63,6 +63,8 @@ pub struct Tuning {
     pub limits: Limits,
     /// Proxies whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<AccessEntry>,
+    /// Keys of a rotation in progress.
+    pub previous_key_files: Vec<std::path::PathBuf>,
     /// Serve HTTPS with these files.
     pub tls: Option<atlas_integrations::config::TlsFiles>,
 }
@@ -86,6 +88,7 @@ pub fn config_with(
             data_dir: data_dir.to_owned(),
             database_url: Some(url.to_owned()),
             secret_key_file: Some(key_file.to_owned()),
+            previous_key_files: tuning.previous_key_files.clone(),
             pool: Default::default(),
         },
         public_url: None,

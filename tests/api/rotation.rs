@@ -1,0 +1,81 @@
+//! Rotating the secret key: every stored secret is re-sealed under a new key while the
+//! server keeps answering, and afterwards the old key is no longer needed.
+
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use atlas_integrations::crypto::MasterKey;
+use serde_json::json;
+
+use crate::helpers::{DigestClient, Mode, TestApp};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_under_load_fails_no_request_and_retires_the_old_key() {
+    let mut app = TestApp::spawn().await;
+    let client = app.owner();
+    for body in [
+        json!({"type": "WEBHOOK", "url": "https://example.com/hook/rotate-me", "secret": "whsec-rotation-1"}),
+        json!({"type": "DATADOG", "apiKey": "abcdef0123456789abcdef0123456789"}),
+        json!({"type": "SLACK", "apiToken": "xoxb-rotation-token", "channelName": "ops"}),
+    ] {
+        let kind = body["type"].as_str().unwrap().to_owned();
+        assert_eq!(client.post(&app.v2(&kind), &body).await.status, 200);
+    }
+    let expected = client.get(&app.v2("")).await.json()["results"].clone();
+
+    let old_key = app.database.key_file.clone();
+    let new_key = app.data_dir.path().join("new.key");
+    MasterKey::generate().write_new(&new_key).unwrap();
+    app.database.key_file = new_key.clone();
+    app.tuning.previous_key_files = vec![old_key.clone()];
+    app.restart().await;
+
+    let (stop, reads, failures) =
+        (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let reader = {
+        let (base, owner, path) = (app.base.clone(), app.owner.clone(), app.v2(""));
+        let (stop, reads, failures, expected) =
+            (stop.clone(), reads.clone(), failures.clone(), expected.clone());
+        tokio::spawn(async move {
+            let client = DigestClient::new(&base, owner, Mode::Reuse);
+            while !stop.load(Ordering::SeqCst) {
+                let answer = client.get(&path).await;
+                if answer.status == 200 && answer.json()["results"] == expected {
+                    reads.fetch_add(1, Ordering::SeqCst);
+                } else {
+                    failures.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        })
+    };
+
+    let mut args =
+        vec!["keys".to_owned(), "rotate".into(), "--new-key-file".into(), new_key.display().to_string()];
+    args.extend(app.database_args());
+    let position = args.iter().position(|a| a == "--secret-key-file").unwrap();
+    args[position + 1] = old_key.display().to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_atlas-integrations")).args(&args).output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["resealed"]["integrations"], 3);
+    assert_eq!(report["resealed"]["apiKeys"], 2);
+
+    while reads.load(Ordering::SeqCst) < 5 {
+        tokio::task::yield_now().await;
+    }
+    stop.store(true, Ordering::SeqCst);
+    reader.await.unwrap();
+    assert_eq!(failures.load(Ordering::SeqCst), 0, "no request failed or read garbage during the rotation");
+
+    app.tuning.previous_key_files.clear();
+    app.restart().await;
+    let after = app.owner().get(&app.v2("")).await;
+    assert_eq!(after.status, 200, "keys authenticate with the new key alone");
+    assert_eq!(after.json()["results"], expected, "every secret opens with the new key alone");
+    assert_eq!(app.client(&app.reader).get(&app.v2("")).await.status, 200);
+}
