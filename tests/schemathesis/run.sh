@@ -7,6 +7,11 @@ cd "$(dirname "$0")/../.."
 bin="${1:-target/debug/atlas-integrations}"
 examples="${2:-25}"
 spec="${ATLAS_SPEC:-../shared/spec/atlas-integrations-openapi.yaml}"
+if [ ! -f "$spec" ]; then
+  echo "Atlas's OpenAPI subset is not at $spec: set ATLAS_SPEC to its path" >&2
+  exit 1
+fi
+spec=$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")
 venv="${SCHEMATHESIS_VENV:-target/schemathesis-venv}"
 
 if [ ! -x "$venv/bin/pytest" ]; then
