@@ -15,7 +15,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::DatabaseConfig;
-use crate::store::PoolSettings;
+use crate::store::{Durability, PoolSettings};
 
 /// A server for the MongoDB Atlas Third-Party Service Integrations API.
 #[derive(Debug, Parser)]
@@ -64,6 +64,10 @@ pub struct DatabaseArgs {
     /// A key file of a rotation in progress, whose sealed values stay readable (repeatable).
     #[arg(long = "previous-key-file", env = "ATLAS_INTEGRATIONS_PREVIOUS_KEY_FILES", value_delimiter = ',')]
     pub previous_key_files: Vec<PathBuf>,
+    /// `full`: every acknowledged write is flushed to disk (survives power loss); `relaxed`:
+    /// handed to the operating system (survives a crash of the process only).
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DURABILITY", default_value = "full", value_parser = ["full", "relaxed"])]
+    pub durability: String,
     /// Most database connections this process opens.
     #[arg(long, env = "ATLAS_INTEGRATIONS_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -86,6 +90,10 @@ impl From<DatabaseArgs> for DatabaseConfig {
                 max_connections: args.db_max_connections,
                 acquire_timeout: Duration::from_millis(args.db_acquire_timeout_ms),
                 statement_timeout: Duration::from_millis(args.db_statement_timeout_ms),
+                durability: match args.durability.as_str() {
+                    "relaxed" => Durability::Relaxed,
+                    _ => Durability::Full,
+                },
             },
         }
     }

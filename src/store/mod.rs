@@ -2,6 +2,7 @@
 //! it runs on: SQLite (embedded, the default) or PostgreSQL (for replicas). Implementations
 //! seal every secret before it reaches the database.
 
+mod group_commit;
 mod postgres;
 mod replays;
 mod rows;
@@ -51,6 +52,9 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// A failure shared by several changes (a batch that did not commit).
+    #[error("database error: {0}")]
+    Failed(String),
     /// Applying the schema failed.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -103,6 +107,17 @@ pub struct Resealed {
     pub api_keys: u64,
 }
 
+/// When an acknowledged write is safe.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// Flushed to disk before the answer: survives power loss.
+    #[default]
+    Full,
+    /// Handed to the operating system before the answer: survives a crash of the process,
+    /// not of the machine (SQLite `synchronous=NORMAL`, PostgreSQL `synchronous_commit=off`).
+    Relaxed,
+}
+
 /// Connection settings of a database (PostgreSQL uses all; SQLite the pool size).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolSettings {
@@ -112,6 +127,8 @@ pub struct PoolSettings {
     pub acquire_timeout: Duration,
     /// Longest a statement may run (PostgreSQL's `statement_timeout`).
     pub statement_timeout: Duration,
+    /// When writes are acknowledged.
+    pub durability: Durability,
 }
 
 impl Default for PoolSettings {
@@ -120,6 +137,7 @@ impl Default for PoolSettings {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(2),
             statement_timeout: Duration::from_secs(10),
+            durability: Durability::Full,
         }
     }
 }

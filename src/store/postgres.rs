@@ -16,7 +16,10 @@ use super::rows::{
 use super::sealing::{
     open_ha1, open_integration, reseal_ha1, reseal_integration, seal_ha1, seal_integration,
 };
-use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Resealed, Store, StoreError, event_type_of, now_ms};
+use super::{
+    Counts, DEFAULT_ORGANIZATION, Durability, PoolSettings, Resealed, Store, StoreError, event_type_of,
+    now_ms,
+};
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
@@ -38,9 +41,10 @@ impl PostgresStore {
     /// Connects to the database at `url` (TLS as its `sslmode` says) and applies migrations.
     pub async fn open(url: &str, sealer: Sealer, settings: PoolSettings) -> Result<Self, StoreError> {
         let statement_timeout = settings.statement_timeout.as_millis().to_string();
-        let options = PgConnectOptions::from_str(url)?
-            .application_name("atlas-integrations")
-            .options([("statement_timeout", statement_timeout.as_str())]);
+        let options = PgConnectOptions::from_str(url)?.application_name("atlas-integrations").options([
+            ("statement_timeout", statement_timeout.as_str()),
+            ("synchronous_commit", if settings.durability == Durability::Full { "on" } else { "off" }),
+        ]);
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections.max(1))
             .acquire_timeout(settings.acquire_timeout)

@@ -1,8 +1,10 @@
 //! The embedded SQLite store: one file, WAL journal, every commit flushed to disk before it
-//! is acknowledged (`synchronous=FULL`). Writes take the database lock up front
-//! (`BEGIN IMMEDIATE`), so a read-merge-write cannot interleave with another.
+//! is acknowledged (`synchronous=FULL`; `NORMAL` with relaxed durability). Writes take the
+//! database lock up front (`BEGIN IMMEDIATE`), so a read-merge-write cannot interleave with
+//! another; integration changes go through [`GroupCommit`], one flush per batch.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -11,6 +13,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::group_commit::GroupCommit;
 use super::replays::ReplayMemory;
 use super::rows::{
     ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, INSERT_EVENT, IntegrationRow, OrganizationRow, ProjectRow,
@@ -19,7 +22,10 @@ use super::rows::{
 use super::sealing::{
     open_ha1, open_integration, reseal_ha1, reseal_integration, seal_ha1, seal_integration,
 };
-use super::{Counts, DEFAULT_ORGANIZATION, PoolSettings, Resealed, Store, StoreError, event_type_of, now_ms};
+use super::{
+    Counts, DEFAULT_ORGANIZATION, Durability, PoolSettings, Resealed, Store, StoreError, event_type_of,
+    now_ms,
+};
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
@@ -34,8 +40,9 @@ const KEY_COLUMNS: &str =
 /// A store in one SQLite file.
 pub struct SqliteStore {
     pool: SqlitePool,
-    sealer: Sealer,
+    sealer: Arc<Sealer>,
     replays: ReplayMemory,
+    writes: GroupCommit,
 }
 
 fn now() -> String {
@@ -48,7 +55,10 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(match settings.durability {
+                Durability::Full => SqliteSynchronous::Full,
+                Durability::Relaxed => SqliteSynchronous::Normal,
+            })
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
@@ -57,7 +67,9 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool, sealer, replays: ReplayMemory::default() })
+        let sealer = Arc::new(sealer);
+        let writes = GroupCommit::start(pool.clone(), sealer.clone());
+        Ok(SqliteStore { pool, sealer, replays: ReplayMemory::default(), writes })
     }
 
     async fn key_from_row(&self, row: ApiKeyRow) -> Result<(ApiKey, Ha1), StoreError> {
@@ -66,24 +78,6 @@ impl SqliteStore {
             sqlx::query_scalar(ACCESS_LIST_OF_KEY).bind(&row.id).fetch_all(&self.pool).await?;
         let ha1 = open_ha1(&self.sealer, &row.public_key, &row.ha1_sealed)?;
         Ok((row.into_domain(roles, access_list)?, ha1))
-    }
-
-    async fn integrations_in(
-        &self,
-        connection: &mut SqliteConnection,
-        group: GroupId,
-    ) -> Result<Vec<Integration>, StoreError> {
-        let rows: Vec<IntegrationRow> =
-            sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1")
-                .bind(group.to_string())
-                .fetch_all(connection)
-                .await?;
-        let mut integrations = rows
-            .iter()
-            .map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings))
-            .collect::<Result<Vec<_>, _>>()?;
-        integrations.sort_by_key(|integration| integration.kind);
-        Ok(integrations)
     }
 
     async fn key_id(&self, public_key: &str) -> Result<String, StoreError> {
@@ -364,7 +358,7 @@ impl Store for SqliteStore {
 
     async fn list_integrations(&self, group: GroupId) -> Result<Vec<Integration>, StoreError> {
         let mut connection = self.pool.acquire().await?;
-        self.integrations_in(&mut connection, group).await
+        integrations_in(&mut connection, &self.sealer, group).await
     }
 
     async fn get_integration(
@@ -387,31 +381,7 @@ impl Store for SqliteStore {
         operation: Operation<'_>,
         actor: &Actor,
     ) -> Result<Vec<Integration>, StoreError> {
-        let kind = operation.kind();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row: Option<IntegrationRow> =
-            sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")
-                .bind(group.to_string())
-                .bind(kind.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let current = row
-            .map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings))
-            .transpose()?;
-        match operation.apply(current.as_ref())? {
-            Some(next) => write_integration(&mut tx, &self.sealer, group, &next).await?,
-            None => {
-                sqlx::query("DELETE FROM integrations WHERE project_id = $1 AND type = $2")
-                    .bind(group.to_string())
-                    .bind(kind.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        record_event(&mut tx, group, &operation, actor).await?;
-        let after = self.integrations_in(&mut tx, group).await?;
-        tx.commit().await?;
-        Ok(after)
+        self.writes.submit(group, operation, actor).await
     }
 
     async fn list_events(
@@ -538,6 +508,57 @@ impl Store for SqliteStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The project's integrations, in type order, as `connection` sees them.
+async fn integrations_in(
+    connection: &mut SqliteConnection,
+    sealer: &Sealer,
+    group: GroupId,
+) -> Result<Vec<Integration>, StoreError> {
+    let rows: Vec<IntegrationRow> =
+        sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1")
+            .bind(group.to_string())
+            .fetch_all(connection)
+            .await?;
+    let mut integrations = rows
+        .iter()
+        .map(|row| open_integration(sealer, group, &row.id, &row.kind, &row.settings))
+        .collect::<Result<Vec<_>, _>>()?;
+    integrations.sort_by_key(|integration| integration.kind);
+    Ok(integrations)
+}
+
+/// Applies one change inside the caller's transaction, records its event, and returns the
+/// project's integrations after it.
+pub(super) async fn apply_change(
+    connection: &mut SqliteConnection,
+    sealer: &Sealer,
+    group: GroupId,
+    operation: Operation<'_>,
+    actor: &Actor,
+) -> Result<Vec<Integration>, StoreError> {
+    let kind = operation.kind();
+    let row: Option<IntegrationRow> =
+        sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")
+            .bind(group.to_string())
+            .bind(kind.as_str())
+            .fetch_optional(&mut *connection)
+            .await?;
+    let current =
+        row.map(|row| open_integration(sealer, group, &row.id, &row.kind, &row.settings)).transpose()?;
+    match operation.apply(current.as_ref())? {
+        Some(next) => write_integration(connection, sealer, group, &next).await?,
+        None => {
+            sqlx::query("DELETE FROM integrations WHERE project_id = $1 AND type = $2")
+                .bind(group.to_string())
+                .bind(kind.as_str())
+                .execute(&mut *connection)
+                .await?;
+        }
+    }
+    record_event(connection, group, &operation, actor).await?;
+    integrations_in(connection, sealer, group).await
 }
 
 async fn record_event(

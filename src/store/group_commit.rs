@@ -1,0 +1,119 @@
+//! Group commit for SQLite: every integration change waiting at a given moment is applied in
+//! one transaction and made durable by one flush, and each is answered only after that flush.
+//! Durable write throughput then grows with concurrency instead of stopping at the disk's
+//! flush rate. Changes in a batch apply in order, each seeing the ones before it, and a
+//! refused change (a savepoint rolled back) leaves the others untouched.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+use tokio::sync::{mpsc, oneshot};
+
+use super::StoreError;
+use crate::crypto::Sealer;
+use crate::domain::event::Actor;
+use crate::domain::ids::GroupId;
+use crate::domain::integration::{Integration, IntegrationType, Operation, Patch};
+
+/// The most changes one transaction takes.
+const MAX_BATCH: usize = 256;
+
+/// An [`Operation`] that owns its body, to travel to the writer.
+enum OwnedOperation {
+    Create(Patch),
+    Upsert(Patch),
+    Delete(IntegrationType),
+}
+
+impl OwnedOperation {
+    fn from(operation: Operation<'_>) -> Self {
+        match operation {
+            Operation::Create(patch) => OwnedOperation::Create(patch.clone()),
+            Operation::Upsert(patch) => OwnedOperation::Upsert(patch.clone()),
+            Operation::Delete(kind) => OwnedOperation::Delete(kind),
+        }
+    }
+
+    fn borrow(&self) -> Operation<'_> {
+        match self {
+            OwnedOperation::Create(patch) => Operation::Create(patch),
+            OwnedOperation::Upsert(patch) => Operation::Upsert(patch),
+            OwnedOperation::Delete(kind) => Operation::Delete(*kind),
+        }
+    }
+}
+
+type Answer = Result<Vec<Integration>, StoreError>;
+
+struct Job {
+    group: GroupId,
+    operation: OwnedOperation,
+    actor: Actor,
+    reply: oneshot::Sender<Answer>,
+}
+
+/// The queue in front of the one writer task.
+pub struct GroupCommit {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl GroupCommit {
+    /// Starts the writer on `pool`.
+    pub fn start(pool: SqlitePool, sealer: Arc<Sealer>) -> Self {
+        let (jobs, queue) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(write_batches(pool, sealer, queue));
+        GroupCommit { jobs }
+    }
+
+    /// Applies one change; returns once it is committed and flushed.
+    pub async fn submit(&self, group: GroupId, operation: Operation<'_>, actor: &Actor) -> Answer {
+        let (reply, answer) = oneshot::channel();
+        let job = Job { group, operation: OwnedOperation::from(operation), actor: actor.clone(), reply };
+        let stopped = || StoreError::Unavailable("the database writer has stopped".into());
+        self.jobs.send(job).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+async fn write_batches(pool: SqlitePool, sealer: Arc<Sealer>, mut queue: mpsc::Receiver<Job>) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        match commit(&pool, &sealer, &batch).await {
+            Ok(answers) => {
+                for (job, answer) in batch.into_iter().zip(answers) {
+                    let _ = job.reply.send(answer);
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, changes = batch.len(), "a batch of changes failed to commit");
+                for job in batch {
+                    let _ = job.reply.send(Err(StoreError::Failed(error.to_string())));
+                }
+            }
+        }
+    }
+}
+
+/// One transaction for the batch; the answers of its changes, valid once it returns `Ok`.
+async fn commit(pool: &SqlitePool, sealer: &Sealer, batch: &[Job]) -> Result<Vec<Answer>, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut answers = Vec::with_capacity(batch.len());
+    for job in batch {
+        sqlx::query("SAVEPOINT change").execute(&mut *tx).await?;
+        let answer =
+            super::sqlite::apply_change(&mut tx, sealer, job.group, job.operation.borrow(), &job.actor).await;
+        if answer.is_err() {
+            sqlx::query("ROLLBACK TO change").execute(&mut *tx).await?;
+        }
+        sqlx::query("RELEASE change").execute(&mut *tx).await?;
+        answers.push(answer);
+    }
+    tx.commit().await?;
+    Ok(answers)
+}
