@@ -2,7 +2,7 @@
 //! nonces any replica can verify, verification from the stored HA1, and the answer given
 //! before the body is read (curl's first leg has no body).
 
-mod digest;
+pub mod digest;
 pub mod header;
 pub mod nonce;
 
