@@ -23,11 +23,13 @@ SESSION.auth = HTTPDigestAuth(os.environ["ATLAS_PUBLIC_KEY"], os.environ["ATLAS_
 def recorded_corrections(raw):
     """Where Atlas's specification disagrees with the answers Atlas was recorded sending,
     the recordings win (shared/spec/CONTRACT.md): error parameters are strings, and unset
-    webhook templates read back as null."""
+    webhook templates read back as null. And reads mask New Relic's license key (DESIGN.md),
+    which then no longer matches the 40-hex pattern that requests must."""
     schemas = raw["components"]["schemas"]
     schemas["ApiError"]["properties"]["parameters"]["items"] = {"type": "string"}
     for field in ("bodyTemplate", "headersTemplate"):
         schemas["Webhook"]["properties"][field]["nullable"] = True
+    schemas["NewRelic"]["properties"]["licenseKey"].pop("pattern")
     return raw
 
 
@@ -38,6 +40,8 @@ with open(os.environ["ATLAS_SPEC"], encoding="utf-8") as spec:
 @schema.parametrize()
 @settings(
     max_examples=int(os.environ.get("ATLAS_EXAMPLES", "25")),
+    # The same examples on every run, so that CI is repeatable; raise ATLAS_EXAMPLES to explore.
+    derandomize=True,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
