@@ -35,8 +35,6 @@ pub enum ErrorCode {
     RequestTooLarge,
     /// A key without the role for this.
     UserUnauthorized,
-    /// Failed authentication (Atlas answers its Digest challenge with this code).
-    Unauthenticated,
     /// No such path.
     ResourceNotFound,
     /// A method the path does not have.
@@ -70,7 +68,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             ErrorCode::RequestTooLarge => "REQUEST_TOO_LARGE",
             ErrorCode::UserUnauthorized => "USER_UNAUTHORIZED",
-            ErrorCode::Unauthenticated | ErrorCode::UnexpectedError => "UNEXPECTED_ERROR",
+            ErrorCode::UnexpectedError => "UNEXPECTED_ERROR",
             ErrorCode::ResourceNotFound => "RESOURCE_NOT_FOUND",
             ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
@@ -89,7 +87,7 @@ impl ErrorCode {
             | ErrorCode::InvalidAttribute
             | ErrorCode::InvalidIntegrationSettings
             | ErrorCode::InvalidQueryParameter => StatusCode::BAD_REQUEST,
-            ErrorCode::UserUnauthorized | ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorCode::UserUnauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::GroupNotFound | ErrorCode::IntegrationNotConfigured | ErrorCode::ResourceNotFound => {
                 StatusCode::NOT_FOUND
             }

@@ -252,7 +252,7 @@ async fn a_body_over_one_mebibyte_is_too_large() {
 
 #[tokio::test]
 async fn a_body_that_is_not_json_by_media_type_is_unsupported() {
-    let (app, before) = seeded().await;
+    let (app, _) = seeded().await;
     let answer = app
         .owner()
         .send(
@@ -273,7 +273,6 @@ async fn a_body_that_is_not_json_by_media_type_is_unsupported() {
         )
         .await;
     assert_eq!(vendor.status, 200, "the vendor media type is a JSON body");
-    let _ = before;
 }
 
 #[tokio::test]
@@ -310,7 +309,7 @@ async fn a_key_of_another_project_reaches_nothing_here() {
 
 #[tokio::test]
 async fn an_organization_read_only_key_reads_every_project_of_its_organization_but_writes_none() {
-    let (app, before) = seeded().await;
+    let (app, _) = seeded().await;
     let org_reader = app.key(KeyGrant::Organization(app.project.org_id, OrgRole::OrgReadOnly)).await;
     let client = app.client(&org_reader);
     assert_eq!(client.get(&app.v2("")).await.status, 200);
@@ -319,7 +318,6 @@ async fn an_organization_read_only_key_reads_every_project_of_its_organization_b
     let answer =
         app.client(&org_owner).put(&app.v2("DATADOG"), &json!({"type": "DATADOG", "region": "EU"})).await;
     assert_eq!(answer.status, 200);
-    let _ = before;
 }
 
 #[tokio::test]
