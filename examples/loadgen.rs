@@ -10,7 +10,8 @@
 //!     --public-key abcdefgh --private-key 0000…-… --group 6b0a… \
 //!     --scenario get-one --mode reuse --concurrency 64 --duration-secs 10 [--json]
 //! ```
-//! `--base` may be given more than once (connections are spread over the servers), and so may
+//! `--rate N` offers a fixed load instead of the most the server answers (for latency at a
+//! given throughput). `--base` may be given more than once (connections are spread over the servers), and so may
 //! `--group` (workers take groups in turn; `create-delete` wants one group per worker).
 
 use std::time::{Duration, Instant};
@@ -61,6 +62,11 @@ struct Args {
     /// How long to send requests.
     #[arg(long, default_value_t = 10.0)]
     duration_secs: f64,
+    /// Offered load in requests per second over all workers (default: as fast as answered).
+    /// Latency is then timed from when each request was due, so a stall that delays the
+    /// requests behind it counts against them too (no coordinated omission).
+    #[arg(long)]
+    rate: Option<f64>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -241,14 +247,24 @@ async fn main() -> Result<(), String> {
     }
     let deadline = Instant::now() + Duration::from_secs_f64(args.duration_secs);
     let started = Instant::now();
+    // With --rate, each worker sends at its share of the rate, offset so the workers interleave.
+    let interval = args.rate.map(|rate| Duration::from_secs_f64(args.concurrency as f64 / rate.max(0.001)));
     let tasks: Vec<_> = (0..args.concurrency)
         .map(|i| {
             let mut worker = worker(i);
             let scenario = args.scenario;
+            let mut due = interval.map(|every| started + every.mul_f64(i as f64 / args.concurrency as f64));
             tokio::spawn(async move {
                 let (mut latencies, mut errors) = (Vec::with_capacity(100_000), 0u64);
                 while Instant::now() < deadline {
-                    let begun = Instant::now();
+                    let begun = match (due, interval) {
+                        (Some(at), Some(every)) => {
+                            tokio::time::sleep_until(at.into()).await;
+                            due = Some(at + every);
+                            at
+                        }
+                        _ => Instant::now(),
+                    };
                     if worker.step(scenario).await {
                         latencies.push(begun.elapsed().as_micros().min(u32::MAX as u128) as u32);
                     } else {
@@ -270,7 +286,7 @@ async fn main() -> Result<(), String> {
     let scenario = args.scenario.to_possible_value().unwrap().get_name().to_owned();
     let mode = args.mode.to_possible_value().unwrap().get_name().to_owned();
     let report = json!({
-        "scenario": scenario, "mode": mode, "concurrency": args.concurrency,
+        "scenario": scenario, "mode": mode, "concurrency": args.concurrency, "offered_rps": args.rate,
         "rps": (latencies.len() as f64 / elapsed * 10.0).round() / 10.0,
         "p50_ms": percentile(&latencies, 0.50), "p90_ms": percentile(&latencies, 0.90),
         "p99_ms": percentile(&latencies, 0.99), "max_ms": percentile(&latencies, 1.0),

@@ -8,6 +8,7 @@ mod replays;
 mod rows;
 mod sealing;
 mod sqlite;
+mod sqlite_reads;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,6 +56,9 @@ pub enum StoreError {
     /// A failure shared by several changes (a batch that did not commit).
     #[error("database error: {0}")]
     Failed(String),
+    /// SQLite failed on a read answered in place.
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
     /// Applying the schema failed.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -81,6 +85,17 @@ impl From<sqlx::Error> for StoreError {
         match unavailable {
             true => StoreError::Unavailable(error.to_string()),
             false => StoreError::Database(error),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            _ => StoreError::Sqlite(error),
         }
     }
 }
@@ -147,8 +162,9 @@ impl Default for PoolSettings {
 pub trait Store: Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
-    /// Records the use of a Digest response (nonce, nc, cnonce) until `expires_ms`;
-    /// `false` if it was used before: the request is a replay.
+    /// Records the use of a Digest response until its nonce expires at `expires_ms`;
+    /// `false` if its (nonce, nc) was used before: the request is a replay (RFC 7616: a
+    /// count is used once per nonce, whatever the cnonce).
     async fn claim_digest_use(
         &self,
         nonce: &str,

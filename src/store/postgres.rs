@@ -153,7 +153,7 @@ impl Store for PostgresStore {
         }
         let claimed = sqlx::query(
             "INSERT INTO digest_replays (nonce, nc, cnonce, expires_ms) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (nonce, nc, cnonce) DO UPDATE SET expires_ms = excluded.expires_ms \
+             ON CONFLICT (nonce, nc) DO UPDATE SET expires_ms = excluded.expires_ms \
              WHERE digest_replays.expires_ms < $5",
         )
         .bind(nonce)

@@ -3,6 +3,7 @@
 //! database lock up front (`BEGIN IMMEDIATE`), so a read-merge-write cannot interleave with
 //! another; integration changes go through [`GroupCommit`], one flush per batch.
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +16,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::group_commit::GroupCommit;
 use super::replays::ReplayMemory;
+use super::sqlite_reads::SqliteReads;
 use super::rows::{
     ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, INSERT_EVENT, IntegrationRow, OrganizationRow, ProjectRow,
     ROLES_OF_KEY, RoleRow, count_events_sql, is_unique_violation, page_events_sql, parse_id, single_type,
@@ -43,6 +45,7 @@ pub struct SqliteStore {
     sealer: Arc<Sealer>,
     replays: ReplayMemory,
     writes: GroupCommit,
+    reads: SqliteReads,
 }
 
 fn now() -> String {
@@ -68,8 +71,9 @@ impl SqliteStore {
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let sealer = Arc::new(sealer);
+        let reads = SqliteReads::open(&database_file(&pool).await?, sealer.clone())?;
         let writes = GroupCommit::start(pool.clone(), sealer.clone());
-        Ok(SqliteStore { pool, sealer, replays: ReplayMemory::default(), writes })
+        Ok(SqliteStore { pool, sealer, replays: ReplayMemory::default(), writes, reads })
     }
 
     async fn key_from_row(&self, row: ApiKeyRow) -> Result<(ApiKey, Ha1), StoreError> {
@@ -117,6 +121,19 @@ impl SqliteStore {
     }
 }
 
+/// The file the pool's database lives in, as SQLite resolved it.
+async fn database_file(pool: &SqlitePool) -> Result<PathBuf, StoreError> {
+    let file: String = sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .fetch_one(pool)
+        .await?;
+    match file.is_empty() {
+        true => Err(StoreError::Unsupported(
+            "an SQLite database must be a file (sqlite://PATH), not in memory".into(),
+        )),
+        false => Ok(PathBuf::from(file)),
+    }
+}
+
 async fn count(pool: &SqlitePool, table: &str) -> Result<u64, StoreError> {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await?;
@@ -137,7 +154,8 @@ impl Store for SqliteStore {
         cnonce: &str,
         expires_ms: i64,
     ) -> Result<bool, StoreError> {
-        Ok(self.replays.claim(nonce, nc, cnonce, expires_ms, now_ms()))
+        let _ = cnonce; // one use per (nonce, nc), as on PostgreSQL
+        Ok(self.replays.claim(nonce, nc, expires_ms, now_ms()))
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
@@ -254,11 +272,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_project(&self, id: GroupId) -> Result<Option<Project>, StoreError> {
-        let row: Option<ProjectRow> = sqlx::query_as("SELECT id, org_id, name FROM projects WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(ProjectRow::into_domain).transpose()
+        self.reads.find_project(id)
     }
 
     async fn list_organizations(&self) -> Result<Vec<Organization>, StoreError> {
@@ -301,13 +315,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_api_key(&self, public_key: &str) -> Result<Option<(ApiKey, Ha1)>, StoreError> {
-        let sql = format!("{KEY_COLUMNS} WHERE public_key = $1");
-        let row: Option<ApiKeyRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(public_key).fetch_optional(&self.pool).await?;
-        match row {
-            Some(row) => Ok(Some(self.key_from_row(row).await?)),
-            None => Ok(None),
-        }
+        self.reads.find_api_key(public_key)
     }
 
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
@@ -357,8 +365,7 @@ impl Store for SqliteStore {
     }
 
     async fn list_integrations(&self, group: GroupId) -> Result<Vec<Integration>, StoreError> {
-        let mut connection = self.pool.acquire().await?;
-        integrations_in(&mut connection, &self.sealer, group).await
+        self.reads.list_integrations(group)
     }
 
     async fn get_integration(
@@ -366,13 +373,7 @@ impl Store for SqliteStore {
         group: GroupId,
         kind: IntegrationType,
     ) -> Result<Option<Integration>, StoreError> {
-        let row: Option<IntegrationRow> =
-            sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")
-                .bind(group.to_string())
-                .bind(kind.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings)).transpose()
+        self.reads.get_integration(group, kind)
     }
 
     async fn change_integration(

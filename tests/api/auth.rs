@@ -185,6 +185,13 @@ async fn a_replayed_request_is_refused_while_its_nonce_lives() {
     assert_eq!(client.send_raw(Method::GET, &app.v2(""), &headers, None).await.status, 200);
     let replayed = client.send_raw(Method::GET, &app.v2(""), &headers, None).await;
     assert_eq!(replayed.status, 401, "the same nonce, nc and cnonce again");
+    let new_cnonce = client.authorization(&Method::GET, &app.v2(""), &nonce, 1);
+    assert_ne!(new_cnonce, authorization, "a fresh cnonce makes a different response");
+    assert_eq!(
+        client.send_raw(Method::GET, &app.v2(""), &[("authorization", &new_cnonce)], None).await.status,
+        401,
+        "a nonce's count is used once, whatever the cnonce"
+    );
     let next = client.authorization(&Method::GET, &app.v2(""), &nonce, 2);
     assert_eq!(
         client.send_raw(Method::GET, &app.v2(""), &[("authorization", &next)], None).await.status,
