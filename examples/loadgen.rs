@@ -79,7 +79,8 @@ struct Worker {
     base: String,
     group: String,
     user: String,
-    password: String,
+    /// MD5(user:realm:password), computed once as Digest clients may.
+    ha1: String,
     mode: Mode,
     nonce: Option<(String, u32)>,
     step: u64,
@@ -99,7 +100,7 @@ impl Worker {
     fn authorization(&self, method: &Method, uri: &str, nonce: &str, nc: u32) -> String {
         let cnonce = format!("{:016x}", self.step.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ nc as u64);
         let nc = format!("{nc:08x}");
-        let ha1 = hex_md5(&format!("{}:MMS Public API:{}", self.user, self.password));
+        let ha1 = &self.ha1;
         let ha2 = hex_md5(&format!("{method}:{uri}"));
         let response = hex_md5(&format!("{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"));
         format!(
@@ -235,7 +236,7 @@ async fn main() -> Result<(), String> {
         base: args.base[i % args.base.len()].clone(),
         group: args.group.get(i % args.group.len().max(1)).cloned().unwrap_or_default(),
         user: args.public_key.clone(),
-        password: args.private_key.clone(),
+        ha1: hex_md5(&format!("{}:MMS Public API:{}", args.public_key, args.private_key)),
         mode: args.mode,
         nonce: None,
         step: i as u64 * 1_000_003,

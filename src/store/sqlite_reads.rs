@@ -15,7 +15,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::StoreError;
-use super::rows::{ACCESS_LIST_OF_KEY, ApiKeyRow, IntegrationRow, ProjectRow, ROLES_OF_KEY, RoleRow};
+use super::rows::{ApiKeyRow, IntegrationRow, ProjectRow, RoleRow};
 use super::sealing::{open_ha1, open_integration};
 use crate::crypto::Sealer;
 use crate::domain::api_key::{ApiKey, Ha1};
@@ -31,6 +31,19 @@ const MAX_IDLE: usize = 16;
 /// wait for writers; only recovery after a crash or a checkpoint that resets the log can
 /// hold them, briefly.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// A key with its roles (`ROLE` for an organization role, `PROJECT:ROLE` for a project's) and
+/// its access list, each joined with commas: none of ids, role names or addresses has one.
+const KEY_WITH_ROLES_AND_ACCESS_LIST: &str = "SELECT k.id, k.org_id, k.public_key, k.description, k.ha1_sealed, \
+     k.revoked_at IS NOT NULL, \
+     (SELECT group_concat(role, ',') FROM (SELECT role FROM api_key_org_roles WHERE api_key_id = k.id \
+        UNION ALL SELECT project_id || ':' || role FROM api_key_project_roles WHERE api_key_id = k.id)), \
+     (SELECT group_concat(entry, ',') FROM api_key_access_list WHERE api_key_id = k.id) \
+     FROM api_keys AS k WHERE k.public_key = $1";
+
+fn split_list(joined: Option<&str>) -> impl Iterator<Item = &str> {
+    joined.unwrap_or("").split(',').filter(|item| !item.is_empty())
+}
 
 /// A pool of read-only connections to one SQLite file.
 pub struct SqliteReads {
@@ -76,37 +89,32 @@ impl SqliteReads {
         answer
     }
 
-    /// The key with this public key, with its roles, access list and verifiers, read in one
-    /// transaction so they agree with each other.
+    /// The key with this public key, with its roles, access list and verifiers, in one
+    /// statement (one snapshot, so they agree with each other).
     pub fn find_api_key(&self, public_key: &str) -> Result<Option<(ApiKey, Ha1)>, StoreError> {
         self.with(|connection| {
-            let tx = connection.unchecked_transaction()?;
-            let row = tx
-                .prepare_cached(
-                    "SELECT id, org_id, public_key, description, ha1_sealed, revoked_at IS NOT NULL \
-                     FROM api_keys WHERE public_key = $1",
-                )?
+            let found = connection
+                .prepare_cached(KEY_WITH_ROLES_AND_ACCESS_LIST)?
                 .query_row([public_key], |row| {
-                    Ok(ApiKeyRow {
+                    let key = ApiKeyRow {
                         id: row.get(0)?,
                         org_id: row.get(1)?,
                         public_key: row.get(2)?,
                         description: row.get(3)?,
                         ha1_sealed: row.get(4)?,
                         revoked: row.get(5)?,
-                    })
+                    };
+                    Ok((key, row.get::<_, Option<String>>(6)?, row.get::<_, Option<String>>(7)?))
                 })
                 .optional()?;
-            let Some(row) = row else { return Ok(None) };
-            let roles = tx
-                .prepare_cached(ROLES_OF_KEY)?
-                .query_map([&row.id], |role| Ok(RoleRow { project_id: role.get(0)?, role: role.get(1)? }))?
-                .collect::<Result<Vec<_>, _>>()?;
-            let access_list = tx
-                .prepare_cached(ACCESS_LIST_OF_KEY)?
-                .query_map([&row.id], |entry| entry.get(0))?
-                .collect::<Result<Vec<String>, _>>()?;
-            tx.finish()?;
+            let Some((row, roles, access_list)) = found else { return Ok(None) };
+            let roles = split_list(roles.as_deref())
+                .map(|role| match role.split_once(':') {
+                    Some((project, role)) => RoleRow { project_id: Some(project.to_owned()), role: role.to_owned() },
+                    None => RoleRow { project_id: None, role: role.to_owned() },
+                })
+                .collect();
+            let access_list = split_list(access_list.as_deref()).map(str::to_owned).collect();
             let ha1 = open_ha1(&self.sealer, &row.public_key, &row.ha1_sealed)?;
             Ok(Some((row.into_domain(roles, access_list)?, ha1)))
         })

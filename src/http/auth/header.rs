@@ -1,19 +1,20 @@
 //! Parsing an `Authorization: Digest …` header (RFC 7616 §3.4). The parser is bounded (at
 //! most 4 KiB and 32 parameters), refuses duplicates, and never panics on any input.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 const MAX_HEADER_BYTES: usize = 4096;
 const MAX_PARAMETERS: usize = 32;
 
-/// The parameters of a Digest `Authorization` header, names lower-cased.
+/// The parameters of a Digest `Authorization` header, borrowed from it (a value is copied
+/// only when it has escapes to undo). Names compare without regard to case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DigestParams(HashMap<String, String>);
+pub struct DigestParams<'a>(Vec<(&'a str, Cow<'a, str>)>);
 
-impl DigestParams {
-    /// The value of parameter `name` (lower case), if present.
+impl DigestParams<'_> {
+    /// The value of parameter `name`, if present.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        self.0.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_ref())
     }
 }
 
@@ -38,8 +39,12 @@ fn is_token_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
 }
 
+fn text(bytes: &[u8]) -> Result<&str, HeaderError> {
+    std::str::from_utf8(bytes).map_err(|_| HeaderError::Malformed)
+}
+
 /// Parses the header's value.
-pub fn parse(value: &[u8]) -> Result<DigestParams, HeaderError> {
+pub fn parse(value: &[u8]) -> Result<DigestParams<'_>, HeaderError> {
     if value.len() > MAX_HEADER_BYTES {
         return Err(HeaderError::TooLarge);
     }
@@ -47,7 +52,7 @@ pub fn parse(value: &[u8]) -> Result<DigestParams, HeaderError> {
     if !value[..scheme_end].eq_ignore_ascii_case(b"digest") {
         return Err(HeaderError::NotDigest);
     }
-    let mut params = HashMap::new();
+    let mut params: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(10);
     let mut at = scheme_end;
     loop {
         while at < value.len() && matches!(value[at], b' ' | b'\t' | b',') {
@@ -63,7 +68,7 @@ pub fn parse(value: &[u8]) -> Result<DigestParams, HeaderError> {
         if at == name_start {
             return Err(HeaderError::Malformed);
         }
-        let name = String::from_utf8_lossy(&value[name_start..at]).to_ascii_lowercase();
+        let name = text(&value[name_start..at])?;
         while at < value.len() && matches!(value[at], b' ' | b'\t') {
             at += 1;
         }
@@ -81,30 +86,39 @@ pub fn parse(value: &[u8]) -> Result<DigestParams, HeaderError> {
             while at < value.len() && is_token_char(value[at]) {
                 at += 1;
             }
-            (value[start..at].to_vec(), at)
+            (Cow::Borrowed(text(&value[start..at])?), at)
         };
         at = next;
         if at < value.len() && !matches!(value[at], b' ' | b'\t' | b',') {
             return Err(HeaderError::Malformed);
         }
-        let text = String::from_utf8(parsed).map_err(|_| HeaderError::Malformed)?;
         if params.len() == MAX_PARAMETERS {
             return Err(HeaderError::TooLarge);
         }
-        if params.insert(name.clone(), text).is_some() {
-            return Err(HeaderError::Duplicate(name));
+        if params.iter().any(|(known, _)| known.eq_ignore_ascii_case(name)) {
+            return Err(HeaderError::Duplicate(name.to_ascii_lowercase()));
         }
+        params.push((name, parsed));
     }
     Ok(DigestParams(params))
 }
 
-/// Reads a quoted-string whose opening quote is just before `at`; returns the unescaped
-/// bytes and the index after the closing quote.
-fn quoted(value: &[u8], mut at: usize) -> Result<(Vec<u8>, usize), HeaderError> {
-    let mut out = Vec::new();
+/// Reads a quoted-string whose opening quote is just before `at`; returns its text with
+/// escapes undone and the index after the closing quote.
+fn quoted(value: &[u8], start: usize) -> Result<(Cow<'_, str>, usize), HeaderError> {
+    let rest = &value[start..];
+    let Some(end) = rest.iter().position(|&c| c == b'"' || c == b'\\') else {
+        return Err(HeaderError::Malformed);
+    };
+    if rest[end] == b'"' {
+        return Ok((Cow::Borrowed(text(&rest[..end])?), start + end + 1));
+    }
+    // Escapes: copy, undoing each.
+    let mut out = rest[..end].to_vec();
+    let mut at = start + end;
     while at < value.len() {
         match value[at] {
-            b'"' => return Ok((out, at + 1)),
+            b'"' => return Ok((Cow::Owned(String::from_utf8(out).map_err(|_| HeaderError::Malformed)?), at + 1)),
             b'\\' if at + 1 < value.len() => {
                 out.push(value[at + 1]);
                 at += 2;
@@ -132,6 +146,7 @@ mod tests {
         assert_eq!(params.get("qop"), Some("auth"));
         assert_eq!(params.get("algorithm"), Some("MD5"));
         assert_eq!(params.get("nc"), Some("00000001"));
+        assert_eq!(params.get("NC"), Some("00000001"), "names compare without case");
     }
 
     #[test]
@@ -140,6 +155,8 @@ mod tests {
         assert_eq!(params.get("username"), Some("a\"b"));
         assert_eq!(params.get("algorithm"), Some("MD5"));
         assert_eq!(params.get("qop"), Some("auth"));
+        assert_eq!(parse(br#"Digest a="x\\y\"z""#).unwrap().get("a"), Some("x\\y\"z"));
+        assert_eq!(parse(br#"Digest a="unterminated\""#).unwrap_err(), HeaderError::Malformed);
     }
 
     #[test]
@@ -148,6 +165,10 @@ mod tests {
         assert_eq!(
             parse(br#"Digest username="a", username="b""#).unwrap_err(),
             HeaderError::Duplicate("username".into())
+        );
+        assert_eq!(
+            parse(br#"Digest NC=00000001, nc=00000002"#).unwrap_err(),
+            HeaderError::Duplicate("nc".into())
         );
         assert_eq!(parse(br#"Digest username="open"#).unwrap_err(), HeaderError::Malformed);
         assert_eq!(parse(b"Digest =x").unwrap_err(), HeaderError::Malformed);

@@ -25,6 +25,7 @@ use crate::domain::access_list::allows;
 use crate::domain::api_key::{ApiKey, Ha1, REALM, is_public_key};
 use crate::store::StoreError;
 use digest::{Algorithm, Challenge, expected_response, responses_match};
+use header::{DigestParams, HeaderError};
 use nonce::NonceState;
 
 /// The authenticated API key of a request, put in its extensions by [`authenticate`].
@@ -57,13 +58,16 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     if let Some(ip) = client {
         parts.extensions.insert(ClientIp(ip));
     }
-    let throttle_key = throttle_key(&parts, client);
+    // Parsed once, from a copy of the header (cheap: shared bytes), so `parts` stays free.
+    let authorization = parts.headers.get(http_header::AUTHORIZATION).cloned();
+    let params = authorization.as_ref().map(|value| header::parse(value.as_bytes()));
+    let throttle_key = throttle_key(params.as_ref(), client);
     if let Some(key) = &throttle_key
         && let Some(retry_after) = state.limits.auth_failures.exhausted(key, Instant::now())
     {
         return ApiError::too_many_failures(retry_after).into_response();
     }
-    match verify(&state, &parts, now).await {
+    match verify(&state, &parts, params, now).await {
         Ok(key) => {
             if let Some(throttle_key) = &throttle_key {
                 state.limits.auth_failures.clear(throttle_key);
@@ -87,10 +91,11 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     }
 }
 
+type ParsedAuthorization<'a> = Option<Result<DigestParams<'a>, HeaderError>>;
+
 /// The (public key, address) pair a request's failures count against, if it names a key.
-fn throttle_key(parts: &Parts, client: Option<IpAddr>) -> Option<(String, IpAddr)> {
-    let value = parts.headers.get(http_header::AUTHORIZATION)?;
-    let user = header::parse(value.as_bytes()).ok()?.get("username").filter(|u| is_public_key(u))?.to_owned();
+fn throttle_key(params: Option<&Result<DigestParams<'_>, HeaderError>>, client: Option<IpAddr>) -> Option<(String, IpAddr)> {
+    let user = params?.as_ref().ok()?.get("username").filter(|u| is_public_key(u))?.to_owned();
     Some((user, client?))
 }
 
@@ -102,11 +107,16 @@ fn refuse(request: &Parts, user: Option<&str>, reason: &str) -> Denied {
     Denied::Challenge { stale: false, failed_user: user.map(str::to_owned) }
 }
 
-async fn verify(state: &AppState, request: &Parts, now: u64) -> Result<ApiKey, Denied> {
-    let Some(value) = request.headers.get(http_header::AUTHORIZATION) else {
+async fn verify(
+    state: &AppState,
+    request: &Parts,
+    params: ParsedAuthorization<'_>,
+    now: u64,
+) -> Result<ApiKey, Denied> {
+    let Some(params) = params else {
         return Err(Denied::Challenge { stale: false, failed_user: None });
     };
-    let params = header::parse(value.as_bytes()).map_err(|e| refuse(request, None, &e.to_string()))?;
+    let params = params.map_err(|e| refuse(request, None, &e.to_string()))?;
     let user = params.get("username");
     let required = |name: &'static str| {
         params.get(name).ok_or_else(|| refuse(request, user, &format!("no {name} parameter")))

@@ -23,18 +23,20 @@ pub enum NonceState {
 
 /// Issues and checks nonces.
 pub struct NonceSigner {
-    key: Zeroizing<[u8; 32]>,
+    /// HMAC already keyed (its key blocks hashed once), cloned for each tag.
+    keyed: Hmac<Sha256>,
     ttl_secs: u64,
 }
 
 impl NonceSigner {
     /// A signer with `key` whose nonces live `ttl_secs` seconds.
     pub fn new(key: Zeroizing<[u8; 32]>, ttl_secs: u64) -> Self {
-        NonceSigner { key, ttl_secs }
+        let keyed = Hmac::<Sha256>::new_from_slice(key.as_ref()).expect("HMAC takes any key length");
+        NonceSigner { keyed, ttl_secs }
     }
 
     fn tag(&self, body: &[u8]) -> [u8; TAG_BYTES] {
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.key.as_ref()).expect("HMAC takes any key length");
+        let mut mac = self.keyed.clone();
         mac.update(body);
         let full = mac.finalize().into_bytes();
         let mut tag = [0u8; TAG_BYTES];
