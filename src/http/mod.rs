@@ -14,6 +14,7 @@ pub mod present;
 pub mod pretty;
 pub mod query;
 pub mod rate_limit;
+pub mod security_headers;
 pub mod routes;
 pub mod tls;
 

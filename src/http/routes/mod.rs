@@ -6,12 +6,11 @@ mod health;
 pub mod integrations;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, extract::OriginalUri};
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower::ServiceBuilder;
 
 use super::AppState;
 use super::access_log::log_request;
@@ -21,45 +20,37 @@ use super::error_code::ErrorCode;
 use super::mount::{Mount, negotiate_version};
 use super::present::present;
 use super::rate_limit::limit_requests;
+use super::security_headers::{OverTls, add_security_headers};
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
+    // Each group of layers is composed once and applied with one `layer` call: every layer
+    // applied on its own boxes the routes again, and a request then clones each box.
     let mut api = Router::new();
     for mount in Mount::ALL {
-        let mut mounted = integrations::routes()
+        let mounted = integrations::routes()
             .merge(events::routes())
             .route_layer(from_fn_with_state(state.clone(), limit_requests))
             .method_not_allowed_fallback(method_not_allowed);
-        if mount.is_versioned() {
-            mounted = mounted.layer(from_fn(negotiate_version));
-        }
-        api = api.nest(mount.prefix(), mounted.layer(Extension(mount)));
+        let versioned = mount.is_versioned().then(|| from_fn(negotiate_version));
+        let mounted = mounted.layer(ServiceBuilder::new().layer(Extension(mount)).option_layer(versioned));
+        api = api.nest(mount.prefix(), mounted);
     }
-    let api = api.layer(from_fn_with_state(state.clone(), authenticate)).layer(from_fn(present));
+    let api = api.layer(
+        ServiceBuilder::new().layer(from_fn(present)).layer(from_fn_with_state(state.clone(), authenticate)),
+    );
 
-    let mut router = Router::new()
+    Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(api)
-        .fallback(not_found);
-    for (name, value) in [
-        ("x-content-type-options", "nosniff"),
-        ("x-frame-options", "DENY"),
-        ("referrer-policy", "strict-origin-when-cross-origin"),
-        ("x-permitted-cross-domain-policies", "none"),
-    ] {
-        router = router.layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        ));
-    }
-    if state.tls {
-        router = router.layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("strict-transport-security"),
-            HeaderValue::from_static("max-age=31536000; includeSubdomains;"),
-        ));
-    }
-    router.layer(from_fn(log_request)).with_state(state)
+        .fallback(not_found)
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn(log_request))
+                .layer(from_fn_with_state(OverTls(state.tls), add_security_headers)),
+        )
+        .with_state(state)
 }
 
 async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
