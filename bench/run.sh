@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures the server side by side with its physical limits, in one run: the HTTP ceiling
 # (healthz), every scenario of the load generator, the disk's single-commit flush rate under
-# the data directory, and the server's resident memory at the end.
+# the data directory, GET one's latency at half its most throughput and at 100 and 100,000
+# projects, the flushes durable writes took (when `perf` can count system calls), and the
+# server's resident memory at the end.
 #
 #   bench/run.sh [--quick]        # --quick: about a minute in all
 #
@@ -70,21 +72,59 @@ run() { # run SCENARIO MODE CONCURRENCY [extra loadgen options]
     --scenario "$scenario" --mode "$mode" --concurrency "$workers" --duration-secs "$duration" --json "$@"
 }
 
+# Adds projects straight into the database file (the server keeps running: WAL lets another
+# process write), each with three integrations whose sealed settings are never read.
+seed_projects() { # seed_projects FROM TO
+  python3 - "$work/data/atlas-integrations.db" "$1" "$2" <<'PY'
+import sqlite3, sys
+db, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+con = sqlite3.connect(db, timeout=30)
+org = con.execute("SELECT id FROM organizations ORDER BY created_at LIMIT 1").fetchone()[0]
+with con:
+    con.executemany("INSERT INTO projects (id, org_id, name, created_at) VALUES (?, ?, ?, '2026-01-01T00:00:00Z')",
+                    ((f"{n:024x}", org, f"seeded {n}") for n in range(first, last + 1)))
+    con.executemany("INSERT INTO integrations (project_id, type, id, settings, updated_at) "
+                    "VALUES (?, ?, ?, x'00', '2026-01-01T00:00:00Z')",
+                    ((f"{n:024x}", t, f"{n:020x}{i:04x}") for n in range(first, last + 1)
+                     for i, t in enumerate(["PAGER_DUTY", "SLACK", "DATADOG"])))
+PY
+}
+
 results="$work/results.jsonl"
 run healthz reuse "$concurrency" | tee -a "$results"
 run get-one reuse "$concurrency" | tee -a "$results"
+# Latency at half the throughput just measured, timed from when each request was due.
+half=$(python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])['rps'] / 2)" "$results")
+run get-one reuse "$concurrency" --rate "$half" | sed 's/"scenario":"get-one"/"scenario":"get-one-at-half"/' | tee -a "$results"
 run get-one fresh "$concurrency" | tee -a "$results"
 run list reuse "$concurrency" | tee -a "$results"
-run put-merge reuse "$concurrency" | tee -a "$results"
+# Durable writes, and the flushes they took if perf can count the server's system calls.
+flushes=""
+if command -v perf >/dev/null && perf stat -e syscalls:sys_enter_fsync -- true >/dev/null 2>&1; then
+  perf stat -x, -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -p "$server" -o "$work/flushes.csv" &
+  counter=$!
+  run put-merge reuse "$concurrency" | tee -a "$results"
+  kill -INT "$counter"; wait "$counter" 2>/dev/null || true
+  flushes=$(awk -F, '/sys_enter_f/ {sum += $1} END {print sum}' "$work/flushes.csv")
+else
+  run put-merge reuse "$concurrency" | tee -a "$results"
+fi
 "$loadgen" --base "$base" --public-key "$org_public" --private-key "$org_private" "${groups[@]}" \
   --scenario create-delete --mode reuse --concurrency 16 --duration-secs "$duration" --json | tee -a "$results"
 run mixed reuse "$concurrency" | tee -a "$results"
+# GET one's median with one client, at 100 projects and then at 100,000.
+existing=$((${#groups[@]} / 2))
+seed_projects 1 $((100 - existing))
+run get-one reuse 1 | sed 's/"scenario":"get-one"/"scenario":"get-one-100-projects"/' | tee -a "$results"
+seed_projects $((100 - existing + 1)) $((100000 - existing))
+run get-one reuse 1 | sed 's/"scenario":"get-one"/"scenario":"get-one-100000-projects"/' | tee -a "$results"
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 
-python3 - "$results" "$flush_rate" "$rss_kib" <<'PY'
+python3 - "$results" "$flush_rate" "$rss_kib" "$flushes" "$duration" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 flush_rate, rss_mib = float(sys.argv[2]), int(sys.argv[3]) / 1024
+flushes, duration = (int(sys.argv[4]) if sys.argv[4] else None), float(sys.argv[5])
 by = {(r["scenario"], r["mode"]): r for r in rows}
 ceiling = by[("healthz", "reuse")]["rps"]
 print()
@@ -94,10 +134,20 @@ for r in rows:
           f"  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  errors {r['errors']}")
 put = by[("put-merge", "reuse")]["rps"]
 print(f"durable put-merge: {put / flush_rate:.2f}x the single-commit flush rate")
+if flushes:
+    print(f"durable put-merge: {flushes} flushes (fsync + fdatasync) for about {put * duration:.0f} writes,"
+          f" {put * duration / flushes:.1f} writes per flush")
+half = by[("get-one-at-half", "reuse")]
+print(f"get-one at half its throughput ({half['offered_rps']:.0f} req/s offered): p99 {half['p99_ms']:.2f} ms")
+small, large = by[("get-one-100-projects", "reuse")], by[("get-one-100000-projects", "reuse")]
+print(f"get-one, 1 client: p50 {small['p50_ms']:.3f} ms at 100 projects, {large['p50_ms']:.3f} ms at 100,000"
+      f" ({large['p50_ms'] / small['p50_ms']:.2f}x)")
 summary = {"summary": True, "flush_rate": flush_rate, "rss_mib": round(rss_mib, 1), "ratios": {
     "get-one": round(by[("get-one", "reuse")]["rps"] / ceiling, 3),
     "list": round(by[("list", "reuse")]["rps"] / ceiling, 3),
     "put-merge-vs-flush": round(put / flush_rate, 3),
-}}
+    "get-one-fresh": round(by[("get-one", "fresh")]["rps"] / ceiling, 3),
+    "p50-100000-vs-100-projects": round(large["p50_ms"] / small["p50_ms"], 3),
+}, "get_one_p99_ms_at_half": half["p99_ms"], "writes_per_flush": round(put * duration / flushes, 1) if flushes else None}
 print(json.dumps(summary))
 PY

@@ -43,6 +43,12 @@ impl FromRequestParts<AppState> for TargetGroup {
             ApiError::unexpected()
         })?;
         let needed = if parts.method == Method::GET { Access::Read } else { Access::Write };
+        if let Some(access) = key.access_by_project_role(group) {
+            return match access >= needed {
+                true => Ok(TargetGroup(group)),
+                false => Err(ApiError::user_unauthorized()),
+            };
+        }
         let Some(project) = state.store.find_project(group).await? else {
             return Err(match key.sees_whole_organization() {
                 true => ApiError::group_not_found(&raw),
