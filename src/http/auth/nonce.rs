@@ -8,7 +8,11 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-const TAG_BYTES: usize = 16;
+/// Issue time (4 bytes) and randomness (8): two nonces of the same second are equal with a
+/// chance of 2⁻⁶⁴. A count is used once per nonce, so clients must not share one by chance.
+const BODY_BYTES: usize = 12;
+/// Truncated HMAC-SHA-256: 96 bits to forge blindly.
+const TAG_BYTES: usize = 12;
 
 /// What a nonce turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,11 +50,11 @@ impl NonceSigner {
 
     /// A new nonce stamped with `now` (seconds since the epoch).
     pub fn issue(&self, now: u64) -> String {
-        let mut raw = [0u8; 8 + TAG_BYTES];
+        let mut raw = [0u8; BODY_BYTES + TAG_BYTES];
         raw[..4].copy_from_slice(&(now as u32).to_be_bytes());
-        getrandom::fill(&mut raw[4..8]).expect("the operating system's random source failed");
-        let tag = self.tag(&raw[..8]);
-        raw[8..].copy_from_slice(&tag);
+        getrandom::fill(&mut raw[4..BODY_BYTES]).expect("the operating system's random source failed");
+        let tag = self.tag(&raw[..BODY_BYTES]);
+        raw[BODY_BYTES..].copy_from_slice(&tag);
         STANDARD.encode(raw)
     }
 
@@ -65,7 +69,7 @@ impl NonceSigner {
     /// Checks a nonce a client sent back, at time `now`.
     pub fn check(&self, nonce: &str, now: u64) -> NonceState {
         let Ok(raw) = STANDARD.decode(nonce) else { return NonceState::Forged };
-        if raw.len() != 8 + TAG_BYTES || !bool::from(self.tag(&raw[..8]).ct_eq(&raw[8..])) {
+        if raw.len() != BODY_BYTES + TAG_BYTES || !bool::from(self.tag(&raw[..BODY_BYTES]).ct_eq(&raw[BODY_BYTES..])) {
             return NonceState::Forged;
         }
         let issued = u64::from(u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]));
@@ -98,5 +102,12 @@ mod tests {
         let mut tampered = STANDARD.decode(&nonce).unwrap();
         tampered[0] ^= 1;
         assert_eq!(signer(1).check(&STANDARD.encode(tampered), 1_000_000), NonceState::Forged);
+    }
+
+    #[test]
+    fn nonces_issued_in_the_same_second_do_not_repeat() {
+        let signer = signer(1);
+        let issued: std::collections::HashSet<String> = (0..100_000).map(|_| signer.issue(1_000_000)).collect();
+        assert_eq!(issued.len(), 100_000);
     }
 }
