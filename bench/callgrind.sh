@@ -32,9 +32,9 @@ load() {
     --scenario "$scenario" --concurrency 4 --json --duration-secs "$1"
 }
 load 3 >/dev/null
-callgrind_control --zero "$valgrind_pid" >/dev/null
+callgrind_control --zero "$valgrind_pid" >/dev/null 2>&1
 load 10 >"$out/load.json"
-callgrind_control --dump "$valgrind_pid" >/dev/null
+callgrind_control --dump "$valgrind_pid" >/dev/null 2>&1
 sleep 1
 profile=$(ls "$out"/callgrind.out.* | tail -n1)
 requests=$(python3 -c "import json, sys; print(round(json.load(open(sys.argv[1]))['rps'] * 10))" "$out/load.json")

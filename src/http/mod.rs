@@ -14,8 +14,8 @@ pub mod present;
 pub mod pretty;
 pub mod query;
 pub mod rate_limit;
-pub mod security_headers;
 pub mod routes;
+pub mod security_headers;
 pub mod tls;
 
 use std::sync::Arc;

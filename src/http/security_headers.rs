@@ -20,7 +20,11 @@ const HSTS: &str = "max-age=31536000; includeSubdomains;";
 pub struct OverTls(pub bool);
 
 /// Middleware: sets the headers, replacing any a handler set.
-pub async fn add_security_headers(State(OverTls(tls)): State<OverTls>, request: Request, next: Next) -> Response {
+pub async fn add_security_headers(
+    State(OverTls(tls)): State<OverTls>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     for (name, value) in ALWAYS {

@@ -2,14 +2,18 @@
 //! one transaction and made durable by one flush, and each is answered only after that flush.
 //! Durable write throughput then grows with concurrency instead of stopping at the disk's
 //! flush rate. Changes in a batch apply in order, each seeing the ones before it, and a
-//! refused change (a savepoint rolled back) leaves the others untouched.
+//! refused change (a savepoint rolled back) leaves the others untouched. The writer is one
+//! thread of its own with its own connection: SQLite takes one writer at a time anyway, and
+//! a thread that only writes never holds up the ones answering requests.
 
+use std::path::Path;
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
-use super::StoreError;
+use super::sqlite_writes::{apply_change, open_writer};
+use super::{Durability, StoreError};
 use crate::crypto::Sealer;
 use crate::domain::event::Actor;
 use crate::domain::ids::GroupId;
@@ -58,11 +62,15 @@ pub struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts the writer on `pool`.
-    pub fn start(pool: SqlitePool, sealer: Arc<Sealer>) -> Self {
+    /// Starts the writer thread on the database file at `path`; it stops when this is dropped.
+    pub fn start(path: &Path, durability: Durability, sealer: Arc<Sealer>) -> Result<Self, StoreError> {
+        let connection = open_writer(path, durability)?;
         let (jobs, queue) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(write_batches(pool, sealer, queue));
-        GroupCommit { jobs }
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || write_batches(connection, &sealer, queue))
+            .map_err(|e| StoreError::Failed(format!("cannot start the database writer: {e}")))?;
+        Ok(GroupCommit { jobs })
     }
 
     /// Applies one change; returns once it is committed and flushed.
@@ -75,8 +83,8 @@ impl GroupCommit {
     }
 }
 
-async fn write_batches(pool: SqlitePool, sealer: Arc<Sealer>, mut queue: mpsc::Receiver<Job>) {
-    while let Some(first) = queue.recv().await {
+fn write_batches(connection: Connection, sealer: &Sealer, mut queue: mpsc::Receiver<Job>) {
+    while let Some(first) = queue.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
@@ -84,13 +92,15 @@ async fn write_batches(pool: SqlitePool, sealer: Arc<Sealer>, mut queue: mpsc::R
                 Err(_) => break,
             }
         }
-        match commit(&pool, &sealer, &batch).await {
+        match commit(&connection, sealer, &batch) {
             Ok(answers) => {
                 for (job, answer) in batch.into_iter().zip(answers) {
                     let _ = job.reply.send(answer);
                 }
             }
             Err(error) => {
+                // Nothing of the batch is kept: roll back whatever is still open.
+                let _ = connection.execute_batch("ROLLBACK");
                 tracing::warn!(%error, changes = batch.len(), "a batch of changes failed to commit");
                 for job in batch {
                     let _ = job.reply.send(Err(StoreError::Failed(error.to_string())));
@@ -101,19 +111,18 @@ async fn write_batches(pool: SqlitePool, sealer: Arc<Sealer>, mut queue: mpsc::R
 }
 
 /// One transaction for the batch; the answers of its changes, valid once it returns `Ok`.
-async fn commit(pool: &SqlitePool, sealer: &Sealer, batch: &[Job]) -> Result<Vec<Answer>, StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+fn commit(connection: &Connection, sealer: &Sealer, batch: &[Job]) -> Result<Vec<Answer>, StoreError> {
+    connection.execute_batch("BEGIN IMMEDIATE")?;
     let mut answers = Vec::with_capacity(batch.len());
     for job in batch {
-        sqlx::query("SAVEPOINT change").execute(&mut *tx).await?;
-        let answer =
-            super::sqlite::apply_change(&mut tx, sealer, job.group, job.operation.borrow(), &job.actor).await;
+        connection.execute_batch("SAVEPOINT change")?;
+        let answer = apply_change(connection, sealer, job.group, job.operation.borrow(), &job.actor);
         if answer.is_err() {
-            sqlx::query("ROLLBACK TO change").execute(&mut *tx).await?;
+            connection.execute_batch("ROLLBACK TO change")?;
         }
-        sqlx::query("RELEASE change").execute(&mut *tx).await?;
+        connection.execute_batch("RELEASE change")?;
         answers.push(answer);
     }
-    tx.commit().await?;
+    connection.execute_batch("COMMIT")?;
     Ok(answers)
 }

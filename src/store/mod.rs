@@ -9,6 +9,7 @@ mod rows;
 mod sealing;
 mod sqlite;
 mod sqlite_reads;
+mod sqlite_writes;
 
 use std::sync::Arc;
 use std::time::Duration;

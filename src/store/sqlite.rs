@@ -16,18 +16,14 @@ use time::format_description::well_known::Rfc3339;
 
 use super::group_commit::GroupCommit;
 use super::replays::ReplayMemory;
-use super::sqlite_reads::SqliteReads;
 use super::rows::{
-    ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, INSERT_EVENT, IntegrationRow, OrganizationRow, ProjectRow,
-    ROLES_OF_KEY, RoleRow, count_events_sql, is_unique_violation, page_events_sql, parse_id, single_type,
+    ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow,
+    count_events_sql, is_unique_violation, page_events_sql, parse_id, single_type,
 };
-use super::sealing::{
-    open_ha1, open_integration, reseal_ha1, reseal_integration, seal_ha1, seal_integration,
-};
-use super::{
-    Counts, DEFAULT_ORGANIZATION, Durability, PoolSettings, Resealed, Store, StoreError, event_type_of,
-    now_ms,
-};
+use super::sealing::{open_ha1, reseal_ha1, reseal_integration, seal_ha1, seal_integration};
+use super::sqlite_reads::SqliteReads;
+use super::sqlite_writes::UPSERT_INTEGRATION;
+use super::{Counts, DEFAULT_ORGANIZATION, Durability, PoolSettings, Resealed, Store, StoreError, now_ms};
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
@@ -48,7 +44,8 @@ pub struct SqliteStore {
     reads: SqliteReads,
 }
 
-fn now() -> String {
+/// The current time as stored in `*_at` columns.
+pub(super) fn now() -> String {
     OffsetDateTime::now_utc().format(&Rfc3339).expect("the current time formats as RFC 3339")
 }
 
@@ -71,8 +68,9 @@ impl SqliteStore {
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let sealer = Arc::new(sealer);
-        let reads = SqliteReads::open(&database_file(&pool).await?, sealer.clone())?;
-        let writes = GroupCommit::start(pool.clone(), sealer.clone());
+        let file = database_file(&pool).await?;
+        let reads = SqliteReads::open(&file, sealer.clone())?;
+        let writes = GroupCommit::start(&file, settings.durability, sealer.clone())?;
         Ok(SqliteStore { pool, sealer, replays: ReplayMemory::default(), writes, reads })
     }
 
@@ -511,94 +509,19 @@ impl Store for SqliteStore {
     }
 }
 
-/// The project's integrations, in type order, as `connection` sees them.
-async fn integrations_in(
-    connection: &mut SqliteConnection,
-    sealer: &Sealer,
-    group: GroupId,
-) -> Result<Vec<Integration>, StoreError> {
-    let rows: Vec<IntegrationRow> =
-        sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1")
-            .bind(group.to_string())
-            .fetch_all(connection)
-            .await?;
-    let mut integrations = rows
-        .iter()
-        .map(|row| open_integration(sealer, group, &row.id, &row.kind, &row.settings))
-        .collect::<Result<Vec<_>, _>>()?;
-    integrations.sort_by_key(|integration| integration.kind);
-    Ok(integrations)
-}
-
-/// Applies one change inside the caller's transaction, records its event, and returns the
-/// project's integrations after it.
-pub(super) async fn apply_change(
-    connection: &mut SqliteConnection,
-    sealer: &Sealer,
-    group: GroupId,
-    operation: Operation<'_>,
-    actor: &Actor,
-) -> Result<Vec<Integration>, StoreError> {
-    let kind = operation.kind();
-    let row: Option<IntegrationRow> =
-        sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")
-            .bind(group.to_string())
-            .bind(kind.as_str())
-            .fetch_optional(&mut *connection)
-            .await?;
-    let current =
-        row.map(|row| open_integration(sealer, group, &row.id, &row.kind, &row.settings)).transpose()?;
-    match operation.apply(current.as_ref())? {
-        Some(next) => write_integration(connection, sealer, group, &next).await?,
-        None => {
-            sqlx::query("DELETE FROM integrations WHERE project_id = $1 AND type = $2")
-                .bind(group.to_string())
-                .bind(kind.as_str())
-                .execute(&mut *connection)
-                .await?;
-        }
-    }
-    record_event(connection, group, &operation, actor).await?;
-    integrations_in(connection, sealer, group).await
-}
-
-async fn record_event(
-    connection: &mut SqliteConnection,
-    group: GroupId,
-    operation: &Operation<'_>,
-    actor: &Actor,
-) -> Result<(), StoreError> {
-    sqlx::query(INSERT_EVENT)
-        .bind(ObjectId::generate().to_string())
-        .bind(group.to_string())
-        .bind(now_ms())
-        .bind(event_type_of(operation).as_str())
-        .bind(operation.kind().as_str())
-        .bind(actor.api_key_id.to_string())
-        .bind(&actor.public_key)
-        .bind(actor.remote_address.map(|ip| ip.to_string()))
-        .execute(connection)
-        .await?;
-    Ok(())
-}
-
 async fn write_integration(
     connection: &mut SqliteConnection,
     sealer: &Sealer,
     group: GroupId,
     integration: &Integration,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO integrations (project_id, type, id, settings, updated_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (project_id, type) DO UPDATE SET id = excluded.id, settings = excluded.settings, \
-         updated_at = excluded.updated_at",
-    )
-    .bind(group.to_string())
-    .bind(integration.kind.as_str())
-    .bind(integration.id.to_string())
-    .bind(seal_integration(sealer, group, integration))
-    .bind(now())
-    .execute(connection)
-    .await?;
+    sqlx::query(UPSERT_INTEGRATION)
+        .bind(group.to_string())
+        .bind(integration.kind.as_str())
+        .bind(integration.id.to_string())
+        .bind(seal_integration(sealer, group, integration))
+        .bind(now())
+        .execute(connection)
+        .await?;
     Ok(())
 }

@@ -32,12 +32,12 @@ const MAX_IDLE: usize = 16;
 /// hold them, briefly.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// A key with its roles (`ROLE` for an organization role, `PROJECT:ROLE` for a project's) and
-/// its access list, each joined with commas: none of ids, role names or addresses has one.
+/// A key with its organization roles, its project roles (each `PROJECT:ROLE`) and its access
+/// list, each joined with commas: none of ids, role names or addresses has one.
 const KEY_WITH_ROLES_AND_ACCESS_LIST: &str = "SELECT k.id, k.org_id, k.public_key, k.description, k.ha1_sealed, \
      k.revoked_at IS NOT NULL, \
-     (SELECT group_concat(role, ',') FROM (SELECT role FROM api_key_org_roles WHERE api_key_id = k.id \
-        UNION ALL SELECT project_id || ':' || role FROM api_key_project_roles WHERE api_key_id = k.id)), \
+     (SELECT group_concat(role, ',') FROM api_key_org_roles WHERE api_key_id = k.id), \
+     (SELECT group_concat(project_id || ':' || role, ',') FROM api_key_project_roles WHERE api_key_id = k.id), \
      (SELECT group_concat(entry, ',') FROM api_key_access_list WHERE api_key_id = k.id) \
      FROM api_keys AS k WHERE k.public_key = $1";
 
@@ -104,16 +104,18 @@ impl SqliteReads {
                         ha1_sealed: row.get(4)?,
                         revoked: row.get(5)?,
                     };
-                    Ok((key, row.get::<_, Option<String>>(6)?, row.get::<_, Option<String>>(7)?))
+                    let lists: [Option<String>; 3] = [row.get(6)?, row.get(7)?, row.get(8)?];
+                    Ok((key, lists))
                 })
                 .optional()?;
-            let Some((row, roles, access_list)) = found else { return Ok(None) };
-            let roles = split_list(roles.as_deref())
-                .map(|role| match role.split_once(':') {
-                    Some((project, role)) => RoleRow { project_id: Some(project.to_owned()), role: role.to_owned() },
-                    None => RoleRow { project_id: None, role: role.to_owned() },
-                })
-                .collect();
+            let Some((row, [org_roles, project_roles, access_list])) = found else { return Ok(None) };
+            let org_roles = split_list(org_roles.as_deref())
+                .map(|role| RoleRow { project_id: None, role: role.to_owned() });
+            let project_roles = split_list(project_roles.as_deref()).map(|pair| {
+                let (project, role) = pair.split_once(':').unwrap_or(("", pair));
+                RoleRow { project_id: Some(project.to_owned()), role: role.to_owned() }
+            });
+            let roles = org_roles.chain(project_roles).collect();
             let access_list = split_list(access_list.as_deref()).map(str::to_owned).collect();
             let ha1 = open_ha1(&self.sealer, &row.public_key, &row.ha1_sealed)?;
             Ok(Some((row.into_domain(roles, access_list)?, ha1)))
@@ -135,31 +137,51 @@ impl SqliteReads {
     }
 
     /// One integration of the project.
-    pub fn get_integration(&self, group: GroupId, kind: IntegrationType) -> Result<Option<Integration>, StoreError> {
-        self.with(|connection| {
-            let row = connection
-                .prepare_cached("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")?
-                .query_row(params![group.to_string(), kind.as_str()], integration_row)
-                .optional()?;
-            row.map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings)).transpose()
-        })
+    pub fn get_integration(
+        &self,
+        group: GroupId,
+        kind: IntegrationType,
+    ) -> Result<Option<Integration>, StoreError> {
+        self.with(|connection| integration_in(connection, &self.sealer, group, kind))
     }
 
     /// The project's integrations in type order.
     pub fn list_integrations(&self, group: GroupId) -> Result<Vec<Integration>, StoreError> {
-        self.with(|connection| {
-            let rows = connection
-                .prepare_cached("SELECT id, type, settings FROM integrations WHERE project_id = $1")?
-                .query_map([group.to_string()], integration_row)?
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut integrations = rows
-                .iter()
-                .map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings))
-                .collect::<Result<Vec<_>, _>>()?;
-            integrations.sort_by_key(|integration| integration.kind);
-            Ok(integrations)
-        })
+        self.with(|connection| integrations_in(connection, &self.sealer, group))
     }
+}
+
+/// The project's integrations, in type order, as `connection` sees them (also inside the
+/// writer's transaction, to answer a change with the list after it).
+pub(super) fn integrations_in(
+    connection: &Connection,
+    sealer: &Sealer,
+    group: GroupId,
+) -> Result<Vec<Integration>, StoreError> {
+    let rows = connection
+        .prepare_cached("SELECT id, type, settings FROM integrations WHERE project_id = $1")?
+        .query_map([group.to_string()], integration_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut integrations = rows
+        .iter()
+        .map(|row| open_integration(sealer, group, &row.id, &row.kind, &row.settings))
+        .collect::<Result<Vec<_>, _>>()?;
+    integrations.sort_by_key(|integration| integration.kind);
+    Ok(integrations)
+}
+
+/// One integration of the project, as `connection` sees it.
+pub(super) fn integration_in(
+    connection: &Connection,
+    sealer: &Sealer,
+    group: GroupId,
+    kind: IntegrationType,
+) -> Result<Option<Integration>, StoreError> {
+    let row = connection
+        .prepare_cached("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")?
+        .query_row(params![group.to_string(), kind.as_str()], integration_row)
+        .optional()?;
+    row.map(|row| open_integration(sealer, group, &row.id, &row.kind, &row.settings)).transpose()
 }
 
 fn integration_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<IntegrationRow> {

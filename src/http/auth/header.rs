@@ -35,8 +35,37 @@ pub enum HeaderError {
     Duplicate(String),
 }
 
+/// RFC 9110 `tchar`, as a table: the parser asks once per byte.
+const TOKEN_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let byte = c as u8;
+        table[c] = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        c += 1;
+    }
+    table
+};
+
 fn is_token_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
+    TOKEN_CHARS[c as usize]
 }
 
 fn text(bytes: &[u8]) -> Result<&str, HeaderError> {
@@ -118,7 +147,9 @@ fn quoted(value: &[u8], start: usize) -> Result<(Cow<'_, str>, usize), HeaderErr
     let mut at = start + end;
     while at < value.len() {
         match value[at] {
-            b'"' => return Ok((Cow::Owned(String::from_utf8(out).map_err(|_| HeaderError::Malformed)?), at + 1)),
+            b'"' => {
+                return Ok((Cow::Owned(String::from_utf8(out).map_err(|_| HeaderError::Malformed)?), at + 1));
+            }
             b'\\' if at + 1 < value.len() => {
                 out.push(value[at + 1]);
                 at += 2;

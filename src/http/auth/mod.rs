@@ -94,7 +94,10 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
 type ParsedAuthorization<'a> = Option<Result<DigestParams<'a>, HeaderError>>;
 
 /// The (public key, address) pair a request's failures count against, if it names a key.
-fn throttle_key(params: Option<&Result<DigestParams<'_>, HeaderError>>, client: Option<IpAddr>) -> Option<(String, IpAddr)> {
+fn throttle_key(
+    params: Option<&Result<DigestParams<'_>, HeaderError>>,
+    client: Option<IpAddr>,
+) -> Option<(String, IpAddr)> {
     let user = params?.as_ref().ok()?.get("username").filter(|u| is_public_key(u))?.to_owned();
     Some((user, client?))
 }

@@ -69,7 +69,9 @@ impl NonceSigner {
     /// Checks a nonce a client sent back, at time `now`.
     pub fn check(&self, nonce: &str, now: u64) -> NonceState {
         let Ok(raw) = STANDARD.decode(nonce) else { return NonceState::Forged };
-        if raw.len() != BODY_BYTES + TAG_BYTES || !bool::from(self.tag(&raw[..BODY_BYTES]).ct_eq(&raw[BODY_BYTES..])) {
+        if raw.len() != BODY_BYTES + TAG_BYTES
+            || !bool::from(self.tag(&raw[..BODY_BYTES]).ct_eq(&raw[BODY_BYTES..]))
+        {
             return NonceState::Forged;
         }
         let issued = u64::from(u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]));
@@ -107,7 +109,8 @@ mod tests {
     #[test]
     fn nonces_issued_in_the_same_second_do_not_repeat() {
         let signer = signer(1);
-        let issued: std::collections::HashSet<String> = (0..100_000).map(|_| signer.issue(1_000_000)).collect();
+        let issued: std::collections::HashSet<String> =
+            (0..100_000).map(|_| signer.issue(1_000_000)).collect();
         assert_eq!(issued.len(), 100_000);
     }
 }
