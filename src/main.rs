@@ -2,6 +2,11 @@
 
 use clap::Parser;
 
+/// mimalloc: a request makes many small, short-lived allocations, which glibc's allocator
+/// spends a sixth of the server's instructions on (bench/callgrind.sh).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     atlas_integrations::telemetry::init();
