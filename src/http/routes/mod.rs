@@ -28,13 +28,15 @@ pub fn router(state: AppState) -> Router {
     // applied on its own boxes the routes again, and a request then clones each box.
     let mut api = Router::new();
     for mount in Mount::ALL {
-        let mounted = integrations::routes()
-            .merge(events::routes())
+        // Full paths rather than `nest`: a nested router strips and re-adds its prefix and
+        // path parameters on every request.
+        let mounted = integrations::routes(mount.prefix())
+            .merge(events::routes(mount.prefix()))
             .route_layer(from_fn_with_state(state.clone(), limit_requests))
             .method_not_allowed_fallback(method_not_allowed);
         let versioned = mount.is_versioned().then(|| from_fn(negotiate_version));
         let mounted = mounted.layer(ServiceBuilder::new().layer(Extension(mount)).option_layer(versioned));
-        api = api.nest(mount.prefix(), mounted);
+        api = api.merge(mounted);
     }
     let api = api.layer(
         ServiceBuilder::new().layer(from_fn(present)).layer(from_fn_with_state(state.clone(), authenticate)),

@@ -12,9 +12,9 @@ use axum::routing::get as get_route;
 
 use crate::http::AppState;
 
-/// The events routes, relative to a mount.
-pub fn routes() -> Router<AppState> {
+/// The events routes under a mount's `prefix`.
+pub fn routes(prefix: &str) -> Router<AppState> {
     Router::new()
-        .route("/groups/{group_id}/events", get_route(list::list))
-        .route("/groups/{group_id}/events/{event_id}", get_route(get::get))
+        .route(&format!("{prefix}/groups/{{group_id}}/events"), get_route(list::list))
+        .route(&format!("{prefix}/groups/{{group_id}}/events/{{event_id}}"), get_route(get::get))
 }

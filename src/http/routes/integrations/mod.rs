@@ -15,10 +15,10 @@ use crate::http::AppState;
 
 pub use json::ok;
 
-/// The resource's routes, relative to a mount.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/groups/{group_id}/integrations", get_route(list::list)).route(
-        "/groups/{group_id}/integrations/{integration_type}",
+/// The resource's routes under a mount's `prefix`.
+pub fn routes(prefix: &str) -> Router<AppState> {
+    Router::new().route(&format!("{prefix}/groups/{{group_id}}/integrations"), get_route(list::list)).route(
+        &format!("{prefix}/groups/{{group_id}}/integrations/{{integration_type}}"),
         get_route(get::get).post(create::create).put(update::update).delete(delete::delete),
     )
 }
