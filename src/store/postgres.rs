@@ -10,8 +10,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool};
 
 use super::rows::{
-    ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, INSERT_EVENT, IntegrationRow, OrganizationRow, ProjectRow,
-    ROLES_OF_KEY, RoleRow, count_events_sql, is_unique_violation, page_events_sql, parse_id, single_type,
+    ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, INSERT_EVENT, IntegrationRow, KEY_WITH_ROLES_AND_ACCESS_LIST,
+    KeyWithRolesRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow, count_events_sql,
+    is_unique_violation, page_events_sql, parse_id, single_type,
 };
 use super::sealing::{
     open_ha1, open_integration, reseal_ha1, reseal_integration, seal_ha1, seal_integration,
@@ -319,13 +320,14 @@ impl Store for PostgresStore {
     }
 
     async fn find_api_key(&self, public_key: &str) -> Result<Option<(ApiKey, Ha1)>, StoreError> {
-        let sql = format!("{KEY_COLUMNS} WHERE public_key = $1");
-        let row: Option<ApiKeyRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(public_key).fetch_optional(&self.pool).await?;
-        match row {
-            Some(row) => Ok(Some(self.key_from_row(row).await?)),
-            None => Ok(None),
-        }
+        let row: Option<KeyWithRolesRow> = sqlx::query_as(KEY_WITH_ROLES_AND_ACCESS_LIST)
+            .bind(public_key)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (key, sealed) = row.into_domain()?;
+        let ha1 = open_ha1(&self.sealer, &key.public_key, &sealed)?;
+        Ok(Some((key, ha1)))
     }
 
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {

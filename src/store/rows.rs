@@ -90,6 +90,48 @@ impl ApiKeyRow {
     }
 }
 
+/// A key with its organization roles, its project roles (each `PROJECT:ROLE`) and its access
+/// list, each joined with commas (none of ids, role names or addresses has one): one
+/// statement, so one snapshot and one round trip. Both engines accept this text.
+pub const KEY_WITH_ROLES_AND_ACCESS_LIST: &str = "SELECT k.id, k.org_id, k.public_key, k.description, k.ha1_sealed, \
+     k.revoked_at IS NOT NULL AS revoked, \
+     (SELECT string_agg(role, ',') FROM api_key_org_roles WHERE api_key_id = k.id) AS org_roles, \
+     (SELECT string_agg(project_id || ':' || role, ',') FROM api_key_project_roles WHERE api_key_id = k.id) \
+       AS project_roles, \
+     (SELECT string_agg(entry, ',') FROM api_key_access_list WHERE api_key_id = k.id) AS access_list \
+     FROM api_keys AS k WHERE k.public_key = $1";
+
+/// A row of [`KEY_WITH_ROLES_AND_ACCESS_LIST`].
+#[derive(sqlx::FromRow)]
+pub struct KeyWithRolesRow {
+    #[sqlx(flatten)]
+    pub key: ApiKeyRow,
+    pub org_roles: Option<String>,
+    pub project_roles: Option<String>,
+    pub access_list: Option<String>,
+}
+
+fn split_list(joined: Option<&str>) -> impl Iterator<Item = &str> {
+    joined.unwrap_or("").split(',').filter(|item| !item.is_empty())
+}
+
+impl KeyWithRolesRow {
+    /// The key, with its verifiers still sealed.
+    pub fn into_domain(self) -> Result<(ApiKey, Vec<u8>), StoreError> {
+        let org_roles = split_list(self.org_roles.as_deref())
+            .map(|role| RoleRow { project_id: None, role: role.to_owned() });
+        let project_roles = split_list(self.project_roles.as_deref()).map(|pair| {
+            let (project, role) = pair.split_once(':').unwrap_or(("", pair));
+            RoleRow { project_id: Some(project.to_owned()), role: role.to_owned() }
+        });
+        let roles = org_roles.chain(project_roles).collect();
+        let access_list = split_list(self.access_list.as_deref()).map(str::to_owned).collect();
+        let KeyWithRolesRow { mut key, .. } = self;
+        let sealed = std::mem::take(&mut key.ha1_sealed);
+        Ok((key.into_domain(roles, access_list)?, sealed))
+    }
+}
+
 /// `integrations` row.
 #[derive(sqlx::FromRow)]
 pub struct IntegrationRow {

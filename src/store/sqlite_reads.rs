@@ -15,7 +15,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::StoreError;
-use super::rows::{ApiKeyRow, IntegrationRow, ProjectRow, RoleRow};
+use super::rows::{ApiKeyRow, IntegrationRow, KEY_WITH_ROLES_AND_ACCESS_LIST, KeyWithRolesRow, ProjectRow};
 use super::sealing::{open_ha1, open_integration};
 use crate::crypto::Sealer;
 use crate::domain::api_key::{ApiKey, Ha1};
@@ -31,19 +31,6 @@ const MAX_IDLE: usize = 16;
 /// wait for writers; only recovery after a crash or a checkpoint that resets the log can
 /// hold them, briefly.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(500);
-
-/// A key with its organization roles, its project roles (each `PROJECT:ROLE`) and its access
-/// list, each joined with commas: none of ids, role names or addresses has one.
-const KEY_WITH_ROLES_AND_ACCESS_LIST: &str = "SELECT k.id, k.org_id, k.public_key, k.description, k.ha1_sealed, \
-     k.revoked_at IS NOT NULL, \
-     (SELECT group_concat(role, ',') FROM api_key_org_roles WHERE api_key_id = k.id), \
-     (SELECT group_concat(project_id || ':' || role, ',') FROM api_key_project_roles WHERE api_key_id = k.id), \
-     (SELECT group_concat(entry, ',') FROM api_key_access_list WHERE api_key_id = k.id) \
-     FROM api_keys AS k WHERE k.public_key = $1";
-
-fn split_list(joined: Option<&str>) -> impl Iterator<Item = &str> {
-    joined.unwrap_or("").split(',').filter(|item| !item.is_empty())
-}
 
 /// A pool of read-only connections to one SQLite file.
 pub struct SqliteReads {
@@ -92,34 +79,30 @@ impl SqliteReads {
     /// The key with this public key, with its roles, access list and verifiers, in one
     /// statement (one snapshot, so they agree with each other).
     pub fn find_api_key(&self, public_key: &str) -> Result<Option<(ApiKey, Ha1)>, StoreError> {
-        self.with(|connection| {
-            let found = connection
+        let found = self.with(|connection| {
+            Ok(connection
                 .prepare_cached(KEY_WITH_ROLES_AND_ACCESS_LIST)?
                 .query_row([public_key], |row| {
-                    let key = ApiKeyRow {
-                        id: row.get(0)?,
-                        org_id: row.get(1)?,
-                        public_key: row.get(2)?,
-                        description: row.get(3)?,
-                        ha1_sealed: row.get(4)?,
-                        revoked: row.get(5)?,
-                    };
-                    let lists: [Option<String>; 3] = [row.get(6)?, row.get(7)?, row.get(8)?];
-                    Ok((key, lists))
+                    Ok(KeyWithRolesRow {
+                        key: ApiKeyRow {
+                            id: row.get(0)?,
+                            org_id: row.get(1)?,
+                            public_key: row.get(2)?,
+                            description: row.get(3)?,
+                            ha1_sealed: row.get(4)?,
+                            revoked: row.get(5)?,
+                        },
+                        org_roles: row.get(6)?,
+                        project_roles: row.get(7)?,
+                        access_list: row.get(8)?,
+                    })
                 })
-                .optional()?;
-            let Some((row, [org_roles, project_roles, access_list])) = found else { return Ok(None) };
-            let org_roles = split_list(org_roles.as_deref())
-                .map(|role| RoleRow { project_id: None, role: role.to_owned() });
-            let project_roles = split_list(project_roles.as_deref()).map(|pair| {
-                let (project, role) = pair.split_once(':').unwrap_or(("", pair));
-                RoleRow { project_id: Some(project.to_owned()), role: role.to_owned() }
-            });
-            let roles = org_roles.chain(project_roles).collect();
-            let access_list = split_list(access_list.as_deref()).map(str::to_owned).collect();
-            let ha1 = open_ha1(&self.sealer, &row.public_key, &row.ha1_sealed)?;
-            Ok(Some((row.into_domain(roles, access_list)?, ha1)))
-        })
+                .optional()?)
+        })?;
+        let Some(row) = found else { return Ok(None) };
+        let (key, sealed) = row.into_domain()?;
+        let ha1 = open_ha1(&self.sealer, &key.public_key, &sealed)?;
+        Ok(Some((key, ha1)))
     }
 
     /// The project with this id, if any.
