@@ -5,7 +5,11 @@
 # projects, the flushes durable writes took (when `perf` can count system calls), and the
 # server's resident memory at the end.
 #
-#   bench/run.sh [--quick]        # --quick: about a minute in all
+#   bench/run.sh [--quick] [--emulate-flush-ms MS]
+#
+# --quick: about a minute in all. --emulate-flush-ms: every fsync and fdatasync of the server
+# (and of the flush probe) takes MS milliseconds longer, as on a disk that really flushes
+# (bench/slow_flush.c, loaded with LD_PRELOAD; needs a C compiler).
 #
 # Prints one line per scenario (JSON with --json-only), then a summary whose last line is
 # {"summary": true, "flush_rate": …, "rss_mib": …, "ratios": {…}}.
@@ -14,7 +18,14 @@ cd "$(dirname "$0")/.."
 
 duration=10
 concurrency=64
-if [ "${1:-}" = "--quick" ]; then duration=3; fi
+emulate_flush_ms=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) duration=3; shift ;;
+    --emulate-flush-ms) emulate_flush_ms="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
 
 cargo build --release --quiet --bin atlas-integrations --example loadgen
 bin=target/release/atlas-integrations
@@ -28,8 +39,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# With an emulated flush time, the probe and the server (only) see the slow disk.
+slow_disk=()
+if [ -n "$emulate_flush_ms" ]; then
+  cc -shared -fPIC -O2 -o "$work/slow_flush.so" bench/slow_flush.c -ldl
+  slow_disk=(env LD_PRELOAD="$work/slow_flush.so" SLOW_FLUSH_US=$((emulate_flush_ms * 1000)))
+  echo "emulating a disk whose flushes take ${emulate_flush_ms} ms longer" >&2
+fi
+
 # The disk's single-commit flush rate where the data lives: 4 KiB written and fsync'd, repeatedly.
-flush_rate=$(python3 - "$work" <<'PY'
+flush_rate=$("${slow_disk[@]}" python3 - "$work" <<'PY'
 import os, sys, time
 path = os.path.join(sys.argv[1], "flush-probe")
 fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -46,7 +65,7 @@ PY
 
 # One server on a fresh SQLite database, durable (the default); the load far exceeds Atlas's
 # per-project rate limit, which is lifted for the measurement.
-ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 "$bin" serve --listen 127.0.0.1:0 --data-dir "$work/data" \
+ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 "${slow_disk[@]}" "$bin" serve --listen 127.0.0.1:0 --data-dir "$work/data" \
   >"$work/out.txt" 2>"$work/err.txt" &
 server=$!
 for _ in $(seq 1 100); do grep -q listening "$work/err.txt" 2>/dev/null && break; sleep 0.1; done
