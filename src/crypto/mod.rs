@@ -2,6 +2,7 @@
 //! the sealing of secrets at rest.
 
 mod master_key;
+mod opened;
 mod sealer;
 
 pub use master_key::{KeyFileError, MasterKey};

@@ -7,6 +7,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use zeroize::Zeroizing;
 
 use super::MasterKey;
+use super::opened::{OpenedMemo, memo_key};
 
 const VERSION: u8 = 1;
 const HEADER: usize = 1 + 4 + 24;
@@ -45,17 +46,22 @@ impl SealingKey {
 pub struct Sealer {
     active: SealingKey,
     previous: Vec<SealingKey>,
+    opened: OpenedMemo,
 }
 
 impl Sealer {
     /// A sealer for `master`.
     pub fn new(master: &MasterKey) -> Self {
-        Sealer { active: SealingKey::new(master), previous: Vec::new() }
+        Sealer::with_previous(master, &[])
     }
 
     /// A sealer that also opens what `previous` keys sealed (while a rotation runs).
     pub fn with_previous(master: &MasterKey, previous: &[MasterKey]) -> Self {
-        Sealer { active: SealingKey::new(master), previous: previous.iter().map(SealingKey::new).collect() }
+        Sealer {
+            active: SealingKey::new(master),
+            previous: previous.iter().map(SealingKey::new).collect(),
+            opened: OpenedMemo::default(),
+        }
     }
 
     /// Whether `sealed` was sealed under the active key (a rotation leaves it alone).
@@ -80,8 +86,19 @@ impl Sealer {
         out
     }
 
-    /// Opens a value sealed by [`Sealer::seal`] with the same `context`.
+    /// Opens a value sealed by [`Sealer::seal`] with the same `context` (or remembers having
+    /// opened exactly these bytes in this context before).
     pub fn open(&self, sealed: &[u8], context: &[u8]) -> Result<Zeroizing<Vec<u8>>, SealError> {
+        let key = memo_key(sealed, context);
+        if let Some(plain) = self.opened.get(&key) {
+            return Ok(plain);
+        }
+        let plain = self.decrypt(sealed, context)?;
+        self.opened.remember(key, &plain);
+        Ok(plain)
+    }
+
+    fn decrypt(&self, sealed: &[u8], context: &[u8]) -> Result<Zeroizing<Vec<u8>>, SealError> {
         if sealed.len() < HEADER || sealed[0] != VERSION {
             return Err(SealError::Malformed);
         }
@@ -106,7 +123,8 @@ mod tests {
         let sealer = Sealer::new(&MasterKey::generate());
         let sealed = sealer.seal(b"xoxb-token", b"row-1");
         assert_eq!(sealer.open(&sealed, b"row-1").unwrap().as_slice(), b"xoxb-token");
-        assert!(matches!(sealer.open(&sealed, b"row-2"), Err(SealError::Forged)));
+        assert!(matches!(sealer.open(&sealed, b"row-2"), Err(SealError::Forged)), "even once remembered");
+        assert_eq!(sealer.open(&sealed, b"row-1").unwrap().as_slice(), b"xoxb-token", "again, from memory");
         assert!(!sealed.windows(10).any(|w| w == b"xoxb-token"));
     }
 
@@ -126,6 +144,7 @@ mod tests {
     fn another_key_and_tampering_are_detected() {
         let sealer = Sealer::new(&MasterKey::generate());
         let mut sealed = sealer.seal(b"value", b"ctx");
+        assert!(sealer.open(&sealed, b"ctx").is_ok(), "opened once, so remembered");
         let stranger = Sealer::new(&MasterKey::generate());
         assert!(matches!(stranger.open(&sealed, b"ctx"), Err(SealError::OtherKey(_))));
         let last = sealed.len() - 1;
