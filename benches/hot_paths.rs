@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use atlas_integrations::domain::api_key::Ha1;
-use atlas_integrations::domain::integration::{Integration, IntegrationType, Patch};
+use atlas_integrations::domain::integration::{Integration, IntegrationType, Patch, Wire};
 use atlas_integrations::domain::secret::{mask, mask_url};
 use atlas_integrations::http::auth::digest::{Algorithm, Challenge, expected_response, responses_match};
 use atlas_integrations::http::auth::header;
@@ -78,6 +78,19 @@ fn masking_and_lists(c: &mut Criterion) {
             let results: Vec<Value> = black_box(&stored).iter().map(|i| Value::Object(i.to_wire())).collect();
             serde_json::to_vec(&json!({"links": [], "results": results, "totalCount": results.len()}))
                 .unwrap()
+        })
+    });
+    c.bench_function("list: mask and serialise five integrations, streamed", |b| {
+        b.iter(|| {
+            #[derive(serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Body<'a> {
+                links: [u8; 0],
+                results: Vec<Wire<'a>>,
+                total_count: usize,
+            }
+            let results: Vec<Wire<'_>> = black_box(&stored).iter().map(Integration::wire).collect();
+            serde_json::to_vec(&Body { links: [], total_count: results.len(), results }).unwrap()
         })
     });
 }

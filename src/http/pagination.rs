@@ -1,7 +1,8 @@
 //! Atlas's paginated list `{links, results, totalCount}`: the self link in the mount's form,
 //! `previous` and `next` when the page has neighbours.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Value, json};
 
 use super::extract::SelfLink;
 use super::mount::Mount;
@@ -20,8 +21,23 @@ fn link(mount: Mount, at: &SelfLink, page: &Page, page_num: usize, rel: &str) ->
     json!({"href": format!("{}{}?{query}", at.origin, at.path), "rel": rel})
 }
 
+/// Atlas's list body, keys in its order; serialised straight from the page's items.
+#[derive(Serialize)]
+pub struct Paginated<T> {
+    links: Vec<Value>,
+    results: Vec<T>,
+    #[serde(rename = "totalCount", skip_serializing_if = "Option::is_none")]
+    total_count: Option<usize>,
+}
+
 /// The list body for `results`, the items of `page` out of `total`.
-pub fn paginated(mount: Mount, at: &SelfLink, page: &Page, results: Vec<Value>, total: usize) -> Value {
+pub fn paginated<T: Serialize>(
+    mount: Mount,
+    at: &SelfLink,
+    page: &Page,
+    results: Vec<T>,
+    total: usize,
+) -> Paginated<T> {
     let mut links = vec![link(mount, at, page, page.page_num, "self")];
     if page.page_num > 1 {
         links.push(link(mount, at, page, page.page_num - 1, "previous"));
@@ -29,11 +45,5 @@ pub fn paginated(mount: Mount, at: &SelfLink, page: &Page, results: Vec<Value>, 
     if page.offset().saturating_add(page.items_per_page) < total {
         links.push(link(mount, at, page, page.page_num + 1, "next"));
     }
-    let mut body = Map::new();
-    body.insert("links".into(), Value::Array(links));
-    body.insert("results".into(), Value::Array(results));
-    if page.include_count {
-        body.insert("totalCount".into(), json!(total));
-    }
-    Value::Object(body)
+    Paginated { links, results, total_count: page.include_count.then_some(total) }
 }

@@ -19,6 +19,7 @@ mod value;
 mod victor_ops;
 mod webhook;
 mod wire;
+pub use wire::Wire;
 
 #[cfg(test)]
 mod testing;

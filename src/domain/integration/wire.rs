@@ -1,6 +1,7 @@
 //! The masked view of an integration that every read shows, and the clear form kept
 //! (sealed) in storage.
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -9,12 +10,36 @@ use super::{FieldValue, Fields, Integration, IntegrationType};
 use crate::domain::ids::ObjectId;
 use crate::domain::secret::{Secret, mask, mask_url};
 
+/// The masked view of one integration, serialised as [`Integration::to_wire`] would be.
+pub struct Wire<'a>(&'a Integration);
+
+impl Serialize for Wire<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let entries = self.0.wire_entries();
+        let mut map = serializer.serialize_map(Some(entries.len()))?;
+        for (name, value) in &entries {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
 impl Integration {
     /// The object GET, and the lists of every operation, show: secrets masked, write-only
     /// fields left out, unset fields as their type says, keys in Atlas's order.
     pub fn to_wire(&self) -> Map<String, Value> {
+        self.wire_entries().into_iter().map(|(name, value)| (name.to_owned(), value)).collect()
+    }
+
+    /// [`Integration::to_wire`] as something to serialise straight into an answer, without
+    /// building the map first.
+    pub fn wire(&self) -> Wire<'_> {
+        Wire(self)
+    }
+
+    fn wire_entries(&self) -> Vec<(&'static str, Value)> {
         let spec = self.kind.spec().expect("a stored integration always has a type with fields");
-        let mut entries: Vec<(&str, Value)> = Vec::with_capacity(spec.fields.len() + 2);
+        let mut entries: Vec<(&'static str, Value)> = Vec::with_capacity(spec.fields.len() + 2);
         entries.push(("id", Value::String(self.id.to_string())));
         entries.push(("type", Value::String(self.kind.as_str().to_owned())));
         for field in spec.fields {
@@ -43,7 +68,7 @@ impl Integration {
             let entry = entries.remove(at);
             entries.push(entry);
         }
-        entries.into_iter().map(|(name, value)| (name.to_owned(), value)).collect()
+        entries
     }
 
     /// The fields in clear as JSON, for sealing into storage. The buffer is wiped on drop.
@@ -92,6 +117,24 @@ mod tests {
     use super::super::testing::create;
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_streamed_view_is_the_map_byte_for_byte() {
+        for body in [
+            json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "file", "username": "u",
+                "password": "p4ss"}),
+            json!({"type": "WEBHOOK", "url": "https://example.com/hook/0123456789", "secret": "s3cr3t-0123"}),
+            json!({"type": "SLACK", "apiToken": "xoxb-0000-1111-abcd", "channelName": "alerts"}),
+            json!({"type": "DATADOG", "apiKey": "0123456789abcdef0123456789abcdef"}),
+            json!({"type": "FLOWDOCK", "flowName": "f", "apiToken": "223344", "orgName": "o"}),
+        ] {
+            let integration = create(body);
+            assert_eq!(
+                serde_json::to_string(&integration.wire()).unwrap(),
+                serde_json::to_string(&integration.to_wire()).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn stored_form_round_trips_every_kind_of_field() {

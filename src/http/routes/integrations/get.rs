@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::Value;
 
 use super::json::ok;
 use crate::domain::integration::ChangeError;
@@ -23,5 +22,5 @@ pub async fn get(
 ) -> Result<Response, ApiError> {
     let integration =
         state.store.get_integration(group, kind).await?.ok_or(ChangeError::NotConfigured(kind))?;
-    Ok(ok(mount, StatusCode::OK, &Value::Object(integration.to_wire())))
+    Ok(ok(mount, StatusCode::OK, &integration.wire()))
 }

@@ -3,32 +3,33 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::domain::event::Actor;
 use crate::domain::ids::GroupId;
-use crate::domain::integration::{Integration, Operation};
+use crate::domain::integration::{Integration, Operation, Wire};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{ListReply, SelfLink};
 use crate::http::mount::Mount;
-use crate::http::pagination::paginated;
+use crate::http::pagination::{Paginated, paginated};
 use crate::http::query::Page;
 
 /// A success answer with the mount's media type.
-pub fn ok(mount: Mount, status: StatusCode, body: &Value) -> Response {
+pub fn ok(mount: Mount, status: StatusCode, body: &impl Serialize) -> Response {
     let bytes = serde_json::to_vec(body).expect("JSON values always serialise");
     (status, [(header::CONTENT_TYPE, mount.media_type())], bytes).into_response()
 }
 
 /// The paginated list `{links, results, totalCount}` of a project's integrations.
-pub fn page_of(mount: Mount, at: &SelfLink, page: &Page, integrations: &[Integration]) -> Value {
-    let results = integrations
-        .iter()
-        .skip(page.offset())
-        .take(page.items_per_page)
-        .map(|integration| Value::Object(integration.to_wire()))
-        .collect();
+pub fn page_of<'a>(
+    mount: Mount,
+    at: &SelfLink,
+    page: &Page,
+    integrations: &'a [Integration],
+) -> Paginated<Wire<'a>> {
+    let results =
+        integrations.iter().skip(page.offset()).take(page.items_per_page).map(Integration::wire).collect();
     paginated(mount, at, page, results, integrations.len())
 }
 
