@@ -10,9 +10,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool};
 
 use super::rows::{
-    ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, INSERT_EVENT, IntegrationRow, KEY_WITH_ROLES_AND_ACCESS_LIST,
-    KeyWithRolesRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow, count_events_sql,
-    is_unique_violation, page_events_sql, parse_id, single_type,
+    EventRow, INSERT_EVENT, IntegrationRow, KEY_WITH_ROLES_AND_ACCESS_LIST, KEYS_WITH_ROLES_AND_ACCESS_LISTS,
+    KeyWithRolesRow, OrganizationRow, ProjectRow, count_events_sql, is_unique_violation, page_events_sql,
+    parse_id, single_type,
 };
 use super::sealing::{
     open_ha1, open_integration, reseal_ha1, reseal_integration, seal_ha1, seal_integration,
@@ -28,9 +28,6 @@ use crate::domain::event::{Actor, Event, EventFilter};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType, Operation};
 use crate::domain::project::{Organization, Project};
-
-const KEY_COLUMNS: &str =
-    "SELECT id, org_id, public_key, description, ha1_sealed, revoked_at IS NOT NULL AS revoked FROM api_keys";
 
 /// A store in a PostgreSQL database.
 pub struct PostgresStore {
@@ -54,14 +51,6 @@ impl PostgresStore {
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PostgresStore { pool, sealer })
-    }
-
-    async fn key_from_row(&self, row: ApiKeyRow) -> Result<(ApiKey, Ha1), StoreError> {
-        let roles: Vec<RoleRow> = sqlx::query_as(ROLES_OF_KEY).bind(&row.id).fetch_all(&self.pool).await?;
-        let access_list: Vec<String> =
-            sqlx::query_scalar(ACCESS_LIST_OF_KEY).bind(&row.id).fetch_all(&self.pool).await?;
-        let ha1 = open_ha1(&self.sealer, &row.public_key, &row.ha1_sealed)?;
-        Ok((row.into_domain(roles, access_list)?, ha1))
     }
 
     async fn integrations_in(
@@ -331,13 +320,9 @@ impl Store for PostgresStore {
     }
 
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
-        let sql = format!("{KEY_COLUMNS} ORDER BY created_at, id");
-        let rows: Vec<ApiKeyRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-        let mut keys = Vec::with_capacity(rows.len());
-        for row in rows {
-            keys.push(self.key_from_row(row).await?.0);
-        }
-        Ok(keys)
+        let rows: Vec<KeyWithRolesRow> =
+            sqlx::query_as(KEYS_WITH_ROLES_AND_ACCESS_LISTS).fetch_all(&self.pool).await?;
+        rows.into_iter().map(|row| Ok(row.into_domain()?.0)).collect()
     }
 
     async fn add_access_entry(&self, public_key: &str, entry: AccessEntry) -> Result<(), StoreError> {

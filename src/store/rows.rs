@@ -55,7 +55,6 @@ pub struct ApiKeyRow {
 }
 
 /// One role of a key: organization-wide when `project_id` is `None`.
-#[derive(sqlx::FromRow)]
 pub struct RoleRow {
     pub project_id: Option<String>,
     pub role: String,
@@ -93,15 +92,27 @@ impl ApiKeyRow {
 /// A key with its organization roles, its project roles (each `PROJECT:ROLE`) and its access
 /// list, each joined with commas (none of ids, role names or addresses has one): one
 /// statement, so one snapshot and one round trip. Both engines accept this text.
-pub const KEY_WITH_ROLES_AND_ACCESS_LIST: &str = "SELECT k.id, k.org_id, k.public_key, k.description, k.ha1_sealed, \
-     k.revoked_at IS NOT NULL AS revoked, \
-     (SELECT string_agg(role, ',') FROM api_key_org_roles WHERE api_key_id = k.id) AS org_roles, \
-     (SELECT string_agg(project_id || ':' || role, ',') FROM api_key_project_roles WHERE api_key_id = k.id) \
-       AS project_roles, \
-     (SELECT string_agg(entry, ',') FROM api_key_access_list WHERE api_key_id = k.id) AS access_list \
-     FROM api_keys AS k WHERE k.public_key = $1";
+macro_rules! keys_with_roles_and_access_lists {
+    () => {
+        "SELECT k.id, k.org_id, k.public_key, k.description, k.ha1_sealed, \
+         k.revoked_at IS NOT NULL AS revoked, \
+         (SELECT string_agg(role, ',') FROM api_key_org_roles WHERE api_key_id = k.id) AS org_roles, \
+         (SELECT string_agg(project_id || ':' || role, ',') FROM api_key_project_roles WHERE api_key_id = k.id) \
+           AS project_roles, \
+         (SELECT string_agg(entry, ',') FROM api_key_access_list WHERE api_key_id = k.id) AS access_list \
+         FROM api_keys AS k"
+    };
+}
 
-/// A row of [`KEY_WITH_ROLES_AND_ACCESS_LIST`].
+/// The key with the public key `$1`, as a [`KeyWithRolesRow`].
+pub const KEY_WITH_ROLES_AND_ACCESS_LIST: &str =
+    concat!(keys_with_roles_and_access_lists!(), " WHERE k.public_key = $1");
+
+/// Every key, oldest first, as [`KeyWithRolesRow`]s.
+pub const KEYS_WITH_ROLES_AND_ACCESS_LISTS: &str =
+    concat!(keys_with_roles_and_access_lists!(), " ORDER BY k.created_at, k.id");
+
+/// A row of [`KEY_WITH_ROLES_AND_ACCESS_LIST`] or [`KEYS_WITH_ROLES_AND_ACCESS_LISTS`].
 #[derive(sqlx::FromRow)]
 pub struct KeyWithRolesRow {
     #[sqlx(flatten)]
@@ -140,14 +151,6 @@ pub struct IntegrationRow {
     pub kind: String,
     pub settings: Vec<u8>,
 }
-
-/// The roles of one key, organization roles first (both engines accept this text).
-pub const ROLES_OF_KEY: &str = "SELECT NULL AS project_id, role FROM api_key_org_roles WHERE api_key_id = $1 \
-     UNION ALL SELECT project_id, role FROM api_key_project_roles WHERE api_key_id = $1";
-
-/// The access list of one key.
-pub const ACCESS_LIST_OF_KEY: &str =
-    "SELECT entry FROM api_key_access_list WHERE api_key_id = $1 ORDER BY entry";
 
 /// Whether a database error is a unique-constraint violation.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {

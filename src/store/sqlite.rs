@@ -17,10 +17,10 @@ use time::format_description::well_known::Rfc3339;
 use super::group_commit::GroupCommit;
 use super::replays::ReplayMemory;
 use super::rows::{
-    ACCESS_LIST_OF_KEY, ApiKeyRow, EventRow, OrganizationRow, ProjectRow, ROLES_OF_KEY, RoleRow,
+    EventRow, KEYS_WITH_ROLES_AND_ACCESS_LISTS, KeyWithRolesRow, OrganizationRow, ProjectRow,
     count_events_sql, is_unique_violation, page_events_sql, parse_id, single_type,
 };
-use super::sealing::{open_ha1, reseal_ha1, reseal_integration, seal_ha1, seal_integration};
+use super::sealing::{reseal_ha1, reseal_integration, seal_ha1, seal_integration};
 use super::sqlite_reads::SqliteReads;
 use super::sqlite_writes::UPSERT_INTEGRATION;
 use super::{Counts, DEFAULT_ORGANIZATION, Durability, PoolSettings, Resealed, Store, StoreError, now_ms};
@@ -31,9 +31,6 @@ use crate::domain::event::{Actor, Event, EventFilter};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType, Operation};
 use crate::domain::project::{Organization, Project};
-
-const KEY_COLUMNS: &str =
-    "SELECT id, org_id, public_key, description, ha1_sealed, revoked_at IS NOT NULL AS revoked FROM api_keys";
 
 /// A store in one SQLite file.
 pub struct SqliteStore {
@@ -72,14 +69,6 @@ impl SqliteStore {
         let reads = SqliteReads::open(&file, sealer.clone())?;
         let writes = GroupCommit::start(&file, settings.durability, sealer.clone())?;
         Ok(SqliteStore { pool, sealer, replays: ReplayMemory::default(), writes, reads })
-    }
-
-    async fn key_from_row(&self, row: ApiKeyRow) -> Result<(ApiKey, Ha1), StoreError> {
-        let roles: Vec<RoleRow> = sqlx::query_as(ROLES_OF_KEY).bind(&row.id).fetch_all(&self.pool).await?;
-        let access_list: Vec<String> =
-            sqlx::query_scalar(ACCESS_LIST_OF_KEY).bind(&row.id).fetch_all(&self.pool).await?;
-        let ha1 = open_ha1(&self.sealer, &row.public_key, &row.ha1_sealed)?;
-        Ok((row.into_domain(roles, access_list)?, ha1))
     }
 
     async fn key_id(&self, public_key: &str) -> Result<String, StoreError> {
@@ -317,13 +306,9 @@ impl Store for SqliteStore {
     }
 
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
-        let sql = format!("{KEY_COLUMNS} ORDER BY created_at, id");
-        let rows: Vec<ApiKeyRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-        let mut keys = Vec::with_capacity(rows.len());
-        for row in rows {
-            keys.push(self.key_from_row(row).await?.0);
-        }
-        Ok(keys)
+        let rows: Vec<KeyWithRolesRow> =
+            sqlx::query_as(KEYS_WITH_ROLES_AND_ACCESS_LISTS).fetch_all(&self.pool).await?;
+        rows.into_iter().map(|row| Ok(row.into_domain()?.0)).collect()
     }
 
     async fn add_access_entry(&self, public_key: &str, entry: AccessEntry) -> Result<(), StoreError> {
