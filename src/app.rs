@@ -11,11 +11,15 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 use crate::database::{self, OpenError};
 use crate::http::auth::nonce::NonceSigner;
-use crate::http::peer::PeerAddr;
 use crate::http::rate_limit::RateLimits;
-use crate::http::tls::{TlsListener, server_config};
+use crate::http::refusal_log::RefusalLog;
+use crate::http::server::{self, ConnectionLimits, descriptors};
+use crate::http::tls::server_config;
 use crate::http::{AppState, router};
 use crate::store::Store;
+
+/// How often the counts of refusals left out of the log are written.
+const SUMMARY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +46,8 @@ pub struct App {
     tls: Option<Arc<rustls::ServerConfig>>,
     router: axum::Router,
     store: Arc<dyn Store>,
+    connections: ConnectionLimits,
+    refusals: Arc<RefusalLog>,
 }
 
 impl App {
@@ -52,6 +58,7 @@ impl App {
         let listener = TcpListener::bind(&config.listen)
             .await
             .map_err(|error| StartError::Listen { address: config.listen.clone(), error })?;
+        let refusals = Arc::new(RefusalLog::default());
         let state = AppState {
             store: database.store.clone(),
             nonces: Arc::new(NonceSigner::new(
@@ -60,6 +67,7 @@ impl App {
             )),
             public_url: config.public_url.map(|url| Arc::from(url.trim_end_matches('/'))),
             limits: Arc::new(RateLimits::new(config.limits)),
+            refusals: refusals.clone(),
             trusted_proxies: config.trusted_proxies.into(),
             tls: tls.is_some(),
         };
@@ -73,7 +81,16 @@ impl App {
                  which carry integration secrets; use --tls-cert and --tls-key, or a TLS-terminating proxy"
             );
         }
-        Ok(App { listener, tls, router: router(state), store: database.store })
+        let mut connections = config.connections;
+        connections.max_connections =
+            descriptors::connections_within(connections.max_connections, descriptors::raise_limit());
+        if connections.max_connections < config.connections.max_connections {
+            tracing::warn!(
+                max_connections = connections.max_connections,
+                "the connection limit is lowered to fit the open-file limit"
+            );
+        }
+        Ok(App { listener, tls, router: router(state), store: database.store, connections, refusals })
     }
 
     /// The address actually bound.
@@ -91,15 +108,20 @@ impl App {
         self.tls.is_some()
     }
 
-    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    /// Serves until `shutdown` resolves, then stops accepting, finishes the requests in
+    /// flight (within the shutdown deadline) and returns.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<PeerAddr>();
-        match self.tls {
-            None => axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await,
-            Some(config) => {
-                let listener = TlsListener::new(self.listener, config)?;
-                axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+        let refusals = self.refusals.clone();
+        let summaries = tokio::spawn(async move {
+            let mut every = tokio::time::interval(SUMMARY_INTERVAL);
+            loop {
+                every.tick().await;
+                refusals.summarize();
             }
-        }
+        });
+        let served = server::serve(self.listener, self.tls, self.router, self.connections, shutdown).await;
+        summaries.abort();
+        self.refusals.summarize();
+        served
     }
 }

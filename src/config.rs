@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::domain::access_list::AccessEntry;
 use crate::http::rate_limit::Limits;
+use crate::http::server::ConnectionLimits;
 use crate::store::PoolSettings;
 
 /// Where the data is and how it is sealed; every command that touches the database takes it.
@@ -57,6 +58,8 @@ pub struct Config {
     pub trusted_proxies: Vec<AccessEntry>,
     /// PEM certificate chain and private key: serve HTTPS instead of HTTP.
     pub tls: Option<TlsFiles>,
+    /// Timeouts, the connection limit and the shutdown deadline.
+    pub connections: ConnectionLimits,
 }
 
 /// The PEM files of the server's certificate.

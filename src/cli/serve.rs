@@ -11,6 +11,7 @@ use crate::admin;
 use crate::app::App;
 use crate::config::{Config, DEFAULT_NONCE_TTL_SECS, TlsFiles};
 use crate::http::rate_limit::Limits;
+use crate::http::server::{ConnectionLimits, Timeouts};
 
 /// Options of `serve`.
 #[derive(Debug, Args)]
@@ -47,6 +48,18 @@ pub struct ServeArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, env = "ATLAS_INTEGRATIONS_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<std::path::PathBuf>,
+    /// Seconds a client may take from the first byte of a request head to its end.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+    /// Seconds a connection may stay open with no request in flight and none arriving.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_secs: u64,
+    /// Connections open at once (kept below the open-file limit); further ones wait.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
+    /// Seconds shutdown waits for requests in flight before closing their connections.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
+    pub shutdown_timeout_secs: u64,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -71,6 +84,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             window: Duration::from_secs(args.rate_limit_window_secs),
             auth_failures: args.auth_failure_limit,
             auth_failure_window: Duration::from_secs(args.auth_failure_window_secs),
+        },
+        connections: ConnectionLimits {
+            timeouts: Timeouts {
+                head: Duration::from_secs(args.header_timeout_secs),
+                idle: Duration::from_secs(args.idle_timeout_secs),
+            },
+            max_connections: args.max_connections as usize,
+            shutdown_timeout: Duration::from_secs(args.shutdown_timeout_secs),
         },
     };
     let app = App::build(config).await.context("cannot start the server")?;
@@ -112,6 +133,6 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + 
             _ = interrupt.recv() => {}
             _ = terminate.recv() => {}
         }
-        tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: no new connections; finishing requests in flight");
     })
 }

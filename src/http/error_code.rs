@@ -45,6 +45,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The database cannot be reached now.
     ServiceUnavailable,
+    /// An HTTP/1.1 request without `Host` (RFC 9112 §3.2).
+    MissingHostHeader,
     /// Anything unexpected.
     UnexpectedError,
 }
@@ -68,6 +70,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             ErrorCode::RequestTooLarge => "REQUEST_TOO_LARGE",
             ErrorCode::UserUnauthorized => "USER_UNAUTHORIZED",
+            ErrorCode::MissingHostHeader => "MISSING_HOST_HEADER",
             ErrorCode::UnexpectedError => "UNEXPECTED_ERROR",
             ErrorCode::ResourceNotFound => "RESOURCE_NOT_FOUND",
             ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
@@ -86,7 +89,8 @@ impl ErrorCode {
             | ErrorCode::MissingAttribute
             | ErrorCode::InvalidAttribute
             | ErrorCode::InvalidIntegrationSettings
-            | ErrorCode::InvalidQueryParameter => StatusCode::BAD_REQUEST,
+            | ErrorCode::InvalidQueryParameter
+            | ErrorCode::MissingHostHeader => StatusCode::BAD_REQUEST,
             ErrorCode::UserUnauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::GroupNotFound | ErrorCode::IntegrationNotConfigured | ErrorCode::ResourceNotFound => {
                 StatusCode::NOT_FOUND

@@ -3,10 +3,14 @@
 
 mod access_log;
 pub mod auth;
+mod catch_panic;
 pub mod client_ip;
+pub mod counters;
+mod drain;
 pub mod error;
 pub mod error_code;
 pub mod extract;
+pub mod log_throttle;
 pub mod mount;
 pub mod pagination;
 pub mod peer;
@@ -14,8 +18,11 @@ pub mod present;
 pub mod pretty;
 pub mod query;
 pub mod rate_limit;
+pub mod refusal_log;
+mod require_host;
 pub mod routes;
 pub mod security_headers;
+pub mod server;
 pub mod tls;
 
 use std::sync::Arc;
@@ -36,6 +43,8 @@ pub struct AppState {
     pub public_url: Option<Arc<str>>,
     /// Request and failed-authentication counters.
     pub limits: Arc<rate_limit::RateLimits>,
+    /// Throttled log lines for what clients can repeat at will.
+    pub refusals: Arc<refusal_log::RefusalLog>,
     /// Whether the server speaks HTTPS (answers then carry `Strict-Transport-Security`).
     pub tls: bool,
     /// Proxies whose `X-Forwarded-For` is believed.

@@ -102,11 +102,11 @@ fn throttle_key(
     Some((user, client?))
 }
 
-fn refuse(request: &Parts, user: Option<&str>, reason: &str) -> Denied {
+fn refuse(state: &AppState, request: &Parts, user: Option<&str>, reason: &str) -> Denied {
     let remote = request.extensions.get::<ClientIp>().map(|ip| ip.0);
     // Only a well-formed public key is logged: a mistyped private key never reaches a log.
     let user = user.filter(|u| is_public_key(u));
-    tracing::info!(public_key = user.unwrap_or("(not a public key)"), remote = ?remote, reason, "authentication failed");
+    state.refusals.authentication_failed(user, remote, reason);
     Denied::Challenge { stale: false, failed_user: user.map(str::to_owned) }
 }
 
@@ -119,10 +119,10 @@ async fn verify(
     let Some(params) = params else {
         return Err(Denied::Challenge { stale: false, failed_user: None });
     };
-    let params = params.map_err(|e| refuse(request, None, &e.to_string()))?;
+    let params = params.map_err(|e| refuse(state, request, None, &e.to_string()))?;
     let user = params.get("username");
     let required = |name: &'static str| {
-        params.get(name).ok_or_else(|| refuse(request, user, &format!("no {name} parameter")))
+        params.get(name).ok_or_else(|| refuse(state, request, user, &format!("no {name} parameter")))
     };
     let (username, realm, nonce, uri, response) = (
         required("username")?,
@@ -133,23 +133,23 @@ async fn verify(
     );
     let (qop, nc, cnonce) = (required("qop")?, required("nc")?, required("cnonce")?);
     if realm != REALM {
-        return Err(refuse(request, user, "wrong realm"));
+        return Err(refuse(state, request, user, "wrong realm"));
     }
     if !qop.eq_ignore_ascii_case("auth") {
-        return Err(refuse(request, user, "qop is not auth"));
+        return Err(refuse(state, request, user, "qop is not auth"));
     }
     if nc.len() != 8 || !nc.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(refuse(request, user, "nc is not 8 hex digits"));
+        return Err(refuse(state, request, user, "nc is not 8 hex digits"));
     }
     let algorithm = Algorithm::parse(params.get("algorithm"))
-        .ok_or_else(|| refuse(request, user, "unsupported algorithm"))?;
+        .ok_or_else(|| refuse(state, request, user, "unsupported algorithm"))?;
     let target = request.extensions.get::<OriginalUri>().map_or(&request.uri, |o| &o.0);
     if target.path_and_query().map(|pq| pq.as_str()) != Some(uri) {
-        return Err(refuse(request, user, "uri differs from the request target"));
+        return Err(refuse(state, request, user, "uri differs from the request target"));
     }
     let nonce_state = state.nonces.check(nonce, now);
     if nonce_state == NonceState::Forged {
-        return Err(refuse(request, user, "nonce was not issued by this service"));
+        return Err(refuse(state, request, user, "nonce was not issued by this service"));
     }
     let found = match is_public_key(username) {
         true => state.store.find_api_key(username).await.map_err(Denied::Store)?,
@@ -173,11 +173,13 @@ async fn verify(
             let expires_ms = state.nonces.expiry(nonce).unwrap_or(now).saturating_mul(1000) as i64;
             match state.store.claim_digest_use(nonce, nc, cnonce, expires_ms).await.map_err(Denied::Store)? {
                 true => Ok(key),
-                false => Err(refuse(request, user, "replayed request (nonce, nc and cnonce already used)")),
+                false => {
+                    Err(refuse(state, request, user, "replayed request (nonce, nc and cnonce already used)"))
+                }
             }
         }
-        (None, _) => Err(refuse(request, user, "unknown or revoked key")),
-        (Some(_), false) => Err(refuse(request, user, "wrong response")),
+        (None, _) => Err(refuse(state, request, user, "unknown or revoked key")),
+        (Some(_), false) => Err(refuse(state, request, user, "wrong response")),
     }
 }
 

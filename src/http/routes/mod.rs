@@ -15,11 +15,14 @@ use tower::ServiceBuilder;
 use super::AppState;
 use super::access_log::log_request;
 use super::auth::authenticate;
+use super::catch_panic::catch_panic;
+use super::drain::drain_unread_body;
 use super::error::ApiError;
 use super::error_code::ErrorCode;
 use super::mount::{Mount, negotiate_version};
 use super::present::present;
 use super::rate_limit::limit_requests;
+use super::require_host::require_host;
 use super::security_headers::{OverTls, add_security_headers};
 
 /// The whole application router.
@@ -34,6 +37,9 @@ pub fn router(state: AppState) -> Router {
             .merge(events::routes(mount.prefix()))
             .route_layer(from_fn_with_state(state.clone(), limit_requests))
             .method_not_allowed_fallback(method_not_allowed);
+        // Test builds only: a request can ask its handler to panic.
+        #[cfg(feature = "fault-hooks")]
+        let mounted = mounted.route_layer(from_fn(super::catch_panic::fault_hook));
         let versioned = mount.is_versioned().then(|| from_fn(negotiate_version));
         let mounted = mounted.layer(ServiceBuilder::new().layer(Extension(mount)).option_layer(versioned));
         api = api.merge(mounted);
@@ -49,8 +55,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(
             ServiceBuilder::new()
-                .layer(from_fn(log_request))
-                .layer(from_fn_with_state(OverTls(state.tls), add_security_headers)),
+                .layer(from_fn_with_state(state.clone(), log_request))
+                .layer(from_fn_with_state(OverTls(state.tls), add_security_headers))
+                .layer(from_fn(drain_unread_body))
+                .layer(from_fn(catch_panic))
+                .layer(from_fn(require_host)),
         )
         .with_state(state)
 }

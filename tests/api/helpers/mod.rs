@@ -67,6 +67,8 @@ pub struct Tuning {
     pub previous_key_files: Vec<std::path::PathBuf>,
     /// Serve HTTPS with these files.
     pub tls: Option<atlas_integrations::config::TlsFiles>,
+    /// Timeouts, the connection limit and the shutdown deadline.
+    pub connections: atlas_integrations::http::server::ConnectionLimits,
 }
 
 /// The configuration of a server on `url` sealed with `key_file`.
@@ -96,6 +98,7 @@ pub fn config_with(
         limits: tuning.limits,
         trusted_proxies: tuning.trusted_proxies.clone(),
         tls: tuning.tls.clone(),
+        connections: tuning.connections,
     }
 }
 

@@ -1,0 +1,40 @@
+//! A handler that panics answers 500 in Atlas's envelope (`UNEXPECTED_ERROR`, nothing
+//! internal in `detail`), the panic is logged with its route, and the connection and the
+//! server go on serving.
+
+use std::panic::AssertUnwindSafe;
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
+
+use super::error::ApiError;
+
+/// Middleware: turns a panic below it into a 500.
+pub async fn catch_panic(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().map(|path| path.as_str().to_owned());
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".to_owned());
+            tracing::error!(%method, route = route.as_deref().unwrap_or("(unmatched)"), panic = message, "a handler panicked");
+            ApiError::unexpected().into_response()
+        }
+    }
+}
+
+/// Test builds only: a request carrying `X-Atlas-Fault: panic` panics inside its handler
+/// chain, so the tests can prove what a panic does.
+#[cfg(feature = "fault-hooks")]
+pub async fn fault_hook(request: Request, next: Next) -> Response {
+    if request.headers().get("x-atlas-fault").is_some_and(|value| value == "panic") {
+        panic!("a fault was injected by a test");
+    }
+    next.run(request).await
+}
