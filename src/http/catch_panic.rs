@@ -30,11 +30,13 @@ pub async fn catch_panic(request: Request, next: Next) -> Response {
 }
 
 /// Test builds only: a request carrying `X-Atlas-Fault: panic` panics inside its handler
-/// chain, so the tests can prove what a panic does.
+/// chain, and one carrying `X-Atlas-Fault: hang` never finishes, so that the tests can prove
+/// what a panic and a stuck request do.
 #[cfg(feature = "fault-hooks")]
 pub async fn fault_hook(request: Request, next: Next) -> Response {
-    if request.headers().get("x-atlas-fault").is_some_and(|value| value == "panic") {
-        panic!("a fault was injected by a test");
+    match request.headers().get("x-atlas-fault").map(|value| value.as_bytes()) {
+        Some(b"panic") => panic!("a fault was injected by a test"),
+        Some(b"hang") => std::future::pending().await,
+        _ => next.run(request).await,
     }
-    next.run(request).await
 }

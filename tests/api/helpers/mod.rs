@@ -5,6 +5,7 @@ mod database;
 mod digest_client;
 mod logs;
 mod proxy;
+mod raw;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -28,6 +29,7 @@ pub use digest_client::{
 };
 pub use logs::captured_logs;
 pub use proxy::TcpProxy;
+pub use raw::RawConnection;
 
 /// The v2 media type clients send in `Accept`.
 pub const V2_ACCEPT: &str = "application/vnd.atlas.2023-01-01+json";
@@ -225,6 +227,14 @@ impl TestApp {
         self.store = store;
         self.shutdown = Some(shutdown);
         self.server = Some(server);
+    }
+
+    /// Tells the server to shut down, as SIGTERM does, and hands back its task.
+    pub fn shut_down(&mut self) -> JoinHandle<std::io::Result<()>> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        self.server.take().expect("the server runs")
     }
 
     async fn stop(&mut self) {

@@ -1,0 +1,127 @@
+//! Hostile and careless clients: bodies that arrive after an early answer, requests
+//! without `Host`, floods of failed logins, handlers that panic.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{Credentials, DigestClient, Mode, RawConnection, TestApp, captured_logs};
+
+fn late_body_put(path: &str, authority: &str, body: &str) -> String {
+    format!(
+        "PUT {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+}
+
+#[tokio::test]
+async fn a_challenge_to_a_body_sent_after_its_headers_keeps_the_connection_usable() {
+    let app = TestApp::spawn().await;
+    let authority = RawConnection::authority(&app.base).to_owned();
+    let mut client = RawConnection::open(&app.base).await;
+    for round in 0..3 {
+        let body = r#"{"type": "SLACK", "apiToken": "xoxb-1", "channelName": "alerts"}"#;
+        client.send(late_body_put(&app.v2("SLACK"), &authority, body).as_bytes()).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        client.send(body.as_bytes()).await;
+        let answer = client.read_response(Duration::from_secs(5)).await.expect("answered");
+        assert_eq!(answer.status, 401, "round {round}");
+        assert!(!answer.closes(), "the body was read, so the connection goes on: {:?}", answer.headers);
+    }
+    client.send(format!("GET /healthz HTTP/1.1\r\nHost: {authority}\r\n\r\n").as_bytes()).await;
+    let reused =
+        client.read_response(Duration::from_secs(5)).await.expect("the same connection answers again");
+    assert_eq!(reused.status, 200);
+}
+
+#[tokio::test]
+async fn an_early_answer_to_a_body_that_never_comes_says_connection_close_and_closes() {
+    let app = TestApp::spawn().await;
+    let authority = RawConnection::authority(&app.base).to_owned();
+    let mut client = RawConnection::open(&app.base).await;
+    let head = format!(
+        "PUT {} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: 500000\r\n\r\n",
+        app.v2("DATADOG")
+    );
+    client.send(head.as_bytes()).await;
+    let answer = client.read_response(Duration::from_secs(10)).await.expect("answered without the body");
+    assert_eq!(answer.status, 401);
+    assert!(answer.closes(), "{:?}", answer.headers);
+    assert!(client.closed_within(Duration::from_secs(5)).await);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_connection_close() {
+    let app = TestApp::spawn().await;
+    let authority = RawConnection::authority(&app.base).to_owned();
+    let mut client = RawConnection::open(&app.base).await;
+    let head = format!(
+        "PUT {} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nExpect: 100-continue\r\n\r\n",
+        app.v2("DATADOG")
+    );
+    client.send(head.as_bytes()).await;
+    let answer = client.read_response(Duration::from_secs(5)).await.expect("answered at once");
+    assert_eq!(answer.status, 401, "the challenge comes first");
+    assert!(answer.closes(), "a body the client was not asked for is not waited for");
+}
+
+#[tokio::test]
+async fn an_http11_request_without_host_is_400_in_the_envelope() {
+    let app = TestApp::spawn().await;
+    let mut client = RawConnection::open(&app.base).await;
+    client.send(b"GET /healthz HTTP/1.1\r\n\r\n").await;
+    let answer = client.read_response(Duration::from_secs(5)).await.expect("answered");
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.header("x-error-code"), Some("MISSING_HOST_HEADER"));
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["errorCode"], "MISSING_HOST_HEADER");
+    assert_eq!(body["error"], 400);
+
+    let mut old = RawConnection::open(&app.base).await;
+    old.send(b"GET /healthz HTTP/1.0\r\n\r\n").await;
+    assert_eq!(
+        old.read_response(Duration::from_secs(5)).await.unwrap().status,
+        200,
+        "HTTP/1.0 needs no Host"
+    );
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_500_in_the_envelope_and_the_server_goes_on() {
+    let app = TestApp::spawn().await;
+    let client = DigestClient::new(&app.base, app.owner.clone(), Mode::Fresh);
+    let answer = client.send(Method::GET, &app.v2("SLACK"), &[("x-atlas-fault", "panic")], None).await;
+    let body = answer.assert_error(500, "UNEXPECTED_ERROR");
+    assert!(!body["detail"].as_str().unwrap().contains("fault"), "nothing internal is sent: {body}");
+    assert!(captured_logs().contains("a handler panicked"));
+    assert!(captured_logs().contains("/api/atlas/v2/groups/{group_id}/integrations/{integration_type}"));
+    assert_eq!(client.get(&app.v2("")).await.status, 200, "the server goes on serving");
+}
+
+#[tokio::test]
+async fn a_flood_of_failed_logins_under_random_names_is_logged_a_line_a_second_at_most() {
+    let app = TestApp::spawn().await;
+    let names: Vec<String> = (0..60u32)
+        .map(|i| {
+            let letters: String = format!("{i:03}").bytes().map(|b| (b'a' + (b - b'0')) as char).collect();
+            format!("zzzzz{letters}")
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    for name in &names {
+        let wrong = Credentials { public_key: name.clone(), private_key: "nope".into() };
+        let attacker = DigestClient::new(&app.base, wrong, Mode::Fresh);
+        assert_eq!(attacker.get(&app.v2("")).await.status, 401);
+    }
+    let seconds = started.elapsed().as_secs() + 1;
+    let logs = captured_logs();
+    let logged = names.iter().filter(|name| logs.contains(&format!("public_key=\"{name}\""))).count();
+    assert!(logged >= 1, "the first failure is logged in full");
+    assert!(logged as u64 <= seconds, "{logged} of 60 failures logged one by one in {seconds} s");
+    let owner = app.owner();
+    assert_eq!(
+        owner.put(&app.v2("OPS_GENIE"), &json!({"type": "OPS_GENIE", "apiKey": "k"})).await.status,
+        200
+    );
+}
