@@ -144,7 +144,8 @@ impl FromRequestParts<AppState> for ListReply {
     }
 }
 
-/// A JSON request body: `application/json` or Atlas's vendor type, at most 1 MiB.
+/// A JSON request body: `application/json` or Atlas's vendor type, at most 1 MiB, parsed
+/// under a budget of members, values and depth ([`bounded_json`](super::bounded_json)).
 #[derive(Debug)]
 pub struct JsonBody(pub Value);
 
@@ -188,7 +189,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::invalid_json("the body is empty"));
         }
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(ApiError::invalid_json)
+        super::bounded_json::parse(&bytes).map(JsonBody).map_err(ApiError::invalid_json)
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod access_log;
 pub mod auth;
+pub mod bounded_json;
 mod catch_panic;
 pub mod client_ip;
 pub mod counters;

@@ -125,3 +125,17 @@ async fn a_flood_of_failed_logins_under_random_names_is_logged_a_line_a_second_a
         200
     );
 }
+
+#[tokio::test]
+async fn a_body_of_a_hundred_thousand_keys_is_refused_as_invalid_json() {
+    let app = TestApp::spawn().await;
+    let members: Vec<String> = (0..100_000).map(|i| format!("\"{i:x}\":1")).collect();
+    let body = format!("{{\"type\":\"SLACK\",{}}}", members.join(",")).into_bytes();
+    assert!((800_000..1_048_576).contains(&body.len()), "{}", body.len());
+    let client = DigestClient::new(&app.base, app.owner.clone(), Mode::Fresh);
+    let answer =
+        client.send(Method::PUT, &app.v2("SLACK"), &[("content-type", "application/json")], Some(body)).await;
+    let error = answer.assert_error(400, "INVALID_JSON");
+    assert!(error["detail"].as_str().unwrap().contains("more than 64 members"), "{error}");
+    assert!(app.store.list_integrations(app.project.id).await.unwrap().is_empty(), "nothing changed");
+}
