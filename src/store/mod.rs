@@ -3,6 +3,7 @@
 //! seal every secret before it reaches the database.
 
 mod group_commit;
+mod health;
 mod postgres;
 mod replays;
 mod rows;
@@ -63,6 +64,21 @@ pub enum StoreError {
     /// Applying the schema failed.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Whether the database itself failed (rather than refusing the change for a reason of
+    /// the domain, or finding stored data unreadable).
+    pub fn is_database_failure(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Unavailable(_)
+                | StoreError::Database(_)
+                | StoreError::Failed(_)
+                | StoreError::Sqlite(_)
+                | StoreError::Migration(_)
+        )
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -163,6 +179,11 @@ impl Default for PoolSettings {
 pub trait Store: Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Whether the last integration change that reached the database failed there.
+    fn writes_failing(&self) -> bool;
+    /// Makes a small durable write of its own (to `write_probe`), recording whether writes
+    /// work again.
+    async fn probe_write(&self) -> Result<(), StoreError>;
     /// Records the use of a Digest response until its nonce expires at `expires_ms`;
     /// `false` if its (nonce, nc) was used before: the request is a replay (RFC 7616: a
     /// count is used once per nonce, whatever the cnonce).

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool};
 
+use super::health::WriteHealth;
 use super::rows::{
     EventRow, INSERT_EVENT, IntegrationRow, KEY_WITH_ROLES_AND_ACCESS_LIST, KEYS_WITH_ROLES_AND_ACCESS_LISTS,
     KeyWithRolesRow, OrganizationRow, ProjectRow, count_events_sql, is_unique_violation, page_events_sql,
@@ -33,9 +34,47 @@ use crate::domain::project::{Organization, Project};
 pub struct PostgresStore {
     pool: PgPool,
     sealer: Sealer,
+    health: WriteHealth,
 }
 
 impl PostgresStore {
+    async fn change_integration_in_transaction(
+        &self,
+        group: GroupId,
+        operation: Operation<'_>,
+        actor: &Actor,
+    ) -> Result<Vec<Integration>, StoreError> {
+        let kind = operation.kind();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("integration:{group}:{kind}"))
+            .execute(&mut *tx)
+            .await?;
+        let row: Option<IntegrationRow> =
+            sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")
+                .bind(group.to_string())
+                .bind(kind.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let current = row
+            .map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings))
+            .transpose()?;
+        match operation.apply(current.as_ref())? {
+            Some(next) => write_integration(&mut tx, &self.sealer, group, &next).await?,
+            None => {
+                sqlx::query("DELETE FROM integrations WHERE project_id = $1 AND type = $2")
+                    .bind(group.to_string())
+                    .bind(kind.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        record_event(&mut tx, group, &operation, actor).await?;
+        let after = self.integrations_in(&mut tx, group).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     /// Connects to the database at `url` (TLS as its `sslmode` says) and applies migrations.
     pub async fn open(url: &str, sealer: Sealer, settings: PoolSettings) -> Result<Self, StoreError> {
         let statement_timeout = settings.statement_timeout.as_millis().to_string();
@@ -50,7 +89,7 @@ impl PostgresStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(PostgresStore { pool, sealer })
+        Ok(PostgresStore { pool, sealer, health: WriteHealth::default() })
     }
 
     async fn integrations_in(
@@ -124,6 +163,24 @@ impl Store for PostgresStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    fn writes_failing(&self) -> bool {
+        self.health.is_failing()
+    }
+
+    async fn probe_write(&self) -> Result<(), StoreError> {
+        let outcome = sqlx::query(
+            "INSERT INTO write_probe (id, probed_at) VALUES (1, $1) \
+             ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
+        )
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::from);
+        self.health.record(&outcome);
+        outcome
     }
 
     async fn claim_digest_use(
@@ -387,35 +444,9 @@ impl Store for PostgresStore {
         operation: Operation<'_>,
         actor: &Actor,
     ) -> Result<Vec<Integration>, StoreError> {
-        let kind = operation.kind();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("integration:{group}:{kind}"))
-            .execute(&mut *tx)
-            .await?;
-        let row: Option<IntegrationRow> =
-            sqlx::query_as("SELECT id, type, settings FROM integrations WHERE project_id = $1 AND type = $2")
-                .bind(group.to_string())
-                .bind(kind.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let current = row
-            .map(|row| open_integration(&self.sealer, group, &row.id, &row.kind, &row.settings))
-            .transpose()?;
-        match operation.apply(current.as_ref())? {
-            Some(next) => write_integration(&mut tx, &self.sealer, group, &next).await?,
-            None => {
-                sqlx::query("DELETE FROM integrations WHERE project_id = $1 AND type = $2")
-                    .bind(group.to_string())
-                    .bind(kind.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        record_event(&mut tx, group, &operation, actor).await?;
-        let after = self.integrations_in(&mut tx, group).await?;
-        tx.commit().await?;
-        Ok(after)
+        let outcome = self.change_integration_in_transaction(group, operation, actor).await;
+        self.health.record(&outcome);
+        outcome
     }
 
     async fn list_events(

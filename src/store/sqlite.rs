@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::group_commit::GroupCommit;
+use super::health::WriteHealth;
 use super::replays::ReplayMemory;
 use super::rows::{
     EventRow, KEYS_WITH_ROLES_AND_ACCESS_LISTS, KeyWithRolesRow, OrganizationRow, ProjectRow,
@@ -39,6 +40,7 @@ pub struct SqliteStore {
     replays: ReplayMemory,
     writes: GroupCommit,
     reads: SqliteReads,
+    health: WriteHealth,
 }
 
 /// The current time as stored in `*_at` columns.
@@ -68,7 +70,14 @@ impl SqliteStore {
         let file = database_file(&pool).await?;
         let reads = SqliteReads::open(&file, sealer.clone())?;
         let writes = GroupCommit::start(&file, settings.durability, sealer.clone())?;
-        Ok(SqliteStore { pool, sealer, replays: ReplayMemory::default(), writes, reads })
+        Ok(SqliteStore {
+            pool,
+            sealer,
+            replays: ReplayMemory::default(),
+            writes,
+            reads,
+            health: WriteHealth::default(),
+        })
     }
 
     async fn key_id(&self, public_key: &str) -> Result<String, StoreError> {
@@ -132,6 +141,24 @@ impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    fn writes_failing(&self) -> bool {
+        self.health.is_failing()
+    }
+
+    async fn probe_write(&self) -> Result<(), StoreError> {
+        let outcome = sqlx::query(
+            "INSERT INTO write_probe (id, probed_at) VALUES (1, ?) \
+             ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
+        )
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::from);
+        self.health.record(&outcome);
+        outcome
     }
 
     async fn claim_digest_use(
@@ -365,7 +392,9 @@ impl Store for SqliteStore {
         operation: Operation<'_>,
         actor: &Actor,
     ) -> Result<Vec<Integration>, StoreError> {
-        self.writes.submit(group, operation, actor).await
+        let outcome = self.writes.submit(group, operation, actor).await;
+        self.health.record(&outcome);
+        outcome
     }
 
     async fn list_events(

@@ -19,6 +19,7 @@ mod integrations;
 mod limits;
 mod outage;
 mod presentation;
+mod readiness;
 mod recorded;
 mod replicas;
 mod rotation;
