@@ -17,7 +17,6 @@
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use md5::{Digest, Md5};
 use reqwest::Method;
 use serde_json::json;
 
@@ -72,6 +71,11 @@ struct Args {
     json: bool,
 }
 
+#[path = "common/digest.rs"]
+mod digest;
+
+use digest::nonce_of;
+
 const ACCEPT: &str = "application/vnd.atlas.2023-01-01+json";
 
 struct Worker {
@@ -86,28 +90,10 @@ struct Worker {
     step: u64,
 }
 
-fn hex_md5(input: &str) -> String {
-    hex::encode(Md5::digest(input.as_bytes()))
-}
-
-fn nonce_of(challenge: &str) -> Option<String> {
-    let start = challenge.find("nonce=\"")? + 7;
-    let end = challenge[start..].find('"')? + start;
-    Some(challenge[start..end].to_owned())
-}
-
 impl Worker {
     fn authorization(&self, method: &Method, uri: &str, nonce: &str, nc: u32) -> String {
         let cnonce = format!("{:016x}", self.step.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ nc as u64);
-        let nc = format!("{nc:08x}");
-        let ha1 = &self.ha1;
-        let ha2 = hex_md5(&format!("{method}:{uri}"));
-        let response = hex_md5(&format!("{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"));
-        format!(
-            "Digest username=\"{}\", realm=\"MMS Public API\", nonce=\"{nonce}\", uri=\"{uri}\", \
-             algorithm=MD5, response=\"{response}\", qop=auth, nc={nc}, cnonce=\"{cnonce}\"",
-            self.user
-        )
+        digest::authorization(&self.user, &self.ha1, method.as_str(), uri, nonce, nc, &cnonce)
     }
 
     async fn raw(
@@ -236,7 +222,7 @@ async fn main() -> Result<(), String> {
         base: args.base[i % args.base.len()].clone(),
         group: args.group.get(i % args.group.len().max(1)).cloned().unwrap_or_default(),
         user: args.public_key.clone(),
-        ha1: hex_md5(&format!("{}:MMS Public API:{}", args.public_key, args.private_key)),
+        ha1: digest::ha1(&args.public_key, &args.private_key),
         mode: args.mode,
         nonce: None,
         step: i as u64 * 1_000_003,

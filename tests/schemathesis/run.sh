@@ -4,6 +4,7 @@
 #   tests/schemathesis/run.sh [BINARY] [EXAMPLES]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/support/server.sh
 bin="${1:-target/debug/atlas-integrations}"
 examples="${2:-25}"
 spec="${ATLAS_SPEC:-../shared/spec/atlas-integrations-openapi.yaml}"
@@ -12,25 +13,9 @@ if [ ! -f "$spec" ]; then
   exit 1
 fi
 spec=$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")
-venv="${SCHEMATHESIS_VENV:-target/schemathesis-venv}"
-
-if [ ! -x "$venv/bin/pytest" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet "schemathesis>=4,<5" "pytest>=8"
-fi
-
-work=$(mktemp -d)
-"$bin" serve --listen 127.0.0.1:0 --data-dir "$work" >"$work/out.txt" 2>"$work/err.txt" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  grep -q "listening" "$work/err.txt" 2>/dev/null && break
-  sleep 0.1
-done
-export ATLAS_BASE_URL="http://$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$work/err.txt")"
-export ATLAS_GROUP=$(sed -n 's/^Project ID: //p' "$work/out.txt")
-export ATLAS_PUBLIC_KEY=$(sed -n 's/^Public key: //p' "$work/out.txt")
-export ATLAS_PRIVATE_KEY=$(sed -n 's/^Private key: //p' "$work/out.txt")
+python_venv
+start_server "$bin"
 export ATLAS_SPEC="$spec" ATLAS_EXAMPLES="$examples"
 "$venv/bin/pytest" -q -p no:cacheprovider tests/schemathesis/test_openapi.py
-echo "schemathesis: the server answered $(grep -c ' request ' "$work/err.txt") requests, none a server error"
+echo "schemathesis: no answer was a server error ($(grep -c ' request ' "$SERVER_LOG") request lines logged;" \
+  "401 and 429 answers are logged at most once a second)"

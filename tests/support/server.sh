@@ -1,0 +1,29 @@
+# Sourced by the scripts that drive a real server from another language: starts BINARY on
+# 127.0.0.1:0 with a fresh data folder, stops it on exit, and exports ATLAS_BASE_URL,
+# ATLAS_GROUP, ATLAS_PUBLIC_KEY, ATLAS_PRIVATE_KEY from what its first start prints.
+#   start_server BINARY [serve options]   (SERVER_LOG names its log file afterwards)
+start_server() {
+  local bin="$1"; shift
+  server_work=$(mktemp -d)
+  "$bin" serve --listen 127.0.0.1:0 --data-dir "$server_work" "$@" >"$server_work/out.txt" 2>"$server_work/err.txt" &
+  server_pid=$!
+  trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf "$server_work"' EXIT
+  for _ in $(seq 1 100); do
+    grep -q "listening" "$server_work/err.txt" 2>/dev/null && break
+    sleep 0.1
+  done
+  SERVER_LOG="$server_work/err.txt"
+  export ATLAS_BASE_URL="http://$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$server_work/err.txt")"
+  export ATLAS_GROUP=$(sed -n 's/^Project ID: //p' "$server_work/out.txt")
+  export ATLAS_PUBLIC_KEY=$(sed -n 's/^Public key: //p' "$server_work/out.txt")
+  export ATLAS_PRIVATE_KEY=$(sed -n 's/^Private key: //p' "$server_work/out.txt")
+}
+
+# The virtual environment of the Python clients (schemathesis, which brings requests, and pytest).
+python_venv() {
+  venv="${SCHEMATHESIS_VENV:-target/schemathesis-venv}"
+  if [ ! -x "$venv/bin/pytest" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "schemathesis>=4,<5" "pytest>=8"
+  fi
+}
