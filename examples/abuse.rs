@@ -53,6 +53,10 @@ struct Args {
     /// How long the attack lasts.
     #[arg(long, default_value_t = 10.0)]
     duration_secs: f64,
+    /// Spread a login flood over this many source addresses of 127.1.0.0/16, each used for
+    /// 50 requests in turn (a flood from many hosts); 0: all from one address.
+    #[arg(long, default_value_t = 0)]
+    spread_addresses: u32,
     /// A key of the project (big-body).
     #[arg(long, default_value = "")]
     public_key: String,
@@ -154,6 +158,9 @@ impl Names {
     }
 }
 
+/// Requests sent from one source address before the next (with --spread-addresses).
+const REQUESTS_PER_ADDRESS: u32 = 50;
+
 fn big_body() -> String {
     let members: Vec<String> = (0..100_000).map(|i| format!("\"{i:x}\":1")).collect();
     format!("{{\"type\":\"SLACK\",{}}}", members.join(","))
@@ -164,7 +171,19 @@ async fn requests(args: &Args, until: Instant) -> serde_json::Value {
     let body = big_body();
     let mut workers = Vec::new();
     for worker in 0..args.concurrency {
-        let http = reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap();
+        let (spread, workers_total) = (args.spread_addresses, args.concurrency as u32);
+        let client_from = move |turn: u32| {
+            let builder = reqwest::Client::builder().pool_max_idle_per_host(1);
+            let builder = match spread {
+                0 => builder,
+                _ => {
+                    let index = (turn * workers_total + worker as u32) % spread + 1;
+                    builder.local_address(std::net::IpAddr::from([127, 1, (index >> 8) as u8, index as u8]))
+                }
+            };
+            builder.build().unwrap()
+        };
+        let mut http = client_from(0);
         let (base, attack, body) = (args.base.clone(), args.attack, body.clone());
         let (user, ha1) = (args.public_key.clone(), digest::ha1(&args.public_key, &args.private_key));
         let path = format!("/api/atlas/v2/groups/{}/integrations/SLACK", args.group);
@@ -175,6 +194,10 @@ async fn requests(args: &Args, until: Instant) -> serde_json::Value {
             let (mut step, mut kept_nonce) = (0u32, None::<String>);
             while Instant::now() < until {
                 step += 1;
+                if spread > 0 && step % REQUESTS_PER_ADDRESS == 0 {
+                    http = client_from(step / REQUESTS_PER_ADDRESS);
+                    kept_nonce = None;
+                }
                 // A flood of failed logins keeps one nonce (its answers are wrong anyway); a
                 // real key asks a fresh challenge each time, as the Go SDK does.
                 let nonce = match (&kept_nonce, attack) {
@@ -226,6 +249,7 @@ async fn requests(args: &Args, until: Instant) -> serde_json::Value {
     let secs = started.elapsed().as_secs_f64();
     json!({
         "attack": if args.attack == Attack::BigBody { "big-body" } else { "login-flood" },
+        "source_addresses": args.spread_addresses.max(1),
         "requests": total, "rps": total as f64 / secs, "statuses": statuses, "secs": secs,
     })
 }

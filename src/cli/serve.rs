@@ -36,6 +36,10 @@ pub struct ServeArgs {
     /// Failed authentications of one key from one address per window before that pair is refused.
     #[arg(long, env = "ATLAS_INTEGRATIONS_AUTH_FAILURE_LIMIT", default_value_t = 20)]
     pub auth_failure_limit: u32,
+    /// Failed authentications from one address (IPv6: its /64), under any names, per window
+    /// before each further failure from it is answered only after a 250 ms delay.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_AUTH_FAILURE_ADDRESS_LIMIT", default_value_t = 100)]
+    pub auth_failure_address_limit: u32,
     /// The failed-authentication window in seconds.
     #[arg(long, env = "ATLAS_INTEGRATIONS_AUTH_FAILURE_WINDOW_SECS", default_value_t = 60)]
     pub auth_failure_window_secs: u64,
@@ -84,6 +88,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             window: Duration::from_secs(args.rate_limit_window_secs),
             auth_failures: args.auth_failure_limit,
             auth_failure_window: Duration::from_secs(args.auth_failure_window_secs),
+            address_failures: args.auth_failure_address_limit,
         },
         connections: ConnectionLimits {
             timeouts: Timeouts {

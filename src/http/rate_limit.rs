@@ -19,6 +19,26 @@ pub struct Limits {
     pub auth_failures: u32,
     /// The window of failed authentications.
     pub auth_failure_window: Duration,
+    /// Failed authentications from one address (an IPv6 /64) per window, under any names,
+    /// after which each further failure from it is answered only after [`FAILURE_DELAY`].
+    pub address_failures: u32,
+}
+
+/// How long a failure is held back once its address is over its limit: a client that
+/// floods the server with guesses under ever new names waits this long for each answer,
+/// at no cost to the server, while the address's own valid requests are not delayed.
+pub const FAILURE_DELAY: Duration = Duration::from_millis(250);
+
+/// The block an address is counted in: itself for IPv4, its /64 for IPv6 (one subscriber's
+/// usual allocation).
+pub fn address_block(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V4(_) => ip,
+        std::net::IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+            std::net::IpAddr::V6(prefix.into())
+        }
+    }
 }
 
 impl Default for Limits {
@@ -29,6 +49,7 @@ impl Default for Limits {
             window: Duration::from_secs(60),
             auth_failures: 20,
             auth_failure_window: Duration::from_secs(60),
+            address_failures: 100,
         }
     }
 }
@@ -42,6 +63,8 @@ pub struct RateLimits {
     pub requests: Counter<String>,
     /// Failed authentications per (public key, client address).
     pub auth_failures: Counter<(String, std::net::IpAddr)>,
+    /// Failed authentications per address block, whatever the name.
+    pub address_failures: Counter<std::net::IpAddr>,
 }
 
 impl RateLimits {
@@ -50,6 +73,11 @@ impl RateLimits {
         RateLimits {
             requests: Counter::new(limits.requests_per_window, limits.window, COUNTER_CAPACITY),
             auth_failures: Counter::new(limits.auth_failures, limits.auth_failure_window, COUNTER_CAPACITY),
+            address_failures: Counter::new(
+                limits.address_failures,
+                limits.auth_failure_window,
+                COUNTER_CAPACITY,
+            ),
         }
     }
 }
@@ -77,4 +105,18 @@ pub async fn limit_requests(
     headers.insert("ratelimit-limit", HeaderValue::from(limit));
     headers.insert("ratelimit-remaining", HeaderValue::from(remaining));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_addresses_are_counted_by_their_64_and_ipv4_by_themselves() {
+        let a = address_block("2001:db8:1:2:aaaa::1".parse().unwrap());
+        assert_eq!(a, address_block("2001:db8:1:2:ffff::9".parse().unwrap()));
+        assert_eq!(a.to_string(), "2001:db8:1:2::");
+        assert_ne!(a, address_block("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(address_block("192.0.2.7".parse().unwrap()).to_string(), "192.0.2.7");
+    }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use atlas_integrations::http::rate_limit::Limits;
 use serde_json::json;
 
-use crate::helpers::{Credentials, DigestClient, TestApp, integrations_path};
+use crate::helpers::{Credentials, DigestClient, Mode, TestApp, integrations_path};
 
 #[tokio::test]
 async fn every_answer_of_the_resource_counts_down_the_projects_remaining_requests() {
@@ -80,5 +80,26 @@ async fn repeated_failures_throttle_a_key_from_that_address_but_not_from_others(
         other_key.get(&app.v2("")).await.status,
         200,
         "other keys from that address are not locked out"
+    );
+}
+
+#[tokio::test]
+async fn failures_under_ever_new_names_from_one_address_are_answered_late_and_valid_keys_are_not() {
+    let limits = Limits { address_failures: 3, ..Limits::default() };
+    let app = TestApp::spawn_with_limits(limits).await;
+    let guess = |name: &str| Credentials { public_key: name.to_owned(), private_key: "guess".into() };
+    for name in ["aaaaaaaa", "bbbbbbbb", "not a key"] {
+        assert_eq!(DigestClient::new(&app.base, guess(name), Mode::Fresh).get(&app.v2("")).await.status, 401);
+    }
+    let started = std::time::Instant::now();
+    let late = DigestClient::new(&app.base, guess("cccccccc"), Mode::Fresh).get(&app.v2("")).await;
+    assert_eq!(late.status, 401, "still a challenge, only later");
+    assert!(started.elapsed() >= atlas_integrations::http::rate_limit::FAILURE_DELAY);
+
+    let started = std::time::Instant::now();
+    assert_eq!(app.owner().get(&app.v2("")).await.status, 200);
+    assert!(
+        started.elapsed() < atlas_integrations::http::rate_limit::FAILURE_DELAY,
+        "valid keys are not held back"
     );
 }

@@ -21,6 +21,7 @@ use super::AppState;
 use super::client_ip::{ClientIp, client_ip};
 use super::error::ApiError;
 use super::pretty::to_pretty;
+use super::rate_limit::{FAILURE_DELAY, Verdict, address_block};
 use crate::domain::access_list::allows;
 use crate::domain::api_key::{ApiKey, Ha1, REALM, is_public_key};
 use crate::store::StoreError;
@@ -84,6 +85,15 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
         Err(Denied::Challenge { stale, failed_user }) => {
             if let (Some(user), Some(ip)) = (failed_user, client) {
                 state.limits.auth_failures.hit((user, ip), Instant::now());
+            }
+            // Credentials were given and were wrong (not merely old): a failure of the address.
+            let failed = authorization.is_some() && !stale;
+            if failed
+                && let Some(ip) = client
+                && let Verdict::Limited { .. } =
+                    state.limits.address_failures.hit(address_block(ip), Instant::now())
+            {
+                tokio::time::sleep(FAILURE_DELAY).await;
             }
             challenge(&state.nonces.issue(now), stale)
         }
