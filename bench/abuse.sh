@@ -29,26 +29,12 @@ cargo build --release --quiet --bin atlas-integrations --example loadgen --examp
 bin=target/release/atlas-integrations
 loadgen=target/release/examples/loadgen
 abuse=target/release/examples/abuse
-work=$(mktemp -d "${TMPDIR:-/tmp}/atlas-abuse.XXXXXX")
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)"
-
-ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 "$bin" serve --listen 127.0.0.1:0 --data-dir "$work/data" \
-  --header-timeout-secs "$head_timeout" --max-connections "$max_connections" --shutdown-timeout-secs 10 \
-  >"$work/out.txt" 2>"$work/err.txt" &
-server=$!
-for _ in $(seq 1 100); do grep -q listening "$work/err.txt" 2>/dev/null && break; sleep 0.1; done
-base="http://$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$work/err.txt")"
-group=$(sed -n 's/^Project ID: //p' "$work/out.txt")
-public=$(sed -n 's/^Public key: //p' "$work/out.txt")
-private=$(sed -n 's/^Private key: //p' "$work/out.txt")
-key=(--public-key "$public" --private-key "$private" --group "$group")
+source tests/support/server.sh
+ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 start_server "$bin" --header-timeout-secs "$head_timeout" \
+  --max-connections "$max_connections" --shutdown-timeout-secs 10
+server=$server_pid work=$server_work base=$ATLAS_BASE_URL
+key=(--public-key "$ATLAS_PUBLIC_KEY" --private-key "$ATLAS_PRIVATE_KEY" --group "$ATLAS_GROUP")
 
 results="$work/results.jsonl"
 legit() { # legit PHASE: GET one at a fixed rate, 4 connections, timed from when each request was due
@@ -87,7 +73,6 @@ stopped_at=$(date +%s.%N)
 kill -TERM "$server"
 wait "$server" || true
 shutdown_secs=$(python3 -c "import sys, time; print(round(time.time() - float(sys.argv[1]), 3))" "$stopped_at")
-server=""
 kill "$slow" 2>/dev/null || true
 
 python3 - "$results" "$shutdown_secs" "$rss_kib" "$head_timeout" <<'PY'

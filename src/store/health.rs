@@ -23,6 +23,12 @@ impl WriteHealth {
         }
     }
 
+    /// Records `outcome` and hands it back.
+    pub fn observe<T>(&self, outcome: Result<T, StoreError>) -> Result<T, StoreError> {
+        self.record(&outcome);
+        outcome
+    }
+
     /// Whether the last write that reached the database failed.
     pub fn is_failing(&self) -> bool {
         self.failing.load(Ordering::Relaxed)

@@ -170,17 +170,14 @@ impl Store for PostgresStore {
     }
 
     async fn probe_write(&self) -> Result<(), StoreError> {
-        let outcome = sqlx::query(
+        let written = sqlx::query(
             "INSERT INTO write_probe (id, probed_at) VALUES (1, $1) \
              ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
         )
         .bind(now_ms())
         .execute(&self.pool)
-        .await
-        .map(|_| ())
-        .map_err(StoreError::from);
-        self.health.record(&outcome);
-        outcome
+        .await;
+        self.health.observe(written.map(drop).map_err(StoreError::from))
     }
 
     async fn claim_digest_use(
@@ -444,9 +441,7 @@ impl Store for PostgresStore {
         operation: Operation<'_>,
         actor: &Actor,
     ) -> Result<Vec<Integration>, StoreError> {
-        let outcome = self.change_integration_in_transaction(group, operation, actor).await;
-        self.health.record(&outcome);
-        outcome
+        self.health.observe(self.change_integration_in_transaction(group, operation, actor).await)
     }
 
     async fn list_events(

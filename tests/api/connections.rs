@@ -45,7 +45,8 @@ async fn a_request_head_that_trickles_in_is_cut_off_at_the_head_timeout() {
 
 #[tokio::test]
 async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout_but_not_before_its_answer() {
-    let app = TestApp::spawn_tuned(tuned(5, 1, 100, 5)).await;
+    // A head timeout far beyond the idle one: only the idle timeout can close it in time.
+    let app = TestApp::spawn_tuned(tuned(30, 1, 100, 5)).await;
     let mut client = RawConnection::open(&app.base).await;
     client.send(healthz(RawConnection::authority(&app.base)).as_bytes()).await;
     let answer = client.read_response(Duration::from_secs(5)).await.expect("answered");

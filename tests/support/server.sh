@@ -1,7 +1,9 @@
 # Sourced by the scripts that drive a real server from another language: starts BINARY on
 # 127.0.0.1:0 with a fresh data folder, stops it on exit, and exports ATLAS_BASE_URL,
 # ATLAS_GROUP, ATLAS_PUBLIC_KEY, ATLAS_PRIVATE_KEY from what its first start prints.
-#   start_server BINARY [serve options]   (SERVER_LOG names its log file afterwards)
+#   start_server BINARY [serve options]
+# Afterwards server_pid is its process, server_work its folder (removed on exit) and
+# SERVER_LOG its log file.
 start_server() {
   local bin="$1"; shift
   server_work=$(mktemp -d)

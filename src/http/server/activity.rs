@@ -42,8 +42,9 @@ struct State {
 /// The shared record of one connection.
 pub struct Activity {
     state: Mutex<State>,
-    /// Woken when a new head begins, so the watchdog moves its deadline earlier.
-    pub head_began: Notify,
+    /// Woken when a deadline changes (a head begins, the last request in flight ends), so
+    /// the watchdog looks again.
+    pub deadline_changed: Notify,
 }
 
 impl Activity {
@@ -51,7 +52,7 @@ impl Activity {
     pub fn new() -> Arc<Self> {
         Arc::new(Activity {
             state: Mutex::new(State { in_flight: 0, head_since: None, idle_since: Instant::now() }),
-            head_began: Notify::new(),
+            deadline_changed: Notify::new(),
         })
     }
 
@@ -64,7 +65,7 @@ impl Activity {
         if state.in_flight == 0 && state.head_since.is_none() {
             state.head_since = Some(Instant::now());
             drop(state);
-            self.head_began.notify_one();
+            self.deadline_changed.notify_one();
         }
     }
 
@@ -104,6 +105,8 @@ impl Drop for InFlight {
         state.in_flight -= 1;
         if state.in_flight == 0 {
             state.idle_since = Instant::now();
+            drop(state);
+            self.0.deadline_changed.notify_one();
         }
     }
 }

@@ -116,7 +116,7 @@ async fn drive<T>(
                 return;
             }
             _ = sleep => {}
-            _ = activity.head_began.notified() => {}
+            _ = activity.deadline_changed.notified() => {}
             changed = phase.changed() => {
                 let phase_now = match changed {
                     Ok(()) => *phase.borrow_and_update(),
