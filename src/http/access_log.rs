@@ -1,7 +1,10 @@
-//! One log line per request: method, matched route (never the raw path), status, time. The
-//! 401 and 429 answers, which any client can provoke at will, go through the throttled
-//! [`RefusalLog`](super::refusal_log::RefusalLog).
+//! The outermost middleware of the application: one log line per request (method, matched
+//! route, never the raw path, status, time), with the 401 and 429 answers that any client can
+//! provoke at will going through the throttled [`RefusalLog`]. It also refuses HTTP/1.1
+//! requests without `Host` and turns a panic anywhere below it into a 500, so that those
+//! answers are logged like any other.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -9,21 +12,24 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::AppState;
+use super::catch_panic::answer_catching_panics;
+use super::refusal_log::RefusalLog;
+use super::require_host::refuse_without_host;
 
-/// Middleware: logs each request once it is answered.
-pub async fn log_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Middleware: answers, then logs.
+pub async fn log_request(State(refusals): State<Arc<RefusalLog>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(unmatched)".to_owned(), |path| path.as_str().to_owned());
-    let response = next.run(request).await;
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let route = route.as_ref().map_or("(unmatched)", MatchedPath::as_str);
+    let response = match refuse_without_host(&request) {
+        Some(refused) => refused,
+        None => answer_catching_panics(next.run(request), &method, route).await,
+    };
     let status = response.status();
     let micros = started.elapsed().as_micros() as u64;
     if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS) {
-        state.refusals.refused_request(method.as_str(), &route, status.as_u16(), micros);
+        refusals.refused_request(method.as_str(), route, status.as_u16(), micros);
     } else {
         tracing::info!(%method, route, status = status.as_u16(), micros, "request");
     }

@@ -4,18 +4,21 @@
 
 use std::panic::AssertUnwindSafe;
 
-use axum::extract::{MatchedPath, Request};
-use axum::middleware::Next;
+use std::future::Future;
+
+use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
 
 use super::error::ApiError;
 
-/// Middleware: turns a panic below it into a 500.
-pub async fn catch_panic(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().map(|path| path.as_str().to_owned());
-    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+/// Runs `answer`; a panic inside it becomes a 500, logged with the method and route.
+pub async fn answer_catching_panics(
+    answer: impl Future<Output = Response>,
+    method: &Method,
+    route: &str,
+) -> Response {
+    match AssertUnwindSafe(answer).catch_unwind().await {
         Ok(response) => response,
         Err(payload) => {
             let message = payload
@@ -23,7 +26,7 @@ pub async fn catch_panic(request: Request, next: Next) -> Response {
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "(no message)".to_owned());
-            tracing::error!(%method, route = route.as_deref().unwrap_or("(unmatched)"), panic = message, "a handler panicked");
+            tracing::error!(%method, route, panic = message, "a handler panicked");
             ApiError::unexpected().into_response()
         }
     }
@@ -33,7 +36,7 @@ pub async fn catch_panic(request: Request, next: Next) -> Response {
 /// chain, and one carrying `X-Atlas-Fault: hang` never finishes, so that the tests can prove
 /// what a panic and a stuck request do.
 #[cfg(feature = "fault-hooks")]
-pub async fn fault_hook(request: Request, next: Next) -> Response {
+pub async fn fault_hook(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     match request.headers().get("x-atlas-fault").map(|value| value.as_bytes()) {
         Some(b"panic") => panic!("a fault was injected by a test"),
         Some(b"hang") => std::future::pending().await,

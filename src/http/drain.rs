@@ -6,6 +6,7 @@
 //! granted) the answer says `Connection: close`, so that the client opens a new connection
 //! instead of finding this one closed under it.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -14,7 +15,6 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{HeaderValue, Version, header};
-use axum::middleware::Next;
 use axum::response::Response;
 use http_body_util::BodyExt;
 use hyper::body::{Body as _, Frame, SizeHint};
@@ -24,11 +24,16 @@ use super::error::BODY_LIMIT;
 /// How long the unread rest of a body may take to arrive before the connection is closed.
 pub const DRAIN_DEADLINE: Duration = Duration::from_secs(1);
 
-/// Middleware: reads and discards what the handler left of the body, or closes.
-pub async fn drain_unread_body(request: Request, next: Next) -> Response {
+/// Answers `request` with `answer`, then reads and discards what was left of its body, or
+/// says `Connection: close`. The server loop calls it around the whole application.
+pub async fn answer_draining<F, Fut>(request: Request, answer: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let http1 = matches!(request.version(), Version::HTTP_10 | Version::HTTP_11);
     if !http1 || request.body().is_end_stream() {
-        return next.run(request).await;
+        return answer(request).await;
     }
     let expects_continue = request
         .headers()
@@ -36,7 +41,7 @@ pub async fn drain_unread_body(request: Request, next: Next) -> Response {
         .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
     let (parts, body) = request.into_parts();
     let shared = Shared::new(body);
-    let mut response = next.run(Request::from_parts(parts, Body::new(shared.reader()))).await;
+    let mut response = answer(Request::from_parts(parts, Body::new(shared.reader()))).await;
     let Some(rest) = shared.take_unfinished() else {
         return response;
     };

@@ -139,3 +139,16 @@ async fn a_body_of_a_hundred_thousand_keys_is_refused_as_invalid_json() {
     assert!(error["detail"].as_str().unwrap().contains("more than 64 members"), "{error}");
     assert!(app.store.list_integrations(app.project.id).await.unwrap().is_empty(), "nothing changed");
 }
+
+#[tokio::test]
+async fn a_panics_answer_and_a_missing_host_answer_carry_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let client = DigestClient::new(&app.base, app.owner.clone(), Mode::Fresh);
+    let answer = client.send(Method::GET, &app.v2(""), &[("x-atlas-fault", "panic")], None).await;
+    assert_eq!(answer.status, 500);
+    assert_eq!(answer.header("x-content-type-options").as_deref(), Some("nosniff"));
+    let mut raw = RawConnection::open(&app.base).await;
+    raw.send(b"GET /healthz HTTP/1.1\r\n\r\n").await;
+    let refused = raw.read_response(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(refused.header("x-content-type-options"), Some("nosniff"));
+}

@@ -15,14 +15,11 @@ use tower::ServiceBuilder;
 use super::AppState;
 use super::access_log::log_request;
 use super::auth::authenticate;
-use super::catch_panic::catch_panic;
-use super::drain::drain_unread_body;
 use super::error::ApiError;
 use super::error_code::ErrorCode;
 use super::mount::{Mount, negotiate_version};
 use super::present::present;
 use super::rate_limit::limit_requests;
-use super::require_host::require_host;
 use super::security_headers::{OverTls, add_security_headers};
 
 /// The whole application router.
@@ -54,12 +51,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .fallback(not_found)
         .layer(
+            // Security headers outermost, so that every answer carries them, even a panic's.
             ServiceBuilder::new()
-                .layer(from_fn_with_state(state.clone(), log_request))
                 .layer(from_fn_with_state(OverTls(state.tls), add_security_headers))
-                .layer(from_fn(drain_unread_body))
-                .layer(from_fn(catch_panic))
-                .layer(from_fn(require_host)),
+                .layer(from_fn_with_state(state.refusals.clone(), log_request)),
         )
         .with_state(state)
 }

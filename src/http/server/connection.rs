@@ -21,6 +21,7 @@ use tower::ServiceExt;
 
 use super::Phase;
 use super::activity::{Activity, Timeouts, Verdict, Watched};
+use crate::http::drain::answer_draining;
 use crate::http::peer::PeerAddr;
 
 /// How long a client may take over its TLS handshake.
@@ -77,11 +78,17 @@ async fn drive<T>(
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(PeerAddr(peer)));
         let in_flight = requests.request_started();
-        let answer = router.clone().oneshot(request.map(Body::new));
+        let router = router.clone();
         async move {
-            let response = answer.await;
+            let answer = |request| async move {
+                match router.oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            };
+            let response = answer_draining(request.map(Body::new), answer).await;
             drop(in_flight);
-            response
+            Ok::<_, std::convert::Infallible>(response)
         }
     });
     let builder = Builder::new(TokioExecutor::new());
