@@ -6,7 +6,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, Hash};
+use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -47,7 +47,6 @@ pub struct Counter<K> {
     limit: u32,
     window: Duration,
     per_shard: usize,
-    hasher: RandomState,
     shards: Box<[Mutex<Shard<K>>]>,
 }
 
@@ -57,13 +56,7 @@ impl<K: Eq + Hash + Clone> Counter<K> {
         let shards = (0..SHARDS)
             .map(|_| Mutex::new(Shard { windows: HashMap::default(), opened: VecDeque::new() }))
             .collect();
-        Counter {
-            limit,
-            window,
-            per_shard: capacity.div_ceil(SHARDS).max(1),
-            hasher: RandomState::new(),
-            shards,
-        }
+        Counter { limit, window, per_shard: capacity.div_ceil(SHARDS).max(1), shards }
     }
 
     /// The limit per window.
@@ -72,7 +65,9 @@ impl<K: Eq + Hash + Clone> Counter<K> {
     }
 
     fn shard(&self, key: &K) -> MutexGuard<'_, Shard<K>> {
-        let index = (self.hasher.hash_one(key) as usize) % SHARDS;
+        let mut spread = Spread(0);
+        key.hash(&mut spread);
+        let index = (spread.finish() >> 32) as usize % SHARDS;
         self.shards[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -122,6 +117,22 @@ impl<K: Eq + Hash + Clone> Counter<K> {
     /// Whether no key is remembered.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// A cheap hash that only picks the shard: the shard's own map hashes with a keyed hasher,
+/// so a client choosing keys can at worst crowd one shard, never slow a lookup.
+struct Spread(u64);
+
+impl Hasher for Spread {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

@@ -1,7 +1,9 @@
 //! What one connection is doing, as the connection's watchdog needs to know it: requests in
 //! flight, when the bytes of a new request head began to arrive, and since when it has been
 //! idle. The reads themselves report here through [`Watched`], the requests through
-//! [`Activity::request_started`].
+//! [`Activity::request_started`]. Nothing here wakes the watchdog: it looks at least once per
+//! the shorter timeout, and every deadline lies at least that far after the moment it began,
+//! so it is never missed (see [`Activity::verdict`]).
 
 use std::io;
 use std::pin::Pin;
@@ -10,7 +12,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// How long a connection may take over one thing before it is closed.
@@ -25,8 +26,8 @@ pub struct Timeouts {
 /// What the watchdog should do now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// Nothing yet; look again at this instant (or when woken).
-    WaitUntil(Option<Instant>),
+    /// Nothing yet; look again at this instant.
+    WaitUntil(Instant),
     /// A request head has been arriving for longer than the head timeout.
     HeadTooSlow,
     /// Nothing has happened for longer than the idle timeout.
@@ -42,9 +43,6 @@ struct State {
 /// The shared record of one connection.
 pub struct Activity {
     state: Mutex<State>,
-    /// Woken when a deadline changes (a head begins, the last request in flight ends), so
-    /// the watchdog looks again.
-    pub deadline_changed: Notify,
 }
 
 impl Activity {
@@ -52,7 +50,6 @@ impl Activity {
     pub fn new() -> Arc<Self> {
         Arc::new(Activity {
             state: Mutex::new(State { in_flight: 0, head_since: None, idle_since: Instant::now() }),
-            deadline_changed: Notify::new(),
         })
     }
 
@@ -64,8 +61,6 @@ impl Activity {
         let mut state = self.state();
         if state.in_flight == 0 && state.head_since.is_none() {
             state.head_since = Some(Instant::now());
-            drop(state);
-            self.deadline_changed.notify_one();
         }
     }
 
@@ -82,17 +77,20 @@ impl Activity {
         self.state().in_flight
     }
 
-    /// What to do at `now` under `timeouts`.
+    /// What to do at `now` under `timeouts`. The instant to look again is the deadline in
+    /// force, but never later than the shorter timeout from now: a head that begins, or a
+    /// request that ends, after this look has a deadline at least that far away.
     pub fn verdict(&self, now: Instant, timeouts: Timeouts) -> Verdict {
+        let next_look = now + timeouts.head.min(timeouts.idle);
         let state = self.state();
         if state.in_flight > 0 {
-            return Verdict::WaitUntil(None);
+            return Verdict::WaitUntil(next_look);
         }
         let (deadline, expired) = match state.head_since {
             Some(since) => (since + timeouts.head, Verdict::HeadTooSlow),
             None => (state.idle_since + timeouts.idle, Verdict::Idle),
         };
-        if now >= deadline { expired } else { Verdict::WaitUntil(Some(deadline)) }
+        if now >= deadline { expired } else { Verdict::WaitUntil(deadline.min(next_look)) }
     }
 }
 
@@ -105,8 +103,6 @@ impl Drop for InFlight {
         state.in_flight -= 1;
         if state.in_flight == 0 {
             state.idle_since = Instant::now();
-            drop(state);
-            self.0.deadline_changed.notify_one();
         }
     }
 }
@@ -172,8 +168,28 @@ mod tests {
     async fn an_untouched_connection_expires_after_the_idle_timeout() {
         let activity = Activity::new();
         let start = Instant::now();
-        assert_eq!(activity.verdict(start, TIMEOUTS), Verdict::WaitUntil(Some(start + TIMEOUTS.idle)));
+        assert_eq!(
+            activity.verdict(start, TIMEOUTS),
+            Verdict::WaitUntil(start + TIMEOUTS.head),
+            "looks again"
+        );
+        let later = start + TIMEOUTS.head;
+        assert_eq!(
+            activity.verdict(later, TIMEOUTS),
+            Verdict::WaitUntil((start + TIMEOUTS.idle).min(later + TIMEOUTS.head))
+        );
         assert_eq!(activity.verdict(start + TIMEOUTS.idle, TIMEOUTS), Verdict::Idle);
+    }
+
+    #[test]
+    fn no_deadline_is_missed_between_two_looks() {
+        // Whatever happens after a look, the next look comes no later than the deadline it sets.
+        let timeouts = Timeouts { head: Duration::from_secs(3), idle: Duration::from_secs(7) };
+        let activity = Activity::new();
+        let look = Instant::now();
+        let Verdict::WaitUntil(next) = activity.verdict(look, timeouts) else { panic!() };
+        activity.bytes_read();
+        assert!(next <= Instant::now() + timeouts.head, "a head begun after the look");
     }
 
     #[tokio::test(start_paused = true)]
@@ -181,7 +197,7 @@ mod tests {
         let activity = Activity::new();
         let start = Instant::now();
         activity.bytes_read();
-        assert_eq!(activity.verdict(start, TIMEOUTS), Verdict::WaitUntil(Some(start + TIMEOUTS.head)));
+        assert_eq!(activity.verdict(start, TIMEOUTS), Verdict::WaitUntil(start + TIMEOUTS.head));
         activity.bytes_read();
         assert_eq!(
             activity.verdict(start + TIMEOUTS.head, TIMEOUTS),
@@ -196,11 +212,17 @@ mod tests {
         activity.bytes_read();
         let request = activity.request_started();
         activity.bytes_read();
-        assert_eq!(activity.verdict(Instant::now() + TIMEOUTS.idle * 10, TIMEOUTS), Verdict::WaitUntil(None));
+        let much_later = Instant::now() + TIMEOUTS.idle * 10;
+        assert_eq!(activity.verdict(much_later, TIMEOUTS), Verdict::WaitUntil(much_later + TIMEOUTS.head));
         tokio::time::advance(Duration::from_secs(5)).await;
         drop(request);
         let ended = Instant::now();
         assert_eq!(activity.in_flight(), 0);
-        assert_eq!(activity.verdict(ended, TIMEOUTS), Verdict::WaitUntil(Some(ended + TIMEOUTS.idle)));
+        let look = ended + Duration::from_secs(50);
+        assert_eq!(
+            activity.verdict(look, TIMEOUTS),
+            Verdict::WaitUntil(ended + TIMEOUTS.idle),
+            "the idle clock started at the end"
+        );
     }
 }

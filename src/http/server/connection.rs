@@ -96,25 +96,22 @@ async fn drive<T>(
     tokio::pin!(connection);
     // Set once the server drains: by then the connection must have finished on its own.
     let mut close_by: Option<Instant> = None;
+    let sleep = tokio::time::sleep_until(Instant::now());
+    tokio::pin!(sleep);
     loop {
         let now = Instant::now();
         if close_by.is_some_and(|at| now >= at) {
             return;
         }
         let wake_at = match activity.verdict(now, serving.timeouts) {
-            Verdict::WaitUntil(at) => earliest(at, close_by),
+            Verdict::WaitUntil(at) => close_by.map_or(at, |close| close.min(at)),
             Verdict::HeadTooSlow => {
                 tracing::debug!(%peer, "closing a connection whose request head did not arrive in time");
                 return;
             }
             Verdict::Idle => return,
         };
-        let sleep = async move {
-            match wake_at {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
-        };
+        sleep.as_mut().reset(wake_at);
         tokio::select! {
             result = connection.as_mut() => {
                 if let Err(error) = result {
@@ -122,8 +119,7 @@ async fn drive<T>(
                 }
                 return;
             }
-            _ = sleep => {}
-            _ = activity.deadline_changed.notified() => {}
+            () = sleep.as_mut() => {}
             changed = phase.changed() => {
                 let phase_now = match changed {
                     Ok(()) => *phase.borrow_and_update(),
@@ -150,10 +146,3 @@ async fn drive<T>(
 
 /// How long a draining connection with nothing in flight may take to finish writing.
 const LAST_WRITE_GRACE: Duration = Duration::from_millis(250);
-
-fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
