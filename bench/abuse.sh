@@ -25,7 +25,10 @@ head_timeout=5
 max_connections=1000
 legit_rate=400
 
-cargo build --release --quiet --bin atlas-integrations --example loadgen --example abuse
+# The server on its own: built together with an example, it would take the test-only features
+# that the examples' dev-dependencies switch on (`fault-hooks`).
+cargo build --release --quiet --bin atlas-integrations
+cargo build --release --quiet --example loadgen --example abuse
 bin=target/release/atlas-integrations
 loadgen=target/release/examples/loadgen
 abuse=target/release/examples/abuse

@@ -11,7 +11,10 @@ cd "$(dirname "$0")/.."
 scenario="${1:-get-one}"
 out="${2:-$(mktemp -d "${TMPDIR:-/tmp}/atlas-callgrind.XXXXXX")}"
 mkdir -p "$out"
-cargo build --release --quiet --bin atlas-integrations --example loadgen
+# The server on its own: built together with an example, it would take the test-only features
+# that the examples' dev-dependencies switch on (`fault-hooks`).
+cargo build --release --quiet --bin atlas-integrations
+cargo build --release --quiet --example loadgen
 bin=target/release/atlas-integrations
 loadgen=target/release/examples/loadgen
 valgrind_pid=""

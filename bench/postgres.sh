@@ -21,7 +21,10 @@ while [ $# -gt 0 ]; do
 done
 
 PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
-cargo build --release --quiet --bin atlas-integrations --example loadgen
+# The server on its own: built together with an example, it would take the test-only features
+# that the examples' dev-dependencies switch on (`fault-hooks`).
+cargo build --release --quiet --bin atlas-integrations
+cargo build --release --quiet --example loadgen
 bin=target/release/atlas-integrations
 loadgen=target/release/examples/loadgen
 

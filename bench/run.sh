@@ -27,7 +27,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-cargo build --release --quiet --bin atlas-integrations --example loadgen
+# The server on its own: built together with an example, it would take the test-only features
+# that the examples' dev-dependencies switch on (`fault-hooks`).
+cargo build --release --quiet --bin atlas-integrations
+cargo build --release --quiet --example loadgen
 bin=target/release/atlas-integrations
 loadgen=target/release/examples/loadgen
 work=$(mktemp -d "${TMPDIR:-/tmp}/atlas-bench.XXXXXX")
