@@ -187,13 +187,7 @@ pub trait Store: Send + Sync + 'static {
     /// Records the use of a Digest response until its nonce expires at `expires_ms`;
     /// `false` if its (nonce, nc) was used before: the request is a replay (RFC 7616: a
     /// count is used once per nonce, whatever the cnonce).
-    async fn claim_digest_use(
-        &self,
-        nonce: &str,
-        nc: &str,
-        cnonce: &str,
-        expires_ms: i64,
-    ) -> Result<bool, StoreError>;
+    async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError>;
     /// How many rows of each kind there are.
     async fn counts(&self) -> Result<Counts, StoreError>;
 

@@ -180,13 +180,7 @@ impl Store for PostgresStore {
         self.health.observe(written.map(drop).map_err(StoreError::from))
     }
 
-    async fn claim_digest_use(
-        &self,
-        nonce: &str,
-        nc: &str,
-        cnonce: &str,
-        expires_ms: i64,
-    ) -> Result<bool, StoreError> {
+    async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {
         let now = now_ms();
         // Forget expired uses now and then (about one claim in 1,000), not on every request.
         if now % 1000 == 0 {
@@ -196,13 +190,12 @@ impl Store for PostgresStore {
                 .await?;
         }
         let claimed = sqlx::query(
-            "INSERT INTO digest_replays (nonce, nc, cnonce, expires_ms) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO digest_replays (nonce, nc, expires_ms) VALUES ($1, $2, $3) \
              ON CONFLICT (nonce, nc) DO UPDATE SET expires_ms = excluded.expires_ms \
-             WHERE digest_replays.expires_ms < $5",
+             WHERE digest_replays.expires_ms < $4",
         )
         .bind(nonce)
         .bind(nc.to_ascii_lowercase())
-        .bind(cnonce)
         .bind(expires_ms)
         .bind(now)
         .execute(&self.pool)

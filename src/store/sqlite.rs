@@ -158,14 +158,7 @@ impl Store for SqliteStore {
         self.health.observe(written.map(drop).map_err(StoreError::from))
     }
 
-    async fn claim_digest_use(
-        &self,
-        nonce: &str,
-        nc: &str,
-        cnonce: &str,
-        expires_ms: i64,
-    ) -> Result<bool, StoreError> {
-        let _ = cnonce; // one use per (nonce, nc), as on PostgreSQL
+    async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {
         Ok(self.replays.claim(nonce, nc, expires_ms, now_ms()))
     }
 

@@ -181,7 +181,7 @@ async fn verify(
         }
         (Some(key), true) => {
             let expires_ms = state.nonces.expiry(nonce).unwrap_or(now).saturating_mul(1000) as i64;
-            match state.store.claim_digest_use(nonce, nc, cnonce, expires_ms).await.map_err(Denied::Store)? {
+            match state.store.claim_digest_use(nonce, nc, expires_ms).await.map_err(Denied::Store)? {
                 true => Ok(key),
                 false => {
                     Err(refuse(state, request, user, "replayed request (nonce, nc and cnonce already used)"))

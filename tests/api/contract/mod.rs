@@ -1,5 +1,7 @@
 //! The storage contract: what every `Store` must do, checked on each engine directly.
 
+mod keys_events_replays;
+
 use atlas_integrations::crypto::{MasterKey, Sealer};
 use atlas_integrations::domain::api_key::{ApiKey, Ha1, OrgRole, ProjectRole};
 use atlas_integrations::domain::ids::ObjectId;
@@ -14,7 +16,7 @@ async fn open(database: &TestDatabase) -> std::sync::Arc<dyn Store> {
     store::open(&database.url, Sealer::new(&key), PoolSettings::default()).await.unwrap()
 }
 
-fn key(
+pub(crate) fn key(
     org_id: ObjectId,
     project_roles: Vec<(atlas_integrations::domain::ids::GroupId, ProjectRole)>,
 ) -> ApiKey {
@@ -92,7 +94,9 @@ async fn the_sqlite_store_keeps_the_contract() {
     let key_file = dir.path().join("secret.key");
     MasterKey::generate().write_new(&key_file).unwrap();
     let database = TestDatabase::sqlite(dir.path(), key_file);
-    keeps_the_contract(open(&database).await.as_ref()).await;
+    let store = open(&database).await;
+    keeps_the_contract(store.as_ref()).await;
+    keys_events_replays::keeps_the_rest_of_the_contract(store.as_ref()).await;
 }
 
 #[tokio::test]
@@ -103,10 +107,12 @@ async fn the_postgresql_store_keeps_the_contract() {
     let key_file = dir.path().join("secret.key");
     MasterKey::generate().write_new(&key_file).unwrap();
     let database = TestDatabase::postgres(&server, key_file).await;
-    keeps_the_contract(open(&database).await.as_ref()).await;
+    let store = open(&database).await;
+    keeps_the_contract(store.as_ref()).await;
+    keys_events_replays::keeps_the_rest_of_the_contract(store.as_ref()).await;
 }
 
-fn actor() -> atlas_integrations::domain::event::Actor {
+pub(crate) fn actor() -> atlas_integrations::domain::event::Actor {
     atlas_integrations::domain::event::Actor {
         api_key_id: atlas_integrations::domain::ids::ObjectId::generate(),
         public_key: "testsetu".into(),
