@@ -72,6 +72,13 @@ impl Activity {
         InFlight(self.clone())
     }
 
+    /// Whether part of a request head has arrived and nothing is in flight: such a
+    /// connection has nothing to finish.
+    pub fn head_pending(&self) -> bool {
+        let state = self.state();
+        state.in_flight == 0 && state.head_since.is_some()
+    }
+
     /// Requests handed to the application and not yet answered.
     pub fn in_flight(&self) -> u32 {
         self.state().in_flight

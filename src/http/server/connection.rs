@@ -2,6 +2,7 @@
 //! (HTTP/1.1 or HTTP/2) under a watchdog that closes slow heads and idle connections, and
 //! that drains the connection when the server shuts down.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,20 +65,21 @@ pub async fn serve(
     }
 }
 
-async fn drive<T>(
-    io: Watched<T>,
+/// The application as hyper calls it: each request gets the peer's address, counts as in
+/// flight until answered, and has its unread body drained after the answer.
+fn application(
+    router: Router,
     peer: SocketAddr,
-    serving: &Serving,
     activity: Arc<Activity>,
-    mut phase: watch::Receiver<Phase>,
-) where
-    T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-{
-    let router = serving.router.clone();
-    let requests = activity.clone();
-    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+) -> impl hyper::service::Service<
+    hyper::Request<Incoming>,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future = impl Future<Output = Result<axum::response::Response, std::convert::Infallible>> + Send,
+> + Clone {
+    hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(PeerAddr(peer)));
-        let in_flight = requests.request_started();
+        let in_flight = activity.request_started();
         let router = router.clone();
         async move {
             let answer = |request| async move {
@@ -88,10 +90,23 @@ async fn drive<T>(
             };
             let response = answer_draining(request.map(Body::new), answer).await;
             drop(in_flight);
-            Ok::<_, std::convert::Infallible>(response)
+            Ok(response)
         }
-    });
+    })
+}
+
+/// Serves one connection under its watchdog until it ends, times out or is closed.
+async fn drive<T>(
+    io: Watched<T>,
+    peer: SocketAddr,
+    serving: &Serving,
+    activity: Arc<Activity>,
+    mut phase: watch::Receiver<Phase>,
+) where
+    T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let builder = Builder::new(TokioExecutor::new());
+    let service = application(serving.router.clone(), peer, activity.clone());
     let connection = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
     tokio::pin!(connection);
     // Set once the server drains: by then the connection must have finished on its own.
@@ -128,6 +143,8 @@ async fn drive<T>(
                 match phase_now {
                     Phase::Serving => {}
                     Phase::Closed => return,
+                    // Half a request head: nothing to finish, nothing to write.
+                    Phase::Draining if activity.head_pending() => return,
                     Phase::Draining => {
                         // hyper finishes what is in flight, answering it with `Connection:
                         // close` (HTTP/1.1) or after a GOAWAY (HTTP/2), and closes an idle
