@@ -96,10 +96,13 @@ async fn failures_under_ever_new_names_from_one_address_are_answered_late_and_va
     assert_eq!(late.status, 401, "still a challenge, only later");
     assert!(started.elapsed() >= atlas_integrations::http::rate_limit::FAILURE_DELAY);
 
-    let started = std::time::Instant::now();
-    assert_eq!(app.owner().get(&app.v2("")).await.status, 200);
-    assert!(
-        started.elapsed() < atlas_integrations::http::rate_limit::FAILURE_DELAY,
-        "valid keys are not held back"
-    );
+    // The quickest of three, so that a busy machine does not pass for a delay.
+    let owner = app.owner();
+    let mut quickest = std::time::Duration::MAX;
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        assert_eq!(owner.get(&app.v2("")).await.status, 200);
+        quickest = quickest.min(started.elapsed());
+    }
+    assert!(quickest < atlas_integrations::http::rate_limit::FAILURE_DELAY, "valid keys are not held back");
 }
