@@ -9,6 +9,7 @@ mod replays;
 mod rows;
 mod sealing;
 mod sqlite;
+mod sqlite_migrations;
 mod sqlite_reads;
 mod sqlite_writes;
 

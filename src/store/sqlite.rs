@@ -22,6 +22,7 @@ use super::rows::{
     count_events_sql, is_unique_violation, page_events_sql, parse_id, single_type,
 };
 use super::sealing::{reseal_ha1, reseal_integration, seal_ha1, seal_integration};
+use super::sqlite_migrations;
 use super::sqlite_reads::SqliteReads;
 use super::sqlite_writes::UPSERT_INTEGRATION;
 use super::{Counts, DEFAULT_ORGANIZATION, Durability, PoolSettings, Resealed, Store, StoreError, now_ms};
@@ -65,9 +66,12 @@ impl SqliteStore {
             .acquire_timeout(settings.acquire_timeout.max(Duration::from_secs(10)))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let sealer = Arc::new(sealer);
         let file = database_file(&pool).await?;
+        let path = file.clone();
+        tokio::task::spawn_blocking(move || sqlite_migrations::migrate(&path))
+            .await
+            .map_err(|e| StoreError::Failed(format!("the migrations stopped: {e}")))??;
         let reads = SqliteReads::open(&file, sealer.clone())?;
         let writes = GroupCommit::start(&file, settings.durability, sealer.clone())?;
         Ok(SqliteStore {

@@ -1,0 +1,146 @@
+//! The SQLite schema, applied through rusqlite with the bookkeeping of sqlx's migrator: the
+//! same `_sqlx_migrations` table, versions and checksums, so that a database made by an
+//! earlier version (migrated by sqlx) carries on, and each runner sees the other's work.
+//! Each migration is applied in its own `BEGIN IMMEDIATE` transaction that first looks again
+//! whether it is applied, so two processes starting together never apply one twice.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use sqlx::migrate::{MigrateError, Migration, Migrator};
+
+use super::StoreError;
+
+/// The migrations of `migrations/sqlite`, embedded in the binary.
+pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    success BOOLEAN NOT NULL,
+    checksum BLOB NOT NULL,
+    execution_time BIGINT NOT NULL
+)";
+
+/// Brings the database at `path` up to the newest schema; returns how many migrations it
+/// applied.
+pub fn migrate(path: &Path) -> Result<usize, StoreError> {
+    let mut connection = Connection::open(path)?;
+    connection.busy_timeout(Duration::from_secs(10))?;
+    connection.execute_batch(BOOKKEEPING)?;
+    if let Some(version) = connection
+        .query_row(
+            "SELECT version FROM _sqlx_migrations WHERE success = FALSE ORDER BY version LIMIT 1",
+            [],
+            |row| row.get::<_, i64>(0),
+        )
+        .optional()?
+    {
+        return Err(MigrateError::Dirty(version).into());
+    }
+    let known: Vec<&Migration> =
+        MIGRATIONS.iter().filter(|m| !m.migration_type.is_down_migration()).collect();
+    let newest_known = known.iter().map(|m| m.version).max().unwrap_or(0);
+    let newest_applied: Option<i64> =
+        connection.query_row("SELECT MAX(version) FROM _sqlx_migrations", [], |row| row.get(0))?;
+    if let Some(version) = newest_applied.filter(|&v| v > newest_known) {
+        // A newer binary migrated this database: this one does not know its schema.
+        return Err(MigrateError::VersionMissing(version).into());
+    }
+    let mut applied = 0;
+    for migration in known {
+        applied += usize::from(apply(&mut connection, migration)?);
+    }
+    Ok(applied)
+}
+
+/// Applies `migration` unless it is applied; `true` if it was applied now.
+fn apply(connection: &mut Connection, migration: &Migration) -> Result<bool, StoreError> {
+    let started = Instant::now();
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let recorded: Option<Vec<u8>> = transaction
+        .query_row("SELECT checksum FROM _sqlx_migrations WHERE version = ?1", [migration.version], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    match recorded {
+        Some(checksum) if checksum == *migration.checksum => return Ok(false),
+        Some(_) => return Err(MigrateError::VersionMismatch(migration.version).into()),
+        None => {}
+    }
+    transaction.execute_batch(migration.sql.as_str())?;
+    transaction.execute(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (?1, ?2, TRUE, ?3, ?4)",
+        params![
+            migration.version,
+            &*migration.description,
+            &*migration.checksum,
+            started.elapsed().as_nanos() as i64
+        ],
+    )?;
+    transaction.commit()?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn versions(path: &Path) -> Vec<i64> {
+        let connection = Connection::open(path).unwrap();
+        let mut statement =
+            connection.prepare("SELECT version FROM _sqlx_migrations ORDER BY version").unwrap();
+        statement.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn a_new_database_gets_every_migration_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let count = MIGRATIONS.iter().count();
+        assert_eq!(migrate(&path).unwrap(), count);
+        assert_eq!(migrate(&path).unwrap(), 0, "a second run applies nothing");
+        assert_eq!(versions(&path), MIGRATIONS.iter().map(|m| m.version).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn sqlx_and_this_runner_each_accept_the_others_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mixed.db");
+        // An older version migrated with sqlx up to version 5, then this runner takes over.
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let older = Migrator {
+            migrations: std::borrow::Cow::Owned(
+                MIGRATIONS.iter().filter(|m| m.version <= 5).cloned().collect(),
+            ),
+            ..Migrator::DEFAULT
+        };
+        older.run(&pool).await.unwrap();
+        assert_eq!(migrate(&path).unwrap(), MIGRATIONS.iter().filter(|m| m.version > 5).count());
+        MIGRATIONS.run(&pool).await.expect("sqlx finds everything applied, checksums equal");
+        pool.close().await;
+        assert_eq!(versions(&path), MIGRATIONS.iter().map(|m| m.version).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_changed_migration_or_a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("changed.db");
+        migrate(&path).unwrap();
+        let connection = Connection::open(&path).unwrap();
+        connection.execute("UPDATE _sqlx_migrations SET checksum = x'00' WHERE version = 1", []).unwrap();
+        assert!(matches!(migrate(&path), Err(StoreError::Migration(MigrateError::VersionMismatch(1)))));
+        connection.execute("DELETE FROM _sqlx_migrations WHERE version = 1", []).unwrap();
+        connection
+            .execute(
+                "INSERT INTO _sqlx_migrations VALUES (9999, 'future', CURRENT_TIMESTAMP, TRUE, x'00', 0)",
+                [],
+            )
+            .unwrap();
+        assert!(matches!(migrate(&path), Err(StoreError::Migration(MigrateError::VersionMissing(9999)))));
+    }
+}
