@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool};
 
-use super::health::WriteHealth;
+use super::health::{WRITE_PROBE, WriteHealth};
 use super::rows::{
     EventRow, INSERT_EVENT, IntegrationRow, KEY_WITH_ROLES_AND_ACCESS_LIST, KEYS_WITH_ROLES_AND_ACCESS_LISTS,
     KeyWithRolesRow, OrganizationRow, ProjectRow, count_events_sql, is_unique_violation, page_events_sql,
@@ -170,13 +170,7 @@ impl Store for PostgresStore {
     }
 
     async fn probe_write(&self) -> Result<(), StoreError> {
-        let written = sqlx::query(
-            "INSERT INTO write_probe (id, probed_at) VALUES (1, $1) \
-             ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
-        )
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await;
+        let written = sqlx::query(WRITE_PROBE).bind(now_ms()).execute(&self.pool).await;
         self.health.observe(written.map(drop).map_err(StoreError::from))
     }
 

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::group_commit::GroupCommit;
-use super::health::WriteHealth;
+use super::health::{WRITE_PROBE, WriteHealth};
 use super::replays::ReplayMemory;
 use super::rows::{
     EventRow, KEYS_WITH_ROLES_AND_ACCESS_LISTS, KeyWithRolesRow, OrganizationRow, ProjectRow,
@@ -152,13 +152,7 @@ impl Store for SqliteStore {
     }
 
     async fn probe_write(&self) -> Result<(), StoreError> {
-        let written = sqlx::query(
-            "INSERT INTO write_probe (id, probed_at) VALUES (1, ?) \
-             ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
-        )
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await;
+        let written = sqlx::query(WRITE_PROBE).bind(now_ms()).execute(&self.pool).await;
         self.health.observe(written.map(drop).map_err(StoreError::from))
     }
 
