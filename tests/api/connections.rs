@@ -144,3 +144,25 @@ async fn shutdown_gives_up_on_a_stuck_request_at_its_deadline() {
     assert!(outcome.is_none(), "the stuck request's connection was closed");
     assert!(captured_logs().contains("closing connections still open at the shutdown deadline"));
 }
+
+#[tokio::test]
+async fn http2_with_prior_knowledge_is_served_on_the_same_port_and_needs_no_host_header() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::builder().http2_prior_knowledge().build().unwrap();
+    let answer = client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    assert_eq!(answer.version(), reqwest::Version::HTTP_2);
+    assert_eq!(answer.status(), 200);
+    let challenged = client.get(format!("{}{}", app.base, app.v2(""))).send().await.unwrap();
+    assert_eq!(challenged.status(), 401, "the resource asks for Digest over HTTP/2 too");
+}
+
+#[tokio::test]
+async fn shutdown_closes_an_idle_http2_connection_at_once_rather_than_at_the_deadline() {
+    let mut app = TestApp::spawn_tuned(tuned(30, 30, 100, 30)).await;
+    let client = reqwest::Client::builder().http2_prior_knowledge().build().unwrap();
+    assert_eq!(client.get(format!("{}/healthz", app.base)).send().await.unwrap().status(), 200);
+    let server = app.shut_down();
+    let stopped = tokio::time::timeout(Duration::from_secs(10), server).await;
+    stopped.expect("the server stops long before its 30 s deadline").unwrap().unwrap();
+    assert!(client.get(format!("{}/healthz", app.base)).send().await.is_err(), "no new requests are taken");
+}
