@@ -45,8 +45,9 @@ where
     let Some(rest) = shared.take_unfinished() else {
         return response;
     };
-    // Reading a body the client was told to hold back would ask for it (100 Continue).
-    let may_read = rest.polled || !expects_continue;
+    // Reading a body the client was told to hold back would ask for it (100 Continue); a
+    // body announced larger than the limit is not waited for at all.
+    let may_read = (rest.polled || !expects_continue) && rest.body.size_hint().lower() <= BODY_LIMIT as u64;
     let drained = may_read && drain(rest.body, BODY_LIMIT).await;
     if !drained {
         response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));

@@ -152,3 +152,19 @@ async fn a_panics_answer_and_a_missing_host_answer_carry_the_security_headers() 
     let refused = raw.read_response(Duration::from_secs(5)).await.unwrap();
     assert_eq!(refused.header("x-content-type-options"), Some("nosniff"));
 }
+
+#[tokio::test]
+async fn an_early_answer_to_a_body_announced_over_the_limit_does_not_wait_for_it() {
+    let app = TestApp::spawn().await;
+    let authority = RawConnection::authority(&app.base).to_owned();
+    let mut client = RawConnection::open(&app.base).await;
+    let head = format!(
+        "PUT {} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n",
+        app.v2("DATADOG")
+    );
+    client.send(head.as_bytes()).await;
+    // Well inside the one second a body within the limit is given to arrive.
+    let answer = client.read_response(Duration::from_millis(800)).await.expect("answered at once");
+    assert_eq!(answer.status, 401);
+    assert!(answer.closes());
+}
