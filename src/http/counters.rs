@@ -109,14 +109,10 @@ impl<K: Eq + Hash + Clone> Counter<K> {
         self.shard(key).windows.remove(key);
     }
 
-    /// Keys remembered now (for tests and diagnostics).
-    pub fn len(&self) -> usize {
+    /// Keys remembered now.
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.shards.iter().map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).windows.len()).sum()
-    }
-
-    /// Whether no key is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

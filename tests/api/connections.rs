@@ -96,11 +96,7 @@ async fn shutdown_closes_idle_and_half_sent_connections_at_once_and_finishes_the
     half_sent.send(b"GET /healthz HTTP/1.1\r\nHost: x").await;
     // In flight: a PUT whose body is late; its answer waits for the body.
     let mut in_flight = RawConnection::open(&app.base).await;
-    let head = format!(
-        "PUT {} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n",
-        app.v2("SLACK")
-    );
-    in_flight.send(head.as_bytes()).await;
+    in_flight.send(RawConnection::put_head(&app.base, &app.v2("SLACK"), 2, "").as_bytes()).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     let server = app.shut_down();

@@ -8,13 +8,6 @@ use serde_json::json;
 
 use crate::helpers::{Credentials, DigestClient, Mode, RawConnection, TestApp, captured_logs};
 
-fn late_body_put(path: &str, authority: &str, body: &str) -> String {
-    format!(
-        "PUT {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-}
-
 #[tokio::test]
 async fn a_challenge_to_a_body_sent_after_its_headers_keeps_the_connection_usable() {
     let app = TestApp::spawn().await;
@@ -22,7 +15,7 @@ async fn a_challenge_to_a_body_sent_after_its_headers_keeps_the_connection_usabl
     let mut client = RawConnection::open(&app.base).await;
     for round in 0..3 {
         let body = r#"{"type": "SLACK", "apiToken": "xoxb-1", "channelName": "alerts"}"#;
-        client.send(late_body_put(&app.v2("SLACK"), &authority, body).as_bytes()).await;
+        client.send(RawConnection::put_head(&app.base, &app.v2("SLACK"), body.len(), "").as_bytes()).await;
         tokio::time::sleep(Duration::from_millis(100)).await;
         client.send(body.as_bytes()).await;
         let answer = client.read_response(Duration::from_secs(5)).await.expect("answered");
@@ -38,13 +31,8 @@ async fn a_challenge_to_a_body_sent_after_its_headers_keeps_the_connection_usabl
 #[tokio::test]
 async fn an_early_answer_to_a_body_that_never_comes_says_connection_close_and_closes() {
     let app = TestApp::spawn().await;
-    let authority = RawConnection::authority(&app.base).to_owned();
     let mut client = RawConnection::open(&app.base).await;
-    let head = format!(
-        "PUT {} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: 500000\r\n\r\n",
-        app.v2("DATADOG")
-    );
-    client.send(head.as_bytes()).await;
+    client.send(RawConnection::put_head(&app.base, &app.v2("DATADOG"), 500_000, "").as_bytes()).await;
     let answer = client.read_response(Duration::from_secs(10)).await.expect("answered without the body");
     assert_eq!(answer.status, 401);
     assert!(answer.closes(), "{:?}", answer.headers);
@@ -52,17 +40,13 @@ async fn an_early_answer_to_a_body_that_never_comes_says_connection_close_and_cl
 }
 
 #[tokio::test]
-async fn a_body_over_the_limit_is_refused_with_connection_close() {
+async fn a_body_held_back_by_expect_100_continue_is_not_asked_for_and_the_connection_closes() {
     let app = TestApp::spawn().await;
-    let authority = RawConnection::authority(&app.base).to_owned();
     let mut client = RawConnection::open(&app.base).await;
-    let head = format!(
-        "PUT {} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nExpect: 100-continue\r\n\r\n",
-        app.v2("DATADOG")
-    );
+    let head = RawConnection::put_head(&app.base, &app.v2("DATADOG"), 500, "Expect: 100-continue\r\n");
     client.send(head.as_bytes()).await;
-    let answer = client.read_response(Duration::from_secs(5)).await.expect("answered at once");
-    assert_eq!(answer.status, 401, "the challenge comes first");
+    let answer = client.read_response(Duration::from_millis(800)).await.expect("answered at once");
+    assert_eq!(answer.status, 401, "the challenge, with no 100 Continue before it");
     assert!(answer.closes(), "a body the client was not asked for is not waited for");
 }
 
@@ -156,13 +140,8 @@ async fn a_panics_answer_and_a_missing_host_answer_carry_the_security_headers() 
 #[tokio::test]
 async fn an_early_answer_to_a_body_announced_over_the_limit_does_not_wait_for_it() {
     let app = TestApp::spawn().await;
-    let authority = RawConnection::authority(&app.base).to_owned();
     let mut client = RawConnection::open(&app.base).await;
-    let head = format!(
-        "PUT {} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n",
-        app.v2("DATADOG")
-    );
-    client.send(head.as_bytes()).await;
+    client.send(RawConnection::put_head(&app.base, &app.v2("DATADOG"), 2_000_000, "").as_bytes()).await;
     // Well inside the one second a body within the limit is given to arrive.
     let answer = client.read_response(Duration::from_millis(800)).await.expect("answered at once");
     assert_eq!(answer.status, 401);

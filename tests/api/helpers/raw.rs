@@ -53,6 +53,15 @@ impl RawConnection {
         base.trim_start_matches("http://")
     }
 
+    /// The head of a JSON PUT to `path` announcing `length` bytes of body, with `extra`
+    /// header lines (each ending in `\r\n`).
+    pub fn put_head(base: &str, path: &str, length: usize, extra: &str) -> String {
+        format!(
+            "PUT {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n{extra}\r\n",
+            Self::authority(base)
+        )
+    }
+
     /// Writes `bytes` now.
     pub async fn send(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).await.expect("the server takes the bytes");
