@@ -7,7 +7,6 @@ pub mod bounded_json;
 mod catch_panic;
 pub mod client_ip;
 pub mod counters;
-pub mod drain;
 pub mod error;
 pub mod error_code;
 pub mod extract;

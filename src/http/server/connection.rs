@@ -22,7 +22,7 @@ use tower::ServiceExt;
 
 use super::Phase;
 use super::activity::{Activity, Timeouts, Verdict, Watched};
-use crate::http::drain::answer_draining;
+use super::drain::answer_draining;
 use crate::http::peer::PeerAddr;
 
 /// How long a client may take over its TLS handshake.

@@ -7,6 +7,7 @@ mod accept;
 pub mod activity;
 mod connection;
 pub mod descriptors;
+mod drain;
 
 use std::future::Future;
 use std::sync::Arc;

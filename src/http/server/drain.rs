@@ -19,7 +19,7 @@ use axum::response::Response;
 use http_body_util::BodyExt;
 use hyper::body::{Body as _, Frame, SizeHint};
 
-use super::error::BODY_LIMIT;
+use crate::http::error::BODY_LIMIT;
 
 /// How long the unread rest of a body may take to arrive before the connection is closed.
 pub const DRAIN_DEADLINE: Duration = Duration::from_secs(1);
