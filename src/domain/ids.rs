@@ -69,6 +69,12 @@ impl fmt::Debug for ObjectId {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct GroupId(pub ObjectId);
 
+impl From<GroupId> for ObjectId {
+    fn from(group: GroupId) -> Self {
+        group.0
+    }
+}
+
 impl GroupId {
     /// Parses a `{groupId}` path segment.
     pub fn parse(text: &str) -> Option<Self> {

@@ -5,11 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::StoreError;
-
-/// The probe's write, the same on both engines (`$1`: the time in ms).
-pub const WRITE_PROBE: &str = "INSERT INTO write_probe (id, probed_at) VALUES (1, $1) \
-     ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at";
+use super::error::StoreError;
 
 /// The last write's outcome, as far as the database (not the request) is concerned.
 #[derive(Debug, Default)]

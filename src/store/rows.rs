@@ -1,5 +1,6 @@
-//! Rows as both engines return them, and their conversion to domain values: one place, so
-//! the engines cannot drift apart in how they read what they store.
+//! Rows as both engines return them, turned into domain values: one place, so the engines
+//! cannot drift apart in how they read what they store. Each function names the columns it
+//! expects, in order; the statements that feed it select exactly those.
 
 use std::str::FromStr;
 
@@ -9,89 +10,31 @@ use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::IntegrationType;
 use crate::domain::project::{Organization, Project};
 
-use super::StoreError;
+use super::error::StoreError;
+use super::sql::Row;
 
 /// Parses an id read from the database.
 pub fn parse_id(text: &str) -> Result<ObjectId, StoreError> {
     ObjectId::parse(text).ok_or_else(|| StoreError::Corrupt(format!("bad id {text:?} in the database")))
 }
 
-/// `organizations` row.
-#[derive(sqlx::FromRow)]
-pub struct OrganizationRow {
-    pub id: String,
-    pub name: String,
+/// An organization from (`id`, `name`).
+pub fn organization(mut row: Row) -> Result<Organization, StoreError> {
+    Ok(Organization { id: parse_id(&row.text(0)?)?, name: row.text(1)? })
 }
 
-impl OrganizationRow {
-    pub fn into_domain(self) -> Result<Organization, StoreError> {
-        Ok(Organization { id: parse_id(&self.id)?, name: self.name })
-    }
-}
-
-/// `projects` row.
-#[derive(sqlx::FromRow)]
-pub struct ProjectRow {
-    pub id: String,
-    pub org_id: String,
-    pub name: String,
-}
-
-impl ProjectRow {
-    pub fn into_domain(self) -> Result<Project, StoreError> {
-        Ok(Project { id: GroupId(parse_id(&self.id)?), org_id: parse_id(&self.org_id)?, name: self.name })
-    }
-}
-
-/// `api_keys` row, with its roles gathered from the role tables.
-#[derive(sqlx::FromRow)]
-pub struct ApiKeyRow {
-    pub id: String,
-    pub org_id: String,
-    pub public_key: String,
-    pub description: String,
-    pub ha1_sealed: Vec<u8>,
-    pub revoked: bool,
-}
-
-/// One role of a key: organization-wide when `project_id` is `None`.
-pub struct RoleRow {
-    pub project_id: Option<String>,
-    pub role: String,
-}
-
-impl ApiKeyRow {
-    pub fn into_domain(self, roles: Vec<RoleRow>, access_list: Vec<String>) -> Result<ApiKey, StoreError> {
-        let mut org_roles = Vec::new();
-        let mut project_roles = Vec::new();
-        for role in roles {
-            match role.project_id {
-                None => org_roles.push(OrgRole::from_str(&role.role).map_err(StoreError::Corrupt)?),
-                Some(project) => project_roles.push((
-                    GroupId(parse_id(&project)?),
-                    ProjectRole::from_str(&role.role).map_err(StoreError::Corrupt)?,
-                )),
-            }
-        }
-        Ok(ApiKey {
-            id: parse_id(&self.id)?,
-            org_id: parse_id(&self.org_id)?,
-            public_key: self.public_key,
-            description: self.description,
-            org_roles,
-            project_roles,
-            access_list: access_list
-                .iter()
-                .map(|entry| entry.parse().map_err(StoreError::Corrupt))
-                .collect::<Result<_, _>>()?,
-            revoked: self.revoked,
-        })
-    }
+/// A project from (`id`, `org_id`, `name`).
+pub fn project(mut row: Row) -> Result<Project, StoreError> {
+    Ok(Project {
+        id: GroupId(parse_id(&row.text(0)?)?),
+        org_id: parse_id(&row.text(1)?)?,
+        name: row.text(2)?,
+    })
 }
 
 /// A key with its organization roles, its project roles (each `PROJECT:ROLE`) and its access
 /// list, each joined with commas (none of ids, role names or addresses has one): one
-/// statement, so one snapshot and one round trip. Both engines accept this text.
+/// statement, so one snapshot and one round trip.
 macro_rules! keys_with_roles_and_access_lists {
     () => {
         "SELECT k.id, k.org_id, k.public_key, k.description, k.ha1_sealed, \
@@ -104,116 +47,124 @@ macro_rules! keys_with_roles_and_access_lists {
     };
 }
 
-/// The key with the public key `$1`, as a [`KeyWithRolesRow`].
+/// The key with the public key `$1`, read by [`key_with_roles`].
 pub const KEY_WITH_ROLES_AND_ACCESS_LIST: &str =
     concat!(keys_with_roles_and_access_lists!(), " WHERE k.public_key = $1");
 
-/// Every key, oldest first, as [`KeyWithRolesRow`]s.
+/// Every key, oldest first, each read by [`key_with_roles`].
 pub const KEYS_WITH_ROLES_AND_ACCESS_LISTS: &str =
     concat!(keys_with_roles_and_access_lists!(), " ORDER BY k.created_at, k.id");
 
-/// A row of [`KEY_WITH_ROLES_AND_ACCESS_LIST`] or [`KEYS_WITH_ROLES_AND_ACCESS_LISTS`].
-#[derive(sqlx::FromRow)]
-pub struct KeyWithRolesRow {
-    #[sqlx(flatten)]
-    pub key: ApiKeyRow,
-    pub org_roles: Option<String>,
-    pub project_roles: Option<String>,
-    pub access_list: Option<String>,
+fn split_list(joined: &Option<String>) -> impl Iterator<Item = &str> {
+    joined.as_deref().unwrap_or("").split(',').filter(|item| !item.is_empty())
 }
 
-fn split_list(joined: Option<&str>) -> impl Iterator<Item = &str> {
-    joined.unwrap_or("").split(',').filter(|item| !item.is_empty())
+/// A key from a row of [`KEY_WITH_ROLES_AND_ACCESS_LIST`], with its verifiers still sealed.
+pub fn key_with_roles(mut row: Row) -> Result<(ApiKey, Vec<u8>), StoreError> {
+    let (org_roles, project_roles, access_list) =
+        (row.optional_text(6)?, row.optional_text(7)?, row.optional_text(8)?);
+    let corrupt = StoreError::Corrupt;
+    let key = ApiKey {
+        id: parse_id(&row.text(0)?)?,
+        org_id: parse_id(&row.text(1)?)?,
+        public_key: row.text(2)?,
+        description: row.text(3)?,
+        org_roles: split_list(&org_roles)
+            .map(|role| OrgRole::from_str(role).map_err(corrupt))
+            .collect::<Result<_, _>>()?,
+        project_roles: split_list(&project_roles)
+            .map(|pair| {
+                let (project, role) = pair.split_once(':').unwrap_or(("", pair));
+                Ok((GroupId(parse_id(project)?), ProjectRole::from_str(role).map_err(corrupt)?))
+            })
+            .collect::<Result<_, StoreError>>()?,
+        access_list: split_list(&access_list)
+            .map(|entry| entry.parse().map_err(corrupt))
+            .collect::<Result<_, _>>()?,
+        revoked: row.bool(5)?,
+    };
+    Ok((key, row.bytes(4)?))
 }
 
-impl KeyWithRolesRow {
-    /// The key, with its verifiers still sealed.
-    pub fn into_domain(self) -> Result<(ApiKey, Vec<u8>), StoreError> {
-        let org_roles = split_list(self.org_roles.as_deref())
-            .map(|role| RoleRow { project_id: None, role: role.to_owned() });
-        let project_roles = split_list(self.project_roles.as_deref()).map(|pair| {
-            let (project, role) = pair.split_once(':').unwrap_or(("", pair));
-            RoleRow { project_id: Some(project.to_owned()), role: role.to_owned() }
-        });
-        let roles = org_roles.chain(project_roles).collect();
-        let access_list = split_list(self.access_list.as_deref()).map(str::to_owned).collect();
-        let KeyWithRolesRow { mut key, .. } = self;
-        let sealed = std::mem::take(&mut key.ha1_sealed);
-        Ok((key.into_domain(roles, access_list)?, sealed))
-    }
-}
-
-/// `integrations` row.
-#[derive(sqlx::FromRow)]
-pub struct IntegrationRow {
+/// An integration's row as stored: its settings still sealed.
+pub struct SealedIntegration {
+    /// The integration's id.
     pub id: String,
-    #[sqlx(rename = "type")]
+    /// Its type's name.
     pub kind: String,
+    /// Its sealed settings.
     pub settings: Vec<u8>,
 }
 
-/// Whether a database error is a unique-constraint violation.
-pub fn is_unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+/// An integration's row from (`id`, `type`, `settings`).
+pub fn sealed_integration(mut row: Row) -> Result<SealedIntegration, StoreError> {
+    Ok(SealedIntegration { id: row.text(0)?, kind: row.text(1)?, settings: row.bytes(2)? })
 }
 
-/// `events` row.
-#[derive(sqlx::FromRow)]
-pub struct EventRow {
-    pub id: String,
-    pub project_id: String,
-    pub org_id: String,
-    pub created_ms: i64,
-    pub event_type: String,
-    pub integration_type: String,
-    pub api_key_id: String,
-    pub public_key: String,
-    pub remote_address: Option<String>,
+/// Columns of an event, in the order [`event`] reads them.
+macro_rules! event_columns {
+    () => {
+        "id, project_id, org_id, created_ms, event_type, integration_type, api_key_id, public_key, remote_address"
+    };
+}
+pub(crate) use event_columns;
+
+/// An event from the columns of [`event_columns`].
+pub fn event(mut row: Row) -> Result<Event, StoreError> {
+    let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("bad {what} {value:?} in an event"));
+    let event_type = row.text(4)?;
+    let integration_type = row.text(5)?;
+    Ok(Event {
+        id: parse_id(&row.text(0)?)?,
+        group: GroupId(parse_id(&row.text(1)?)?),
+        org_id: parse_id(&row.text(2)?)?,
+        created_ms: row.int(3)?,
+        event_type: EventType::parse(&event_type).ok_or_else(|| corrupt("event type", &event_type))?,
+        integration_type: IntegrationType::parse(&integration_type)
+            .ok_or_else(|| corrupt("integration type", &integration_type))?,
+        api_key_id: parse_id(&row.text(6)?)?,
+        public_key: row.text(7)?,
+        remote_address: row.optional_text(8)?,
+    })
 }
 
-impl EventRow {
-    pub fn into_domain(self) -> Result<Event, StoreError> {
-        let corrupt =
-            |what: &str, value: &str| StoreError::Corrupt(format!("bad {what} {value:?} in an event"));
-        Ok(Event {
-            id: parse_id(&self.id)?,
-            created_ms: self.created_ms,
-            event_type: EventType::parse(&self.event_type)
-                .ok_or_else(|| corrupt("event type", &self.event_type))?,
-            group: GroupId(parse_id(&self.project_id)?),
-            org_id: parse_id(&self.org_id)?,
-            integration_type: IntegrationType::parse(&self.integration_type)
-                .ok_or_else(|| corrupt("integration type", &self.integration_type))?,
-            api_key_id: parse_id(&self.api_key_id)?,
-            public_key: self.public_key,
-            remote_address: self.remote_address,
-        })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sql::Value;
+
+    fn text(value: &str) -> Value {
+        Value::Text(value.to_owned())
     }
-}
 
-/// Records an event for a change of one project (both engines accept this text). Binds:
-/// id, project, created_ms, event type, integration type, key id, public key, address.
-pub const INSERT_EVENT: &str = "INSERT INTO events (id, project_id, org_id, created_ms, event_type, integration_type, \
-     api_key_id, public_key, remote_address) \
-     SELECT $1, id, org_id, $3, $4, $5, $6, $7, $8 FROM projects WHERE id = $2";
+    #[test]
+    fn a_key_row_gives_its_roles_and_access_list_and_keeps_the_verifier_sealed() {
+        let org = "5f0000000000000000000001";
+        let project = "5f0000000000000000000002";
+        let row = Row(vec![
+            text("5f0000000000000000000003"),
+            text(org),
+            text("abcdefgh"),
+            text("ci"),
+            Value::Bytes(vec![1, 2, 3]),
+            Value::Int(0),
+            text("ORG_OWNER,ORG_READ_ONLY"),
+            text(&format!("{project}:GROUP_OWNER")),
+            Value::Null,
+        ]);
+        let (key, sealed) = key_with_roles(row).unwrap();
+        assert_eq!(key.org_roles, vec![OrgRole::OrgOwner, OrgRole::OrgReadOnly]);
+        assert_eq!(key.project_roles, vec![(GroupId(parse_id(project).unwrap()), ProjectRole::GroupOwner)]);
+        assert!(key.access_list.is_empty());
+        assert!(!key.revoked);
+        assert_eq!(sealed, vec![1, 2, 3]);
+    }
 
-const EVENT_FILTER: &str = "WHERE project_id = $1 AND ($2 IS NULL OR created_ms >= $2) \
-     AND ($3 IS NULL OR created_ms <= $3) AND ($4 IS NULL OR event_type = $4)";
-
-/// Counts a project's events that pass the filter binds ($2 min, $3 max, $4 type).
-pub fn count_events_sql() -> String {
-    format!("SELECT COUNT(*) FROM events {EVENT_FILTER}")
-}
-
-/// One page of a project's events, newest first ($5 limit, $6 offset).
-pub fn page_events_sql() -> String {
-    format!("SELECT * FROM events {EVENT_FILTER} ORDER BY created_ms DESC, id DESC LIMIT $5 OFFSET $6")
-}
-
-/// The one event type a filter names, if it names exactly one (two name every event).
-pub fn single_type(types: &[EventType]) -> Option<&'static str> {
-    match types {
-        [one] => Some(one.as_str()),
-        _ => None,
+    #[test]
+    fn an_unreadable_value_is_corrupt_data_not_a_panic() {
+        let row = Row(vec![text("not an id"), text("x")]);
+        assert!(matches!(organization(row), Err(StoreError::Corrupt(_))));
+        let short = Row(vec![text("5f0000000000000000000001")]);
+        assert!(matches!(organization(short), Err(StoreError::Corrupt(_))));
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType};
 use crate::domain::secret::Secret;
 
-use super::StoreError;
+use super::error::StoreError;
 
 fn integration_context(group: GroupId, kind: IntegrationType) -> Vec<u8> {
     format!("integration:{group}:{kind}").into_bytes()

@@ -22,18 +22,8 @@ const POSTGRES_HEAL: &[&str] =
     &["DROP TRIGGER full_disk ON integrations", "DROP TRIGGER full_disk ON write_probe"];
 
 async fn run(app: &TestApp, statements: &[&str]) {
-    if app.database.is_postgres() {
-        let pool = sqlx::PgPool::connect(&app.database.url).await.unwrap();
-        for statement in statements {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(*statement)).execute(&pool).await.unwrap();
-        }
-        pool.close().await;
-    } else {
-        let pool = sqlx::SqlitePool::connect(&app.database.url).await.unwrap();
-        for statement in statements {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(*statement)).execute(&pool).await.unwrap();
-        }
-        pool.close().await;
+    for statement in statements {
+        app.database.execute(statement).await;
     }
 }
 

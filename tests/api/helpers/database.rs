@@ -60,17 +60,18 @@ impl TestDatabase {
         self.postgres.is_some()
     }
 
-    /// Runs one SQL statement directly against the database, behind the server's back.
+    /// Runs SQL (one or more statements) directly against the database, behind the server's
+    /// back.
     pub async fn execute(&self, sql: &str) {
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
         if self.is_postgres() {
             let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
-            sqlx::query(sql).execute(&pool).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.unwrap();
             pool.close().await;
         } else {
-            let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
-            sqlx::query(sql).execute(&pool).await.unwrap();
-            pool.close().await;
+            let path = self.url.strip_prefix("sqlite://").expect("a sqlite:// URL");
+            let connection = rusqlite::Connection::open(path).unwrap();
+            connection.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+            connection.execute_batch(sql).unwrap();
         }
     }
 

@@ -1,0 +1,79 @@
+//! The PostgreSQL engine, for any number of stateless replicas on one database. A write that
+//! names a lock takes a transaction-scoped advisory lock on it first, so read-merge-writes
+//! of one integration from different replicas queue instead of overwriting each other, and
+//! creations of one type race to exactly one winner. Digest replays are kept in a table
+//! every replica sees.
+
+mod connection;
+
+use std::str::FromStr;
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use self::connection::PgReader;
+use super::error::StoreError;
+use super::settings::{Durability, PoolSettings};
+use super::sql::{Engine, Param, Sql, Work, text};
+
+const LOCK: &str = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+const FORGET_EXPIRED_REPLAYS: &str = "DELETE FROM digest_replays WHERE expires_ms < $1";
+/// Records a (nonce, count); changes a row only when it is new or its nonce had expired.
+const CLAIM_REPLAY: &str = "INSERT INTO digest_replays (nonce, nc, expires_ms) VALUES ($1, $2, $3) \
+     ON CONFLICT (nonce, nc) DO UPDATE SET expires_ms = excluded.expires_ms \
+     WHERE digest_replays.expires_ms < $4";
+
+/// The PostgreSQL engine on one database.
+pub struct PostgresEngine {
+    pool: PgPool,
+}
+
+impl PostgresEngine {
+    /// Connects to the database at `url` (TLS as its `sslmode` says) and applies migrations.
+    pub async fn open(url: &str, settings: PoolSettings) -> Result<Self, StoreError> {
+        let statement_timeout = settings.statement_timeout.as_millis().to_string();
+        let options = PgConnectOptions::from_str(url)?.application_name("atlas-integrations").options([
+            ("statement_timeout", statement_timeout.as_str()),
+            ("synchronous_commit", if settings.durability == Durability::Full { "on" } else { "off" }),
+        ]);
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections.max(1))
+            .acquire_timeout(settings.acquire_timeout)
+            .test_before_acquire(true)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PostgresEngine { pool })
+    }
+}
+
+impl Engine for PostgresEngine {
+    type Reader = PgReader;
+
+    async fn reader(&self) -> Result<PgReader, StoreError> {
+        Ok(PgReader(self.pool.acquire().await?))
+    }
+
+    async fn write<T: Send + 'static>(&self, lock: Option<String>, work: Work<T>) -> Result<T, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        if let Some(lock) = lock {
+            transaction.execute(LOCK, &[text(&lock)]).await?;
+        }
+        // An error drops the transaction, which rolls it back.
+        let done = work(&mut *transaction).await?;
+        transaction.commit().await?;
+        Ok(done)
+    }
+
+    async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {
+        let now = super::clock::now_ms();
+        let mut connection = self.pool.acquire().await?;
+        // Forget expired uses now and then (about one claim in 1,000), not on every request.
+        if now % 1000 == 0 {
+            connection.execute(FORGET_EXPIRED_REPLAYS, &[Param::Int(Some(now))]).await?;
+        }
+        let nc = nc.to_ascii_lowercase();
+        let params = [text(nonce), text(&nc), Param::Int(Some(expires_ms)), Param::Int(Some(now))];
+        Ok(connection.execute(CLAIM_REPLAY, &params).await? == 1)
+    }
+}

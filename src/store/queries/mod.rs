@@ -1,0 +1,9 @@
+//! Every statement the store runs, written once for both engines against [`super::sql::Sql`],
+//! grouped by what they keep. A function here runs inside whatever transaction its caller
+//! holds ([`super::sql::Engine::write`]) or on a reader ([`super::sql::Engine::reader`]).
+
+pub mod events;
+pub mod integrations;
+pub mod keys;
+pub mod organizations;
+pub mod upkeep;
