@@ -11,13 +11,20 @@ use crate::store::sql::{Param, Sql, id, text};
 
 use super::organizations::find_project;
 
-const INSERT_KEY: &str = "INSERT INTO api_keys (id, public_key, org_id, description, ha1_sealed, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
+/// A key with its sealed verifiers; revoked at once when `$7` says so (an imported key).
+macro_rules! insert_key {
+    () => {
+        "INSERT INTO api_keys (id, public_key, org_id, description, ha1_sealed, created_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN $6 END)"
+    };
+}
+const INSERT_KEY: &str = insert_key!();
 /// An imported key keeps a revocation it has here, and takes one it has there.
-const IMPORT_KEY: &str = "INSERT INTO api_keys (id, public_key, org_id, description, ha1_sealed, created_at, revoked_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN $6 END) \
-     ON CONFLICT (id) DO UPDATE SET description = excluded.description, \
-     revoked_at = COALESCE(api_keys.revoked_at, excluded.revoked_at)";
+const IMPORT_KEY: &str = concat!(
+    insert_key!(),
+    " ON CONFLICT (id) DO UPDATE SET description = excluded.description, \
+     revoked_at = COALESCE(api_keys.revoked_at, excluded.revoked_at)"
+);
 const KEY_AND_ORGANIZATION: &str = "SELECT id, org_id FROM api_keys WHERE public_key = $1";
 const REVOKE: &str = "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE public_key = $2";
 const ADD_ACCESS_ENTRY: &str =
@@ -48,25 +55,27 @@ pub async fn create_api_key(
     key: &ApiKey,
     ha1: &Ha1,
 ) -> Result<(), StoreError> {
-    let sealed = seal_ha1(sealer, &key.public_key, ha1);
-    let params = [
-        id(key.id),
-        text(&key.public_key),
-        id(key.org_id),
-        text(&key.description),
-        Param::Bytes(&sealed),
-        Param::Now,
-    ];
-    db.execute(INSERT_KEY, &params)
+    write_key(db, INSERT_KEY, sealer, key, ha1)
         .await
-        .map_err(|e| e.conflict_as(|| format!("the public key {} is taken", key.public_key)))?;
-    add_roles_and_access_list(db, key).await
+        .map_err(|e| e.conflict_as(|| format!("the public key {} is taken", key.public_key)))
 }
 
 /// Copies in a key, or brings an existing one up to date (description, revocation, and
 /// every role and access-list entry it has there).
 pub async fn import_api_key(
     db: &mut dyn Sql,
+    sealer: &Sealer,
+    key: &ApiKey,
+    ha1: &Ha1,
+) -> Result<(), StoreError> {
+    write_key(db, IMPORT_KEY, sealer, key, ha1).await
+}
+
+/// Writes the key's row with `insert` (one of the statements above), then its roles and
+/// access list.
+async fn write_key(
+    db: &mut dyn Sql,
+    insert: &'static str,
     sealer: &Sealer,
     key: &ApiKey,
     ha1: &Ha1,
@@ -81,7 +90,7 @@ pub async fn import_api_key(
         Param::Now,
         Param::Bool(key.revoked),
     ];
-    db.execute(IMPORT_KEY, &params).await?;
+    db.execute(insert, &params).await?;
     add_roles_and_access_list(db, key).await
 }
 

@@ -26,11 +26,13 @@ const MAX_BATCH: usize = 256;
 /// How long the writer waits for another process (an admin command) to finish its write.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Answers a transaction's caller, given why its batch did not commit (if it did not).
+type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
+
 /// A transaction's outcome, kept until the batch commits.
 struct Applied {
     failed: bool,
-    /// Answers the caller, given why the batch did not commit (if it did not).
-    answer: Box<dyn FnOnce(Option<&str>) + Send>,
+    answer: Answer,
 }
 
 /// A transaction to apply on the writer's connection, or (given none) to answer as failed
