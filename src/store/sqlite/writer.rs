@@ -177,4 +177,42 @@ mod tests {
         assert_eq!(run_now(async { 7 }), Some(7));
         assert_eq!(run_now(std::future::pending::<()>()), None);
     }
+
+    #[tokio::test]
+    async fn a_failed_transaction_leaves_nothing_and_the_others_of_its_batch_commit() {
+        use crate::store::sql::{Param, work};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        let setup = Connection::open(&path).unwrap();
+        setup.pragma_update(None, "journal_mode", "WAL").unwrap();
+        setup.execute_batch("CREATE TABLE t (n INTEGER)").unwrap();
+        let writer = Writer::start(&path, Durability::Full).unwrap();
+        let insert = |n: i64, fail: bool| {
+            work(move |db| {
+                Box::pin(async move {
+                    db.execute("INSERT INTO t (n) VALUES ($1)", &[Param::Int(Some(n))]).await?;
+                    match fail {
+                        true => Err(StoreError::Conflict(format!("{n} refused after its insert"))),
+                        false => Ok(n),
+                    }
+                })
+            })
+        };
+        let (first, second, third) = tokio::join!(
+            writer.write(insert(1, false)),
+            writer.write(insert(2, true)),
+            writer.write(insert(3, false))
+        );
+        assert_eq!(first.unwrap(), 1);
+        assert!(matches!(second, Err(StoreError::Conflict(_))));
+        assert_eq!(third.unwrap(), 3);
+        let kept: Vec<i64> = setup
+            .prepare("SELECT n FROM t ORDER BY n")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(kept, vec![1, 3]);
+    }
 }
