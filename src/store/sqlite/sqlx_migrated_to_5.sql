@@ -1,4 +1,5 @@
-BEGIN TRANSACTION;
+-- sqlx's bookkeeping in a database its migrator brought to version 5 (an earlier
+-- release), as `sqlite3 .dump` printed it.
 CREATE TABLE _sqlx_migrations (
     version BIGINT PRIMARY KEY,
     description TEXT NOT NULL,
@@ -12,61 +13,3 @@ INSERT INTO "_sqlx_migrations" VALUES(2,'access lists','2026-11-30 07:34:38',1,X
 INSERT INTO "_sqlx_migrations" VALUES(3,'events','2026-11-30 07:34:38',1,X'79FC60A9A04D35A9AA657FA7B6BFA5A02269C2158A6A13F79E58BFBEC426ECC4DBE4EFF2FE6406F438482196807E2C96',1085026);
 INSERT INTO "_sqlx_migrations" VALUES(4,'digest replays','2026-11-30 07:34:38',1,X'9033F15BF9ABCAB74AD5F6CCAB0BD9D97520FDCEE84AC44F2F0D843B7B6C046D0DAA5F26757B36015B54E5C6B2504311',691564);
 INSERT INTO "_sqlx_migrations" VALUES(5,'replays per count','2026-11-30 07:34:38',1,X'D1E9C9E559518C66B60383CE8C6F34FBA0D315EA11F598FE2ECBDD2CF4CF59A39D00DA5F91ABFAA3CCDDFF1D3D325124',580091);
-CREATE TABLE api_key_access_list (
-    api_key_id  TEXT NOT NULL REFERENCES api_keys (id),
-    entry       TEXT NOT NULL,
-    PRIMARY KEY (api_key_id, entry)
-);
-CREATE TABLE api_key_org_roles (
-    api_key_id  TEXT NOT NULL REFERENCES api_keys (id),
-    role        TEXT NOT NULL,
-    PRIMARY KEY (api_key_id, role)
-);
-CREATE TABLE api_key_project_roles (
-    api_key_id  TEXT NOT NULL REFERENCES api_keys (id),
-    project_id  TEXT NOT NULL REFERENCES projects (id),
-    role        TEXT NOT NULL,
-    PRIMARY KEY (api_key_id, project_id, role)
-);
-CREATE TABLE api_keys (
-    id           TEXT PRIMARY KEY,
-    public_key   TEXT NOT NULL UNIQUE,
-    org_id       TEXT NOT NULL REFERENCES organizations (id),
-    description  TEXT NOT NULL,
-    ha1_sealed   BLOB NOT NULL,
-    created_at   TEXT NOT NULL,
-    revoked_at   TEXT
-);
-CREATE TABLE events (
-    id                TEXT PRIMARY KEY,
-    project_id        TEXT NOT NULL REFERENCES projects (id),
-    org_id            TEXT NOT NULL,
-    created_ms        BIGINT NOT NULL,
-    event_type        TEXT NOT NULL,
-    integration_type  TEXT NOT NULL,
-    api_key_id        TEXT NOT NULL,
-    public_key        TEXT NOT NULL,
-    remote_address    TEXT
-);
-CREATE TABLE integrations (
-    project_id   TEXT NOT NULL REFERENCES projects (id),
-    type         TEXT NOT NULL,
-    id           TEXT NOT NULL UNIQUE,
-    settings     BLOB NOT NULL,
-    updated_at   TEXT NOT NULL,
-    PRIMARY KEY (project_id, type)
-) WITHOUT ROWID;
-CREATE TABLE organizations (
-    id          TEXT PRIMARY KEY,
-    name        TEXT NOT NULL UNIQUE,
-    created_at  TEXT NOT NULL
-);
-CREATE TABLE projects (
-    id          TEXT PRIMARY KEY,
-    org_id      TEXT NOT NULL REFERENCES organizations (id),
-    name        TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    UNIQUE (org_id, name)
-);
-CREATE INDEX events_by_project_and_time ON events (project_id, created_ms DESC, id DESC);
-COMMIT;
