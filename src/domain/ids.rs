@@ -53,9 +53,28 @@ impl ObjectId {
     }
 }
 
+/// An id's 24 hexadecimal digits, kept on the stack.
+pub struct HexId([u8; 24]);
+
+impl HexId {
+    /// The digits as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hexadecimal digits are ASCII")
+    }
+}
+
+impl ObjectId {
+    /// The id's hexadecimal digits, without allocating (for hot paths; `to_string` elsewhere).
+    pub fn to_hex(&self) -> HexId {
+        let mut digits = [0u8; 24];
+        hex::encode_to_slice(self.0, &mut digits).expect("12 bytes make 24 digits");
+        HexId(digits)
+    }
+}
+
 impl fmt::Display for ObjectId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
+        f.write_str(self.to_hex().as_str())
     }
 }
 

@@ -126,18 +126,15 @@ pub trait Sql: Send {
     async fn execute(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<u64, StoreError>;
     /// Runs a query; all its rows.
     async fn fetch(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError>;
-}
-
-impl dyn Sql + '_ {
-    /// The first row of a query, if any.
-    pub async fn fetch_optional(
+    /// Runs a query; its first row, if any (the rest are not read).
+    async fn fetch_optional(
         &mut self,
         sql: &'static str,
         params: &[Param<'_>],
-    ) -> Result<Option<Row>, StoreError> {
-        Ok(self.fetch(sql, params).await?.into_iter().next())
-    }
+    ) -> Result<Option<Row>, StoreError>;
+}
 
+impl dyn Sql + '_ {
     /// The first row of a query that always returns one.
     pub async fn fetch_one(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Row, StoreError> {
         self.fetch_optional(sql, params)

@@ -51,10 +51,20 @@ impl Sql for PgConnection {
 
     async fn fetch(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
         let rows = bound(sql, params).fetch_all(self).await?;
-        rows.iter()
-            .map(|row| Ok(Row((0..row.len()).map(|i| value(row, i)).collect::<Result<_, _>>()?)))
-            .collect()
+        rows.iter().map(read_row).collect()
     }
+
+    async fn fetch_optional(
+        &mut self,
+        sql: &'static str,
+        params: &[Param<'_>],
+    ) -> Result<Option<Row>, StoreError> {
+        bound(sql, params).fetch_optional(self).await?.as_ref().map(read_row).transpose()
+    }
+}
+
+fn read_row(row: &PgRow) -> Result<Row, StoreError> {
+    Ok(Row((0..row.len()).map(|i| value(row, i)).collect::<Result<_, _>>()?))
 }
 
 /// A pooled connection lent for reads.

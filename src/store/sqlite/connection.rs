@@ -34,21 +34,30 @@ fn now() -> String {
 fn bind(statement: &mut Statement<'_>, params: &[Param<'_>]) -> Result<(), StoreError> {
     for index in 1..=statement.parameter_count() {
         let name = statement.parameter_name(index).unwrap_or("?");
-        let param = name
-            .strip_prefix('$')
-            .and_then(|number| number.parse::<usize>().ok())
+        let param = parameter_number(name)
             .and_then(|number| params.get(number.checked_sub(1)?))
             .ok_or_else(|| StoreError::Database(format!("the statement's parameter {name} has no value")))?;
         match *param {
             Param::Text(text) => statement.raw_bind_parameter(index, text)?,
             Param::Int(n) => statement.raw_bind_parameter(index, n)?,
-            Param::Id(id) => statement.raw_bind_parameter(index, id.to_string())?,
+            Param::Id(id) => statement.raw_bind_parameter(index, id.to_hex().as_str())?,
             Param::Bytes(bytes) => statement.raw_bind_parameter(index, bytes)?,
             Param::Bool(b) => statement.raw_bind_parameter(index, b)?,
             Param::Now => statement.raw_bind_parameter(index, now())?,
         }
     }
     Ok(())
+}
+
+/// `N` of a parameter named `$N`.
+fn parameter_number(name: &str) -> Option<usize> {
+    let digits = name.strip_prefix('$')?;
+    match digits.is_empty() || digits.len() > 4 {
+        true => None,
+        false => {
+            digits.bytes().try_fold(0usize, |n, digit| Some(n * 10 + (digit as char).to_digit(10)? as usize))
+        }
+    }
 }
 
 fn value(column: ValueRef<'_>) -> Result<Value, StoreError> {
@@ -79,11 +88,26 @@ impl Sql for Connection {
         let mut rows = statement.raw_query();
         let mut all = Vec::new();
         while let Some(row) = rows.next()? {
-            let values = (0..width).map(|i| value(row.get_ref(i)?)).collect::<Result<_, StoreError>>()?;
-            all.push(Row(values));
+            all.push(read_row(row, width)?);
         }
         Ok(all)
     }
+
+    async fn fetch_optional(
+        &mut self,
+        sql: &'static str,
+        params: &[Param<'_>],
+    ) -> Result<Option<Row>, StoreError> {
+        let mut statement = self.prepare_cached(sql)?;
+        bind(&mut statement, params)?;
+        let width = statement.column_count();
+        let mut rows = statement.raw_query();
+        rows.next()?.map(|row| read_row(row, width)).transpose()
+    }
+}
+
+fn read_row(row: &rusqlite::Row<'_>, width: usize) -> Result<Row, StoreError> {
+    Ok(Row((0..width).map(|i| value(row.get_ref(i)?)).collect::<Result<_, StoreError>>()?))
 }
 
 #[cfg(test)]
