@@ -2,7 +2,9 @@
 //! their validation, merging and masking. Pure code: it knows nothing of HTTP or SQL.
 
 pub mod access_list;
+pub mod alerts;
 pub mod api_key;
+pub mod dates;
 pub mod event;
 pub mod ids;
 pub mod integration;

@@ -23,6 +23,8 @@ pub enum ErrorCode {
     IntegrationAlreadyConfigured,
     /// GET one or DELETE of a type not configured.
     IntegrationNotConfigured,
+    /// An alert configuration id the project does not have.
+    AlertConfigNotFound,
     /// A bad `pageNum`, `itemsPerPage` or flag.
     InvalidQueryParameter,
     /// A v2 `Accept` naming an unknown or malformed version date.
@@ -64,6 +66,7 @@ impl ErrorCode {
             ErrorCode::InvalidIntegrationSettings => "INVALID_INTEGRATION_SETTINGS",
             ErrorCode::IntegrationAlreadyConfigured => "INTEGRATION_ALREADY_CONFIGURED",
             ErrorCode::IntegrationNotConfigured => "INTEGRATION_NOT_CONFIGURED",
+            ErrorCode::AlertConfigNotFound => "ALERT_CONFIG_NOT_FOUND",
             ErrorCode::InvalidQueryParameter => "INVALID_QUERY_PARAMETER",
             ErrorCode::InvalidVersionDate => "INVALID_VERSION_DATE",
             ErrorCode::NotAcceptable => "NOT_ACCEPTABLE",
@@ -92,9 +95,10 @@ impl ErrorCode {
             | ErrorCode::InvalidQueryParameter
             | ErrorCode::MissingHostHeader => StatusCode::BAD_REQUEST,
             ErrorCode::UserUnauthorized => StatusCode::UNAUTHORIZED,
-            ErrorCode::GroupNotFound | ErrorCode::IntegrationNotConfigured | ErrorCode::ResourceNotFound => {
-                StatusCode::NOT_FOUND
-            }
+            ErrorCode::GroupNotFound
+            | ErrorCode::IntegrationNotConfigured
+            | ErrorCode::AlertConfigNotFound
+            | ErrorCode::ResourceNotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::InvalidVersionDate | ErrorCode::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ErrorCode::IntegrationAlreadyConfigured => StatusCode::CONFLICT,

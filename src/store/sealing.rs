@@ -2,6 +2,7 @@
 //! engines seal exactly the same way.
 
 use crate::crypto::Sealer;
+use crate::domain::alerts::config::AlertSettings;
 use crate::domain::api_key::Ha1;
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType};
@@ -11,6 +12,10 @@ use super::error::StoreError;
 
 fn integration_context(group: GroupId, kind: IntegrationType) -> Vec<u8> {
     format!("integration:{group}:{kind}").into_bytes()
+}
+
+fn alert_config_context(group: &str, id: &str) -> Vec<u8> {
+    format!("alert-config:{group}:{id}").into_bytes()
 }
 
 fn ha1_context(public_key: &str) -> Vec<u8> {
@@ -37,6 +42,44 @@ pub fn open_integration(
         .open(sealed, &integration_context(group, kind))
         .map_err(|e| StoreError::Corrupt(format!("{kind} integration of project {group}: {e}")))?;
     Integration::from_stored(id, kind, &plain).map_err(StoreError::Corrupt)
+}
+
+/// Seals an alert configuration's settings (credentials included) for its row.
+pub fn seal_alert_settings(
+    sealer: &Sealer,
+    group: GroupId,
+    id: ObjectId,
+    settings: &AlertSettings,
+) -> Vec<u8> {
+    let plain = zeroize::Zeroizing::new(settings.to_stored().to_string());
+    sealer.seal(plain.as_bytes(), &alert_config_context(&group.to_string(), &id.to_string()))
+}
+
+/// Opens an alert configuration's settings.
+pub fn open_alert_settings(
+    sealer: &Sealer,
+    group: GroupId,
+    id: ObjectId,
+    sealed: &[u8],
+) -> Result<AlertSettings, StoreError> {
+    let plain = sealer
+        .open(sealed, &alert_config_context(&group.to_string(), &id.to_string()))
+        .map_err(|e| StoreError::Corrupt(format!("alert configuration {id} of project {group}: {e}")))?;
+    let stored: serde_json::Value = serde_json::from_slice(&plain)
+        .map_err(|e| StoreError::Corrupt(format!("alert configuration {id}: {e}")))?;
+    AlertSettings::from_stored(&stored)
+        .map_err(|e| StoreError::Corrupt(format!("alert configuration {id}: {e}")))
+}
+
+/// An alert configuration row's blob sealed again under the active key, or `None` if it
+/// already is.
+pub fn reseal_alert_config(
+    sealer: &Sealer,
+    group: &str,
+    id: &str,
+    sealed: &[u8],
+) -> Result<Option<Vec<u8>>, StoreError> {
+    reseal(sealer, sealed, &alert_config_context(group, id))
 }
 
 /// Seals a key's Digest verifiers.

@@ -3,6 +3,7 @@
 
 mod access;
 mod access_list;
+mod alert_configs;
 mod auth;
 mod cli;
 mod concurrency;

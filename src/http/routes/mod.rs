@@ -1,6 +1,7 @@
 //! The route table: the integrations resource on each of its three mounts, behind Digest
 //! authentication, plus the unauthenticated liveness check.
 
+mod alert_configs;
 mod events;
 mod health;
 pub mod integrations;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         // path parameters on every request.
         let mounted = integrations::routes(mount.prefix())
             .merge(events::routes(mount.prefix()))
+            .merge(alert_configs::routes(mount.prefix()))
             .route_layer(from_fn_with_state(state.clone(), limit_requests))
             .method_not_allowed_fallback(method_not_allowed);
         // Test builds only: a request can ask its handler to panic.

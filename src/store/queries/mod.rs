@@ -2,6 +2,7 @@
 //! grouped by what they keep. A function here runs inside whatever transaction its caller
 //! holds ([`super::sql::Engine::write`]) or on a reader ([`super::sql::Engine::reader`]).
 
+pub mod alert_configs;
 pub mod events;
 pub mod integrations;
 pub mod keys;

@@ -4,7 +4,7 @@
 use crate::crypto::Sealer;
 use crate::store::error::StoreError;
 use crate::store::interface::{Counts, Resealed};
-use crate::store::sealing::{reseal_ha1, reseal_integration};
+use crate::store::sealing::{reseal_alert_config, reseal_ha1, reseal_integration};
 use crate::store::sql::{Engine, Param, Sql, text, work};
 
 const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM projects), \
@@ -15,6 +15,9 @@ const WRITE_PROBE: &str = "INSERT INTO write_probe (id, probed_at) VALUES (1, $1
 const SEALED_INTEGRATIONS: &str = "SELECT project_id, type, settings FROM integrations";
 const RESEAL_INTEGRATION: &str =
     "UPDATE integrations SET settings = $1 WHERE project_id = $2 AND type = $3 AND settings = $4";
+const SEALED_ALERT_CONFIGS: &str = "SELECT project_id, id, settings FROM alert_configs";
+const RESEAL_ALERT_CONFIG: &str =
+    "UPDATE alert_configs SET settings = $1 WHERE project_id = $2 AND id = $3 AND settings = $4";
 const SEALED_KEYS: &str = "SELECT public_key, ha1_sealed FROM api_keys";
 const RESEAL_KEY: &str = "UPDATE api_keys SET ha1_sealed = $1 WHERE public_key = $2 AND ha1_sealed = $3";
 
@@ -38,32 +41,46 @@ pub async fn write_probe(db: &mut dyn Sql, now_ms: i64) -> Result<(), StoreError
 /// Seals again under the active key every blob sealed under a previous one: one row per
 /// transaction, and a row changed meanwhile (already under the active key) is left alone.
 pub async fn reseal_all<E: Engine>(engine: &E, sealer: &Sealer) -> Result<Resealed, StoreError> {
-    let mut done = Resealed::default();
-    let integrations = engine.reader().await?.fetch(SEALED_INTEGRATIONS, &[]).await?;
-    for mut row in integrations {
-        let (group, kind, sealed) = (row.text(0)?, row.text(1)?, row.bytes(2)?);
-        if let Some(fresh) = reseal_integration(sealer, &group, &kind, &sealed)? {
-            let replace = work(move |db| {
-                Box::pin(async move {
-                    let params = [Param::Bytes(&fresh), text(&group), text(&kind), Param::Bytes(&sealed)];
-                    db.execute(RESEAL_INTEGRATION, &params).await
-                })
-            });
-            done.integrations += engine.write(None, replace).await?;
-        }
+    Ok(Resealed {
+        integrations: reseal_rows(engine, SEALED_INTEGRATIONS, RESEAL_INTEGRATION, |keys, sealed| {
+            reseal_integration(sealer, &keys[0], &keys[1], sealed)
+        })
+        .await?,
+        api_keys: reseal_rows(engine, SEALED_KEYS, RESEAL_KEY, |keys, sealed| {
+            reseal_ha1(sealer, &keys[0], sealed)
+        })
+        .await?,
+        alert_configs: reseal_rows(engine, SEALED_ALERT_CONFIGS, RESEAL_ALERT_CONFIG, |keys, sealed| {
+            reseal_alert_config(sealer, &keys[0], &keys[1], sealed)
+        })
+        .await?,
+    })
+}
+
+/// Re-seals the rows `select` finds (their key columns, then the sealed blob) with `reseal`,
+/// each by `update` in a transaction of its own (`$1` the new blob, then the keys, then the
+/// old blob, so a row changed meanwhile is left alone); how many it changed.
+async fn reseal_rows<E: Engine>(
+    engine: &E,
+    select: &'static str,
+    update: &'static str,
+    reseal: impl Fn(&[String], &[u8]) -> Result<Option<Vec<u8>>, StoreError>,
+) -> Result<u64, StoreError> {
+    let mut changed = 0;
+    for mut row in engine.reader().await?.fetch(select, &[]).await? {
+        let width = row.0.len();
+        let keys = (0..width - 1).map(|column| row.text(column)).collect::<Result<Vec<_>, _>>()?;
+        let sealed = row.bytes(width - 1)?;
+        let Some(fresh) = reseal(&keys, &sealed)? else { continue };
+        let replace = work(move |db| {
+            Box::pin(async move {
+                let mut params = vec![Param::Bytes(&fresh)];
+                params.extend(keys.iter().map(|key| text(key)));
+                params.push(Param::Bytes(&sealed));
+                db.execute(update, &params).await
+            })
+        });
+        changed += engine.write(None, replace).await?;
     }
-    let keys = engine.reader().await?.fetch(SEALED_KEYS, &[]).await?;
-    for mut row in keys {
-        let (public_key, sealed) = (row.text(0)?, row.bytes(1)?);
-        if let Some(fresh) = reseal_ha1(sealer, &public_key, &sealed)? {
-            let replace = work(move |db| {
-                Box::pin(async move {
-                    let params = [Param::Bytes(&fresh), text(&public_key), Param::Bytes(&sealed)];
-                    db.execute(RESEAL_KEY, &params).await
-                })
-            });
-            done.api_keys += engine.write(None, replace).await?;
-        }
-    }
-    Ok(done)
+    Ok(changed)
 }

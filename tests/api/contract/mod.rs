@@ -1,5 +1,6 @@
 //! The storage contract: what every `Store` must do, checked on each engine directly.
 
+mod alert_configs;
 mod keys_events_replays;
 
 use atlas_integrations::crypto::{MasterKey, Sealer};
@@ -97,6 +98,7 @@ async fn the_sqlite_store_keeps_the_contract() {
     let store = open(&database).await;
     keeps_the_contract(store.as_ref()).await;
     keys_events_replays::keeps_the_rest_of_the_contract(store.as_ref()).await;
+    alert_configs::keeps_the_alert_config_contract(store.as_ref()).await;
 }
 
 #[tokio::test]
@@ -110,6 +112,7 @@ async fn the_postgresql_store_keeps_the_contract() {
     let store = open(&database).await;
     keeps_the_contract(store.as_ref()).await;
     keys_events_replays::keeps_the_rest_of_the_contract(store.as_ref()).await;
+    alert_configs::keeps_the_alert_config_contract(store.as_ref()).await;
 }
 
 pub(crate) fn actor() -> atlas_integrations::domain::event::Actor {

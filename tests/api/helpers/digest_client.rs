@@ -241,6 +241,11 @@ impl DigestClient {
         self.send(Method::PUT, uri, &Self::json_headers(uri), Some(serde_json::to_vec(body).unwrap())).await
     }
 
+    /// PATCH a JSON body.
+    pub async fn patch(&self, uri: &str, body: &Value) -> TestResponse {
+        self.send(Method::PATCH, uri, &Self::json_headers(uri), Some(serde_json::to_vec(body).unwrap())).await
+    }
+
     /// DELETE.
     pub async fn delete(&self, uri: &str) -> TestResponse {
         self.send(Method::DELETE, uri, &Self::json_headers(uri)[1..], None).await
