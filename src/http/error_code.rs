@@ -25,6 +25,8 @@ pub enum ErrorCode {
     IntegrationNotConfigured,
     /// An alert configuration id the project does not have.
     AlertConfigNotFound,
+    /// An alert id the project does not have.
+    AlertNotFound,
     /// A bad `pageNum`, `itemsPerPage` or flag.
     InvalidQueryParameter,
     /// A v2 `Accept` naming an unknown or malformed version date.
@@ -67,6 +69,7 @@ impl ErrorCode {
             ErrorCode::IntegrationAlreadyConfigured => "INTEGRATION_ALREADY_CONFIGURED",
             ErrorCode::IntegrationNotConfigured => "INTEGRATION_NOT_CONFIGURED",
             ErrorCode::AlertConfigNotFound => "ALERT_CONFIG_NOT_FOUND",
+            ErrorCode::AlertNotFound => "ALERT_NOT_FOUND",
             ErrorCode::InvalidQueryParameter => "INVALID_QUERY_PARAMETER",
             ErrorCode::InvalidVersionDate => "INVALID_VERSION_DATE",
             ErrorCode::NotAcceptable => "NOT_ACCEPTABLE",
@@ -98,6 +101,7 @@ impl ErrorCode {
             ErrorCode::GroupNotFound
             | ErrorCode::IntegrationNotConfigured
             | ErrorCode::AlertConfigNotFound
+            | ErrorCode::AlertNotFound
             | ErrorCode::ResourceNotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::InvalidVersionDate | ErrorCode::NotAcceptable => StatusCode::NOT_ACCEPTABLE,

@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 
+use super::alerting::AlertStore;
 use super::error::StoreError;
 use crate::domain::access_list::AccessEntry;
-use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
 use crate::domain::event::{Actor, Event, EventFilter};
 use crate::domain::ids::{GroupId, ObjectId};
@@ -38,7 +38,7 @@ pub struct Resealed {
 
 /// Everything the service keeps.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AlertStore + Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Whether the last integration change that reached the database failed there.
@@ -122,40 +122,6 @@ pub trait Store: Send + Sync + 'static {
     /// Seals again, under the active key, every blob sealed under a previous one: one row per
     /// transaction, and a row changed meanwhile (already under the active key) is left alone.
     async fn reseal_all(&self) -> Result<Resealed, StoreError>;
-
-    /// One page (`offset`, `limit`) of a project's alert configurations, oldest first, and
-    /// how many it has.
-    async fn list_alert_configs(
-        &self,
-        group: GroupId,
-        offset: u64,
-        limit: u64,
-    ) -> Result<(Vec<AlertConfig>, u64), StoreError>;
-    /// One alert configuration of a project.
-    async fn get_alert_config(&self, group: GroupId, id: ObjectId)
-    -> Result<Option<AlertConfig>, StoreError>;
-    /// Stores a new alert configuration.
-    async fn create_alert_config(
-        &self,
-        group: GroupId,
-        settings: AlertSettings,
-    ) -> Result<AlertConfig, StoreError>;
-    /// Replaces an alert configuration's settings; `None` if there is no such configuration.
-    async fn replace_alert_config(
-        &self,
-        group: GroupId,
-        id: ObjectId,
-        settings: AlertSettings,
-    ) -> Result<Option<AlertConfig>, StoreError>;
-    /// Turns an alert configuration on or off; `None` if there is no such configuration.
-    async fn set_alert_config_enabled(
-        &self,
-        group: GroupId,
-        id: ObjectId,
-        enabled: bool,
-    ) -> Result<Option<AlertConfig>, StoreError>;
-    /// Removes an alert configuration; whether there was one.
-    async fn delete_alert_config(&self, group: GroupId, id: ObjectId) -> Result<bool, StoreError>;
 
     /// Copies in an organization as it is elsewhere; does nothing if it exists.
     async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError>;

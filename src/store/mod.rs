@@ -23,6 +23,7 @@
 //! changes) and cover the method in the storage contract test (`tests/api/contract/`),
 //! which runs on both engines. Nothing in the engine modules changes.
 
+mod alerting;
 mod clock;
 mod error;
 mod health;
@@ -34,12 +35,15 @@ mod sealing;
 mod settings;
 mod sql;
 mod sql_store;
+mod sql_store_alerting;
 mod sqlite;
 
 use std::sync::Arc;
 
 use crate::crypto::Sealer;
 
+pub use alerting::AlertStore;
+pub use clock::now_ms;
 pub use error::StoreError;
 pub use interface::{Counts, Resealed, Store};
 pub use queries::organizations::DEFAULT_ORGANIZATION;

@@ -101,6 +101,15 @@ impl Row {
         }
     }
 
+    /// The integer in `column`, `None` for `NULL`.
+    pub fn optional_int(&mut self, column: usize) -> Result<Option<i64>, StoreError> {
+        match self.value(column)? {
+            Value::Null => Ok(None),
+            Value::Int(n) => Ok(Some(n)),
+            other => Err(Self::mismatch(column, "an integer", &other)),
+        }
+    }
+
     /// The boolean in `column` (an integer on SQLite).
     pub fn bool(&mut self, column: usize) -> Result<bool, StoreError> {
         match self.value(column)? {

@@ -10,11 +10,10 @@ use super::error::StoreError;
 use super::health::WriteHealth;
 use super::interface::{Counts, Resealed, Store};
 use super::queries::integrations::OwnedOperation;
-use super::queries::{alert_configs, events, integrations, keys, organizations, upkeep};
+use super::queries::{events, integrations, keys, organizations, upkeep};
 use super::sql::{Engine, work};
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
-use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
 use crate::domain::event::{Actor, Event, EventFilter};
 use crate::domain::ids::{GroupId, ObjectId};
@@ -23,8 +22,8 @@ use crate::domain::project::{Organization, Project};
 
 /// A store on one engine.
 pub struct SqlStore<E> {
-    engine: E,
-    sealer: Arc<Sealer>,
+    pub(super) engine: E,
+    pub(super) sealer: Arc<Sealer>,
     health: WriteHealth,
 }
 
@@ -182,66 +181,6 @@ impl<E: Engine> Store for SqlStore<E> {
 
     async fn reseal_all(&self) -> Result<Resealed, StoreError> {
         upkeep::reseal_all(&self.engine, &self.sealer).await
-    }
-
-    async fn list_alert_configs(
-        &self,
-        group: GroupId,
-        offset: u64,
-        limit: u64,
-    ) -> Result<(Vec<AlertConfig>, u64), StoreError> {
-        alert_configs::list(&mut *self.engine.reader().await?, &self.sealer, group, offset, limit).await
-    }
-
-    async fn get_alert_config(
-        &self,
-        group: GroupId,
-        id: ObjectId,
-    ) -> Result<Option<AlertConfig>, StoreError> {
-        alert_configs::get(&mut *self.engine.reader().await?, &self.sealer, group, id).await
-    }
-
-    async fn create_alert_config(
-        &self,
-        group: GroupId,
-        settings: AlertSettings,
-    ) -> Result<AlertConfig, StoreError> {
-        let sealer = self.sealer.clone();
-        let create = work(move |db| {
-            Box::pin(async move { alert_configs::create(db, &sealer, group, settings).await })
-        });
-        self.engine.write(None, create).await
-    }
-
-    async fn replace_alert_config(
-        &self,
-        group: GroupId,
-        id: ObjectId,
-        settings: AlertSettings,
-    ) -> Result<Option<AlertConfig>, StoreError> {
-        let sealer = self.sealer.clone();
-        let replace = work(move |db| {
-            Box::pin(async move { alert_configs::replace(db, &sealer, group, id, settings).await })
-        });
-        self.engine.write(Some(format!("alert-config:{id}")), replace).await
-    }
-
-    async fn set_alert_config_enabled(
-        &self,
-        group: GroupId,
-        id: ObjectId,
-        enabled: bool,
-    ) -> Result<Option<AlertConfig>, StoreError> {
-        let sealer = self.sealer.clone();
-        let toggle = work(move |db| {
-            Box::pin(async move { alert_configs::set_enabled(db, &sealer, group, id, enabled).await })
-        });
-        self.engine.write(Some(format!("alert-config:{id}")), toggle).await
-    }
-
-    async fn delete_alert_config(&self, group: GroupId, id: ObjectId) -> Result<bool, StoreError> {
-        let delete = work(move |db| Box::pin(async move { alert_configs::delete(db, group, id).await }));
-        self.engine.write(None, delete).await
     }
 
     async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError> {

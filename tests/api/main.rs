@@ -4,6 +4,7 @@
 mod access;
 mod access_list;
 mod alert_configs;
+mod alerts;
 mod auth;
 mod cli;
 mod concurrency;

@@ -1,9 +1,11 @@
 //! Alert configurations as Atlas's API has them: the kinds of configuration and their event
 //! types (from the spec), matchers, thresholds and notifications, each checked when saved.
 
+pub mod alert;
 pub mod config;
 pub mod families;
 pub mod family;
 pub mod matcher;
 pub mod notification;
+pub mod observation;
 pub mod threshold;

@@ -123,7 +123,7 @@ impl Limit {
 }
 
 /// A JSON number, integral when it is one (so `80` reads back as `80`, not `80.0`).
-fn number(value: f64) -> Value {
+pub fn number(value: f64) -> Value {
     if value.fract() == 0.0 && value.abs() < 9.0e15 { json!(value as i64) } else { json!(value) }
 }
 

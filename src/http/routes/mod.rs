@@ -2,6 +2,7 @@
 //! authentication, plus the unauthenticated liveness check.
 
 mod alert_configs;
+mod alerts;
 mod events;
 mod health;
 pub mod integrations;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         let mounted = integrations::routes(mount.prefix())
             .merge(events::routes(mount.prefix()))
             .merge(alert_configs::routes(mount.prefix()))
+            .merge(alerts::routes(mount.prefix()))
             .route_layer(from_fn_with_state(state.clone(), limit_requests))
             .method_not_allowed_fallback(method_not_allowed);
         // Test builds only: a request can ask its handler to panic.

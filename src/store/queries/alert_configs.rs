@@ -18,6 +18,8 @@ const ONE: &str =
     "SELECT id, settings, created_ms, updated_ms FROM alert_configs WHERE project_id = $1 AND id = $2";
 const PAGE: &str = "SELECT id, settings, created_ms, updated_ms FROM alert_configs WHERE project_id = $1 \
      ORDER BY created_ms, id LIMIT $2 OFFSET $3";
+const ENABLED_FOR_EVENT: &str = "SELECT id, settings, created_ms, updated_ms FROM alert_configs \
+     WHERE project_id = $1 AND event_type = $2 AND enabled = $3 ORDER BY created_ms, id";
 const COUNT: &str = "SELECT COUNT(*) FROM alert_configs WHERE project_id = $1";
 
 fn config(sealer: &Sealer, group: GroupId, mut row: Row) -> Result<AlertConfig, StoreError> {
@@ -71,6 +73,17 @@ pub async fn list(
     let rows = db.fetch(PAGE, &[id(group), clamp(limit), clamp(offset)]).await?;
     let configs = rows.into_iter().map(|row| config(sealer, group, row)).collect::<Result<_, _>>()?;
     Ok((configs, total as u64))
+}
+
+/// The project's enabled configurations of an event type.
+pub async fn enabled_for_event(
+    db: &mut dyn Sql,
+    sealer: &Sealer,
+    group: GroupId,
+    event_type: &str,
+) -> Result<Vec<AlertConfig>, StoreError> {
+    let rows = db.fetch(ENABLED_FOR_EVENT, &[id(group), text(event_type), Param::Bool(true)]).await?;
+    rows.into_iter().map(|row| config(sealer, group, row)).collect()
 }
 
 /// Replaces a configuration's settings; `None` if the project has no such configuration.

@@ -3,6 +3,7 @@
 //! holds ([`super::sql::Engine::write`]) or on a reader ([`super::sql::Engine::reader`]).
 
 pub mod alert_configs;
+pub mod alerts;
 pub mod events;
 pub mod integrations;
 pub mod keys;

@@ -13,6 +13,8 @@ use axum::routing::get;
 
 use crate::http::AppState;
 
+pub use target::config_json;
+
 /// The resource's routes under a mount's `prefix`.
 pub fn routes(prefix: &str) -> Router<AppState> {
     Router::new()
@@ -21,5 +23,9 @@ pub fn routes(prefix: &str) -> Router<AppState> {
         .route(
             &format!("{prefix}/groups/{{group_id}}/alertConfigs/{{alert_config_id}}"),
             get(read::get).put(change::replace).patch(change::toggle).delete(change::delete),
+        )
+        .route(
+            &format!("{prefix}/groups/{{group_id}}/alertConfigs/{{alert_config_id}}/alerts"),
+            get(read::alerts),
         )
 }

@@ -1,0 +1,29 @@
+//! Atlas's Alerts resource on each mount: a project's alerts (list with `status`, get),
+//! acknowledge and unacknowledge (`PATCH`, media types 2023-01-01 and 2024-05-30), the
+//! configurations of an alert; and two extensions, raising alerts from an observation
+//! (`POST /groups/{groupId}/alerts`) and closing one (`POST …/alerts/{alertId}:close`), both
+//! `GROUP_OWNER` only.
+
+mod acknowledge;
+mod raise;
+mod read;
+mod target;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::http::AppState;
+
+pub use target::alert_json;
+
+/// The resource's routes under a mount's `prefix`.
+pub fn routes(prefix: &str) -> Router<AppState> {
+    Router::new()
+        .route(&format!("{prefix}/groups/{{group_id}}/alerts"), get(read::list).post(raise::raise))
+        // `{alert_id}` is also `{alertId}:close` for the close extension's POST.
+        .route(
+            &format!("{prefix}/groups/{{group_id}}/alerts/{{alert_id}}"),
+            get(read::get).patch(acknowledge::acknowledge).post(raise::close),
+        )
+        .route(&format!("{prefix}/groups/{{group_id}}/alerts/{{alert_id}}/alertConfigs"), get(read::configs))
+}

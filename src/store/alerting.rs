@@ -1,0 +1,73 @@
+//! The part of the store that keeps alerting: alert configurations and the alerts they
+//! raise. Every [`super::Store`] is one; callers bring this trait into scope to use it.
+
+use async_trait::async_trait;
+
+use super::error::StoreError;
+use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
+use crate::domain::alerts::config::{AlertConfig, AlertSettings};
+use crate::domain::alerts::observation::Observation;
+use crate::domain::ids::{GroupId, ObjectId};
+
+/// Alert configurations and alerts.
+#[async_trait]
+pub trait AlertStore: Send + Sync {
+    /// One page (`offset`, `limit`) of a project's alert configurations, oldest first, and
+    /// how many it has.
+    async fn list_alert_configs(
+        &self,
+        group: GroupId,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<AlertConfig>, u64), StoreError>;
+    /// One alert configuration of a project.
+    async fn get_alert_config(&self, group: GroupId, id: ObjectId)
+    -> Result<Option<AlertConfig>, StoreError>;
+    /// Stores a new alert configuration.
+    async fn create_alert_config(
+        &self,
+        group: GroupId,
+        settings: AlertSettings,
+    ) -> Result<AlertConfig, StoreError>;
+    /// Replaces an alert configuration's settings; `None` if there is no such configuration.
+    async fn replace_alert_config(
+        &self,
+        group: GroupId,
+        id: ObjectId,
+        settings: AlertSettings,
+    ) -> Result<Option<AlertConfig>, StoreError>;
+    /// Turns an alert configuration on or off; `None` if there is no such configuration.
+    async fn set_alert_config_enabled(
+        &self,
+        group: GroupId,
+        id: ObjectId,
+        enabled: bool,
+    ) -> Result<Option<AlertConfig>, StoreError>;
+    /// Removes an alert configuration; whether there was one.
+    async fn delete_alert_config(&self, group: GroupId, id: ObjectId) -> Result<bool, StoreError>;
+
+    /// Matches an observation against the project's enabled alert configurations: each that
+    /// catches it opens an alert, or updates the open one of that configuration for the same
+    /// target. The alerts opened or updated.
+    async fn raise_alert(&self, group: GroupId, observation: &Observation) -> Result<Vec<Alert>, StoreError>;
+    /// One page of a project's alerts, newest first, and how many pass the filter.
+    async fn list_alerts(
+        &self,
+        group: GroupId,
+        filter: AlertFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Alert>, u64), StoreError>;
+    /// One alert of a project.
+    async fn get_alert(&self, group: GroupId, id: ObjectId) -> Result<Option<Alert>, StoreError>;
+    /// Sets or (with `None`) clears an alert's acknowledgement; `None` if there is no such
+    /// alert.
+    async fn acknowledge_alert(
+        &self,
+        group: GroupId,
+        id: ObjectId,
+        acknowledgement: Option<Acknowledgement>,
+    ) -> Result<Option<Alert>, StoreError>;
+    /// Closes an alert; `None` if there is no such alert.
+    async fn close_alert(&self, group: GroupId, id: ObjectId) -> Result<Option<Alert>, StoreError>;
+}

@@ -1,0 +1,152 @@
+//! A project's alerts: raised from observations (opened, or the open one of the same
+//! configuration and target updated), acknowledged, closed, listed.
+
+use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter, AlertStatus};
+use crate::domain::alerts::config::AlertConfig;
+use crate::domain::alerts::observation::Observation;
+use crate::domain::ids::{GroupId, ObjectId};
+use crate::store::clock::now_ms;
+use crate::store::error::StoreError;
+use crate::store::rows::parse_id;
+use crate::store::sql::{Param, Row, Sql, id, text};
+
+macro_rules! alert_columns {
+    () => {
+        "id, project_id, org_id, alert_config_id, status, observation, created_ms, updated_ms, resolved_ms, \
+         last_notified_ms, acknowledged_until_ms, acknowledgement_comment, acknowledging_username"
+    };
+}
+
+/// Opens an alert, with its project's organization.
+const INSERT: &str = "INSERT INTO alerts (id, project_id, org_id, alert_config_id, target_key, status, observation, \
+     created_ms, updated_ms) SELECT $1, id, org_id, $3, $4, 'OPEN', $5, $6, $6 FROM projects WHERE id = $2";
+const OPEN_FOR_TARGET: &str = concat!(
+    "SELECT ",
+    alert_columns!(),
+    " FROM alerts WHERE alert_config_id = $1 AND target_key = $2 AND status = 'OPEN'"
+);
+const OBSERVED_AGAIN: &str = "UPDATE alerts SET observation = $2, updated_ms = $3 WHERE id = $1";
+const ONE: &str = concat!("SELECT ", alert_columns!(), " FROM alerts WHERE project_id = $1 AND id = $2");
+const PAGE: &str = concat!(
+    "SELECT ",
+    alert_columns!(),
+    " FROM alerts WHERE project_id = $1 AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR alert_config_id = $3) \
+     ORDER BY created_ms DESC, id DESC LIMIT $4 OFFSET $5"
+);
+const COUNT: &str = "SELECT COUNT(*) FROM alerts WHERE project_id = $1 AND ($2 IS NULL OR status = $2) \
+     AND ($3 IS NULL OR alert_config_id = $3)";
+const ACKNOWLEDGE: &str = "UPDATE alerts SET acknowledged_until_ms = $3, acknowledgement_comment = $4, \
+     acknowledging_username = $5, updated_ms = $6 WHERE project_id = $1 AND id = $2";
+const CLOSE: &str = "UPDATE alerts SET status = 'CLOSED', resolved_ms = $3, updated_ms = $3 WHERE project_id = $1 AND id = $2";
+
+fn alert(mut row: Row) -> Result<Alert, StoreError> {
+    let status = row.text(4)?;
+    let observation: serde_json::Value = serde_json::from_str(&row.text(5)?)
+        .map_err(|e| StoreError::Corrupt(format!("an alert's observation: {e}")))?;
+    let until = row.optional_int(10)?;
+    Ok(Alert {
+        id: parse_id(&row.text(0)?)?,
+        group: GroupId(parse_id(&row.text(1)?)?),
+        org_id: parse_id(&row.text(2)?)?,
+        alert_config_id: parse_id(&row.text(3)?)?,
+        status: AlertStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("bad alert status {status:?}")))?,
+        observation: Observation::parse(&observation).map_err(StoreError::Corrupt)?,
+        created_ms: row.int(6)?,
+        updated_ms: row.int(7)?,
+        resolved_ms: row.optional_int(8)?,
+        last_notified_ms: row.optional_int(9)?,
+        acknowledgement: match until {
+            Some(until_ms) => Some(Acknowledgement {
+                until_ms,
+                comment: row.optional_text(11)?,
+                username: row.optional_text(12)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+    })
+}
+
+/// Opens an alert of `config` for what was observed, or updates the open one of the same
+/// configuration and target; the alert after, and whether it is new.
+pub async fn raise(
+    db: &mut dyn Sql,
+    config: &AlertConfig,
+    observation: &Observation,
+) -> Result<(Alert, bool), StoreError> {
+    let (target, details, now) = (observation.target_key(), observation.to_stored().to_string(), now_ms());
+    let open = db.fetch_optional(OPEN_FOR_TARGET, &[id(config.id), text(&target)]).await?;
+    if let Some(row) = open {
+        let mut alert = alert(row)?;
+        db.execute(OBSERVED_AGAIN, &[id(alert.id), text(&details), Param::Int(Some(now))]).await?;
+        alert.observation = observation.clone();
+        alert.updated_ms = now;
+        return Ok((alert, false));
+    }
+    let alert_id = ObjectId::generate();
+    let params =
+        [id(alert_id), id(config.group), id(config.id), text(&target), text(&details), Param::Int(Some(now))];
+    db.execute(INSERT, &params).await?;
+    let opened = get(db, config.group, alert_id).await?;
+    opened
+        .map(|alert| (alert, true))
+        .ok_or_else(|| StoreError::NotFound(format!("no project has the id {}", config.group)))
+}
+
+/// One alert of `group`.
+pub async fn get(db: &mut dyn Sql, group: GroupId, alert_id: ObjectId) -> Result<Option<Alert>, StoreError> {
+    db.fetch_optional(ONE, &[id(group), id(alert_id)]).await?.map(alert).transpose()
+}
+
+/// One page of a project's alerts, newest first, and how many pass the filter.
+pub async fn list(
+    db: &mut dyn Sql,
+    group: GroupId,
+    filter: AlertFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Alert>, u64), StoreError> {
+    let config = filter.alert_config_id.map(|config| config.to_string());
+    let status = Param::Text(filter.status.map(AlertStatus::as_str));
+    let filters = [id(group), status, Param::Text(config.as_deref())];
+    let total = db.fetch_one(COUNT, &filters).await?.int(0)?;
+    let clamp = |n: u64| Param::Int(Some(n.min(i64::MAX as u64) as i64));
+    let page = [filters[0], filters[1], filters[2], clamp(limit), clamp(offset)];
+    let alerts = db.fetch(PAGE, &page).await?.into_iter().map(alert).collect::<Result<_, _>>()?;
+    Ok((alerts, total as u64))
+}
+
+/// Sets (or, with `None`, clears) an alert's acknowledgement; the alert after, `None` if
+/// there is no such alert.
+pub async fn acknowledge(
+    db: &mut dyn Sql,
+    group: GroupId,
+    alert_id: ObjectId,
+    acknowledgement: Option<Acknowledgement>,
+) -> Result<Option<Alert>, StoreError> {
+    let ack = acknowledgement.as_ref();
+    let params = [
+        id(group),
+        id(alert_id),
+        Param::Int(ack.map(|ack| ack.until_ms)),
+        Param::Text(ack.and_then(|ack| ack.comment.as_deref())),
+        Param::Text(ack.map(|ack| ack.username.as_str())),
+        Param::Int(Some(now_ms())),
+    ];
+    match db.execute(ACKNOWLEDGE, &params).await? {
+        0 => Ok(None),
+        _ => get(db, group, alert_id).await,
+    }
+}
+
+/// Closes an alert (resolved now); the alert after, `None` if there is no such alert.
+pub async fn close(
+    db: &mut dyn Sql,
+    group: GroupId,
+    alert_id: ObjectId,
+) -> Result<Option<Alert>, StoreError> {
+    match db.execute(CLOSE, &[id(group), id(alert_id), Param::Int(Some(now_ms()))]).await? {
+        0 => Ok(None),
+        _ => get(db, group, alert_id).await,
+    }
+}
