@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::database::{self, OpenError};
+use crate::delivery::worker::Worker;
 use crate::http::auth::nonce::NonceSigner;
 use crate::http::rate_limit::RateLimits;
 use crate::http::refusal_log::RefusalLog;
@@ -30,6 +31,9 @@ pub enum StartError {
     /// The certificate or key is unusable.
     #[error(transparent)]
     Tls(#[from] crate::http::tls::TlsError),
+    /// The delivery worker could not start.
+    #[error("cannot start delivering notifications: {0}")]
+    Delivery(String),
     /// The address could not be bound.
     #[error("cannot listen on {address}: {error}")]
     Listen {
@@ -48,6 +52,7 @@ pub struct App {
     store: Arc<dyn Store>,
     connections: ConnectionLimits,
     refusals: Arc<RefusalLog>,
+    worker: Arc<Worker>,
 }
 
 impl App {
@@ -65,7 +70,7 @@ impl App {
                 database.master_key.derive("digest-nonce"),
                 config.nonce_ttl_secs,
             )),
-            public_url: config.public_url.map(|url| Arc::from(url.trim_end_matches('/'))),
+            public_url: config.public_url.as_ref().map(|url| Arc::from(url.trim_end_matches('/'))),
             limits: Arc::new(RateLimits::new(config.limits)),
             refusals: refusals.clone(),
             trusted_proxies: config.trusted_proxies.into(),
@@ -90,7 +95,21 @@ impl App {
                 "the connection limit is lowered to fit the open-file limit"
             );
         }
-        Ok(App { listener, tls, router: router(state), store: database.store, connections, refusals })
+        let base = match &config.public_url {
+            Some(url) => format!("{}/api/atlas/v2", url.trim_end_matches('/')),
+            None => format!("{}://{address}/api/atlas/v2", if tls.is_some() { "https" } else { "http" }),
+        };
+        let worker =
+            Worker::new(database.store.clone(), config.delivery, base).map_err(StartError::Delivery)?;
+        Ok(App {
+            listener,
+            tls,
+            router: router(state),
+            store: database.store,
+            connections,
+            refusals,
+            worker: Arc::new(worker),
+        })
     }
 
     /// The address actually bound.
@@ -119,8 +138,12 @@ impl App {
                 refusals.summarize();
             }
         });
+        let (stop_worker, stop) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(self.worker.clone().run(stop));
         let served = server::serve(self.listener, self.tls, self.router, self.connections, shutdown).await;
         summaries.abort();
+        let _ = stop_worker.send(true);
+        let _ = worker.await;
         self.refusals.summarize();
         served
     }

@@ -60,6 +60,8 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     /// Timeouts, the connection limit and the shutdown deadline.
     pub connections: ConnectionLimits,
+    /// How alert notifications are delivered.
+    pub delivery: crate::delivery::worker::DeliverySettings,
 }
 
 /// The PEM files of the server's certificate.

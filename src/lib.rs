@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod database;
+pub mod delivery;
 pub mod domain;
 pub mod http;
 pub mod store;

@@ -10,6 +10,7 @@ use super::DatabaseArgs;
 use crate::admin;
 use crate::app::App;
 use crate::config::{Config, DEFAULT_NONCE_TTL_SECS, TlsFiles};
+use crate::delivery::worker::DeliverySettings;
 use crate::http::rate_limit::Limits;
 use crate::http::server::{ConnectionLimits, Timeouts};
 
@@ -64,6 +65,10 @@ pub struct ServeArgs {
     /// Seconds shutdown waits for requests in flight before closing their connections.
     #[arg(long, env = "ATLAS_INTEGRATIONS_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
+    /// Let alert notifications go to private, loopback and link-local addresses (private
+    /// networks, tests); by default only public addresses are reached.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_ALLOW_PRIVATE_TARGETS")]
+    pub allow_private_targets: bool,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -97,6 +102,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             },
             max_connections: args.max_connections as usize,
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout_secs),
+        },
+        delivery: DeliverySettings {
+            allow_private_targets: args.allow_private_targets,
+            ..DeliverySettings::default()
         },
     };
     let app = App::build(config).await.context("cannot start the server")?;

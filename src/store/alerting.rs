@@ -7,6 +7,7 @@ use super::error::StoreError;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
+use crate::domain::alerts::outbox::{Attempted, Claimed, NotificationRecord};
 use crate::domain::ids::{GroupId, ObjectId};
 
 /// Alert configurations and alerts.
@@ -49,7 +50,13 @@ pub trait AlertStore: Send + Sync {
     /// Matches an observation against the project's enabled alert configurations: each that
     /// catches it opens an alert, or updates the open one of that configuration for the same
     /// target. The alerts opened or updated.
-    async fn raise_alert(&self, group: GroupId, observation: &Observation) -> Result<Vec<Alert>, StoreError>;
+    /// Each alert opened plans its notifications (webhook bodies link under `base`).
+    async fn raise_alert(
+        &self,
+        group: GroupId,
+        observation: &Observation,
+        base: &str,
+    ) -> Result<Vec<Alert>, StoreError>;
     /// One page of a project's alerts, newest first, and how many pass the filter.
     async fn list_alerts(
         &self,
@@ -61,13 +68,42 @@ pub trait AlertStore: Send + Sync {
     /// One alert of a project.
     async fn get_alert(&self, group: GroupId, id: ObjectId) -> Result<Option<Alert>, StoreError>;
     /// Sets or (with `None`) clears an alert's acknowledgement; `None` if there is no such
-    /// alert.
+    /// alert. An acknowledgement notifies once and silences the repeats.
     async fn acknowledge_alert(
         &self,
         group: GroupId,
         id: ObjectId,
         acknowledgement: Option<Acknowledgement>,
+        base: &str,
     ) -> Result<Option<Alert>, StoreError>;
-    /// Closes an alert; `None` if there is no such alert.
-    async fn close_alert(&self, group: GroupId, id: ObjectId) -> Result<Option<Alert>, StoreError>;
+    /// Closes an alert, notifying of it; `None` if there is no such alert.
+    async fn close_alert(
+        &self,
+        group: GroupId,
+        id: ObjectId,
+        base: &str,
+    ) -> Result<Option<Alert>, StoreError>;
+    /// Every notification of an alert, oldest first.
+    async fn notification_log(
+        &self,
+        group: GroupId,
+        alert: ObjectId,
+    ) -> Result<Vec<NotificationRecord>, StoreError>;
+    /// Plans the repeats that are due for every open, unacknowledged alert; how many.
+    async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError>;
+    /// Claims up to `limit` due notifications for `worker` until `lease_until_ms`.
+    async fn claim_notifications(
+        &self,
+        worker: &str,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<Claimed>, StoreError>;
+    /// Records an attempt `worker` made; `false` if its lease was lost meanwhile.
+    async fn record_attempt(
+        &self,
+        worker: &str,
+        attempt: &Attempted,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
 }

@@ -3,6 +3,7 @@
 
 use crate::crypto::Sealer;
 use crate::domain::alerts::config::AlertSettings;
+use crate::domain::alerts::delivery::WebhookDelivery;
 use crate::domain::api_key::Ha1;
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType};
@@ -16,6 +17,10 @@ fn integration_context(group: GroupId, kind: IntegrationType) -> Vec<u8> {
 
 fn alert_config_context(group: &str, id: &str) -> Vec<u8> {
     format!("alert-config:{group}:{id}").into_bytes()
+}
+
+fn notification_context(id: &str) -> Vec<u8> {
+    format!("notification:{id}").into_bytes()
 }
 
 fn ha1_context(public_key: &str) -> Vec<u8> {
@@ -80,6 +85,20 @@ pub fn reseal_alert_config(
     sealed: &[u8],
 ) -> Result<Option<Vec<u8>>, StoreError> {
     reseal(sealer, sealed, &alert_config_context(group, id))
+}
+
+/// Seals what a notification carries to its destination.
+pub fn seal_delivery(sealer: &Sealer, id: ObjectId, delivery: &WebhookDelivery) -> Vec<u8> {
+    let plain = zeroize::Zeroizing::new(serde_json::to_vec(delivery).expect("a delivery serialises"));
+    sealer.seal(&plain, &notification_context(&id.to_string()))
+}
+
+/// Opens what a notification carries.
+pub fn open_delivery(sealer: &Sealer, id: &str, sealed: &[u8]) -> Result<WebhookDelivery, StoreError> {
+    let plain = sealer
+        .open(sealed, &notification_context(id))
+        .map_err(|e| StoreError::Corrupt(format!("notification {id}: {e}")))?;
+    serde_json::from_slice(&plain).map_err(|e| StoreError::Corrupt(format!("notification {id}: {e}")))
 }
 
 /// Seals a key's Digest verifiers.

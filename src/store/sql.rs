@@ -162,6 +162,10 @@ pub type Work<T> = Box<dyn for<'c> FnOnce(&'c mut dyn Sql) -> BoxFuture<'c, T> +
 /// What differs between the engines beyond the dialect: where statements run, how a write
 /// transaction is serialised and made durable, and how Digest replays are remembered.
 pub trait Engine: Send + Sync + 'static {
+    /// Whether replicas share this database, so a worker claiming rows must skip those
+    /// another holds (`FOR UPDATE SKIP LOCKED`); SQLite has one worker.
+    const SHARED_BY_REPLICAS: bool;
+
     /// A connection to read with, outside any transaction: each statement sees every
     /// commit made before it began.
     type Reader: DerefMut<Target = dyn Sql + 'static> + Send;

@@ -4,12 +4,13 @@ use async_trait::async_trait;
 
 use super::alerting::AlertStore;
 use super::error::StoreError;
-use super::queries::{alert_configs, alerts};
+use super::queries::{alert_changes, alert_configs, alerts, notifications};
 use super::sql::{Engine, work};
 use super::sql_store::SqlStore;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
+use crate::domain::alerts::outbox::{Attempted, Claimed, NotificationRecord};
 use crate::domain::ids::{GroupId, ObjectId};
 
 #[async_trait]
@@ -74,19 +75,15 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         self.engine.write(None, delete).await
     }
 
-    async fn raise_alert(&self, group: GroupId, observation: &Observation) -> Result<Vec<Alert>, StoreError> {
-        let (observation, sealer) = (observation.clone(), self.sealer.clone());
+    async fn raise_alert(
+        &self,
+        group: GroupId,
+        observation: &Observation,
+        base: &str,
+    ) -> Result<Vec<Alert>, StoreError> {
+        let (observation, sealer, base) = (observation.clone(), self.sealer.clone(), base.to_owned());
         let raise = work(move |db| {
-            Box::pin(async move {
-                let configs =
-                    alert_configs::enabled_for_event(db, &sealer, group, &observation.event_type_name)
-                        .await?;
-                let mut raised = Vec::new();
-                for config in configs.iter().filter(|config| observation.is_caught_by(&config.settings)) {
-                    raised.push(alerts::raise(db, config, &observation).await?.0);
-                }
-                Ok(raised)
-            })
+            Box::pin(async move { alert_changes::raise(db, &sealer, group, &observation, &base).await })
         });
         self.engine.write(Some(format!("alerts:{group}")), raise).await
     }
@@ -110,15 +107,76 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         group: GroupId,
         id: ObjectId,
         acknowledgement: Option<Acknowledgement>,
+        base: &str,
     ) -> Result<Option<Alert>, StoreError> {
+        let (sealer, base) = (self.sealer.clone(), base.to_owned());
         let acknowledge = work(move |db| {
-            Box::pin(async move { alerts::acknowledge(db, group, id, acknowledgement).await })
+            Box::pin(async move {
+                alert_changes::acknowledge(db, &sealer, group, id, acknowledgement, &base).await
+            })
         });
         self.engine.write(Some(format!("alerts:{group}")), acknowledge).await
     }
 
-    async fn close_alert(&self, group: GroupId, id: ObjectId) -> Result<Option<Alert>, StoreError> {
-        let close = work(move |db| Box::pin(async move { alerts::close(db, group, id).await }));
+    async fn close_alert(
+        &self,
+        group: GroupId,
+        id: ObjectId,
+        base: &str,
+    ) -> Result<Option<Alert>, StoreError> {
+        let (sealer, base) = (self.sealer.clone(), base.to_owned());
+        let close = work(move |db| {
+            Box::pin(async move { alert_changes::close(db, &sealer, group, id, &base).await })
+        });
         self.engine.write(Some(format!("alerts:{group}")), close).await
+    }
+
+    async fn notification_log(
+        &self,
+        group: GroupId,
+        alert: ObjectId,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
+        notifications::log(&mut *self.engine.reader().await?, group, alert).await
+    }
+
+    async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError> {
+        let (sealer, base) = (self.sealer.clone(), base.to_owned());
+        let sweep = work(move |db| {
+            Box::pin(async move { alert_changes::schedule_repeats(db, &sealer, now_ms, &base).await })
+        });
+        self.engine.write(Some("alert-repeats".into()), sweep).await
+    }
+
+    async fn claim_notifications(
+        &self,
+        worker: &str,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let statement = match E::SHARED_BY_REPLICAS {
+            true => notifications::CLAIM_DUE_SKIP_LOCKED,
+            false => notifications::CLAIM_DUE,
+        };
+        let (sealer, worker) = (self.sealer.clone(), worker.to_owned());
+        let claim = work(move |db| {
+            Box::pin(async move {
+                notifications::claim(db, &sealer, statement, &worker, now_ms, lease_until_ms, limit).await
+            })
+        });
+        self.engine.write(None, claim).await
+    }
+
+    async fn record_attempt(
+        &self,
+        worker: &str,
+        attempt: &Attempted,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let (worker, attempt) = (worker.to_owned(), attempt.clone());
+        let record = work(move |db| {
+            Box::pin(async move { notifications::record(db, &worker, &attempt, now_ms).await })
+        });
+        self.engine.write(None, record).await
     }
 }

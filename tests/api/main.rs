@@ -12,6 +12,7 @@ mod connections;
 mod contract;
 mod copy;
 mod curl;
+mod delivery;
 mod durability;
 mod errors;
 mod events;

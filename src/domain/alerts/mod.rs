@@ -3,9 +3,11 @@
 
 pub mod alert;
 pub mod config;
+pub mod delivery;
 pub mod families;
 pub mod family;
 pub mod matcher;
 pub mod notification;
 pub mod observation;
+pub mod outbox;
 pub mod threshold;

@@ -48,6 +48,8 @@ impl PostgresEngine {
 }
 
 impl Engine for PostgresEngine {
+    const SHARED_BY_REPLICAS: bool = true;
+
     type Reader = PgReader;
 
     async fn reader(&self) -> Result<PgReader, StoreError> {

@@ -2,10 +2,12 @@
 //! grouped by what they keep. A function here runs inside whatever transaction its caller
 //! holds ([`super::sql::Engine::write`]) or on a reader ([`super::sql::Engine::reader`]).
 
+pub mod alert_changes;
 pub mod alert_configs;
 pub mod alerts;
 pub mod events;
 pub mod integrations;
 pub mod keys;
+pub mod notifications;
 pub mod organizations;
 pub mod upkeep;

@@ -78,6 +78,8 @@ fn prepare(path: &Path) -> Result<(), StoreError> {
 }
 
 impl Engine for SqliteEngine {
+    const SHARED_BY_REPLICAS: bool = false;
+
     type Reader = Reader;
 
     async fn reader(&self) -> Result<Reader, StoreError> {

@@ -6,6 +6,7 @@ mod digest_client;
 mod logs;
 mod proxy;
 mod raw;
+mod receiver;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use atlas_integrations::admin::{self, KeyGrant};
 use atlas_integrations::app::App;
 use atlas_integrations::config::{Config, DEFAULT_NONCE_TTL_SECS, DatabaseConfig};
+use atlas_integrations::delivery::worker::DeliverySettings;
 use atlas_integrations::domain::access_list::AccessEntry;
 use atlas_integrations::domain::api_key::ProjectRole;
 use atlas_integrations::domain::project::Project;
@@ -30,6 +32,7 @@ pub use digest_client::{
 pub use logs::captured_logs;
 pub use proxy::TcpProxy;
 pub use raw::RawConnection;
+pub use receiver::{Receiver, Reply};
 
 /// The v2 media type clients send in `Accept`.
 pub const V2_ACCEPT: &str = "application/vnd.atlas.2023-01-01+json";
@@ -71,6 +74,8 @@ pub struct Tuning {
     pub tls: Option<atlas_integrations::config::TlsFiles>,
     /// Timeouts, the connection limit and the shutdown deadline.
     pub connections: atlas_integrations::http::server::ConnectionLimits,
+    /// How notifications are delivered (default: to private addresses too, polling often).
+    pub delivery: Option<DeliverySettings>,
 }
 
 /// The configuration of a server on `url` sealed with `key_file`.
@@ -101,6 +106,11 @@ pub fn config_with(
         trusted_proxies: tuning.trusted_proxies.clone(),
         tls: tuning.tls.clone(),
         connections: tuning.connections,
+        delivery: tuning.delivery.clone().unwrap_or_else(|| DeliverySettings {
+            allow_private_targets: true,
+            idle_wait: std::time::Duration::from_millis(20),
+            ..DeliverySettings::default()
+        }),
     }
 }
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::target::{TargetAlert, alert_json};
+use super::target::{TargetAlert, alert_json, links_base};
 use crate::domain::alerts::alert::{Acknowledgement, AlertStatus};
 use crate::domain::event::Actor;
 use crate::http::AppState;
@@ -106,7 +106,7 @@ pub async fn acknowledge(
     let acknowledgement = parse(&body, &actor.public_key, crate::store::now_ms())?;
     let alert = state
         .store
-        .acknowledge_alert(group, id, acknowledgement)
+        .acknowledge_alert(group, id, acknowledgement, &links_base(reply.mount, &reply.at))
         .await?
         .ok_or_else(|| target.not_found(group))?;
     let mut response = ok(reply.mount, StatusCode::OK, &alert_json(reply.mount, &reply.at, &alert));

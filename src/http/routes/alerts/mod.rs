@@ -2,7 +2,8 @@
 //! acknowledge and unacknowledge (`PATCH`, media types 2023-01-01 and 2024-05-30), the
 //! configurations of an alert; and two extensions, raising alerts from an observation
 //! (`POST /groups/{groupId}/alerts`) and closing one (`POST …/alerts/{alertId}:close`), both
-//! `GROUP_OWNER` only.
+//! `GROUP_OWNER` only; and each alert's notification log (`GET …/alerts/{alertId}/notifications`,
+//! an extension).
 
 mod acknowledge;
 mod raise;
@@ -26,4 +27,8 @@ pub fn routes(prefix: &str) -> Router<AppState> {
             get(read::get).patch(acknowledge::acknowledge).post(raise::close),
         )
         .route(&format!("{prefix}/groups/{{group_id}}/alerts/{{alert_id}}/alertConfigs"), get(read::configs))
+        .route(
+            &format!("{prefix}/groups/{{group_id}}/alerts/{{alert_id}}/notifications"),
+            get(read::notifications),
+        )
 }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::target::{TargetAlert, alert_json};
+use super::target::{TargetAlert, alert_json, links_base};
 use crate::domain::alerts::observation::Observation;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -27,7 +27,7 @@ pub async fn raise(
     let observation = Observation::parse(&body).map_err(|reason| {
         ApiError::new(ErrorCode::InvalidAttribute, format!("Invalid observation: {reason}."), vec![reason])
     })?;
-    let raised = state.store.raise_alert(group, &observation).await?;
+    let raised = state.store.raise_alert(group, &observation, &links_base(reply.mount, &reply.at)).await?;
     let total = raised.len();
     let page = &reply.page;
     let results = raised
@@ -56,6 +56,7 @@ pub async fn close(
         ));
     }
     let id = target.id(":close").ok_or_else(|| target.not_found(group))?;
-    let alert = state.store.close_alert(group, id).await?.ok_or_else(|| target.not_found(group))?;
+    let closed = state.store.close_alert(group, id, &links_base(mount, &at)).await?;
+    let alert = closed.ok_or_else(|| target.not_found(group))?;
     Ok(ok(mount, StatusCode::OK, &alert_json(mount, &at, &alert)))
 }

@@ -1,5 +1,6 @@
 //! `GET /groups/{groupId}/alerts` (newest first, `status` filter, paginated),
-//! `GET …/alerts/{alertId}` and `GET …/alerts/{alertId}/alertConfigs`.
+//! `GET …/alerts/{alertId}`, `GET …/alerts/{alertId}/alertConfigs` and
+//! `GET …/alerts/{alertId}/notifications`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -82,5 +83,24 @@ pub async fn configs(
     let all: Vec<_> = config.iter().map(|config| config_json(mount, &at, config)).collect();
     let total = all.len();
     let results = all.into_iter().skip(page.offset()).take(page.items_per_page).collect();
+    Ok(ok(mount, StatusCode::OK, &paginated(mount, &at, &page, results, total)))
+}
+
+/// The alert's notification log (an extension): each notification's type, event, status
+/// and attempts, never a secret.
+pub async fn notifications(
+    State(state): State<AppState>,
+    mount: Mount,
+    TargetGroup(group): TargetGroup,
+    target: TargetAlert,
+    page: Page,
+    at: SelfLink,
+) -> Result<Response, ApiError> {
+    let id = target.id("").ok_or_else(|| target.not_found(group))?;
+    state.store.get_alert(group, id).await?.ok_or_else(|| target.not_found(group))?;
+    let log = state.store.notification_log(group, id).await?;
+    let total = log.len();
+    let results =
+        log.iter().skip(page.offset()).take(page.items_per_page).map(|record| record.to_wire()).collect();
     Ok(ok(mount, StatusCode::OK, &paginated(mount, &at, &page, results, total)))
 }

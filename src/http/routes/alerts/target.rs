@@ -45,7 +45,12 @@ impl<S: Send + Sync> FromRequestParts<S> for TargetAlert {
     }
 }
 
+/// Where links point: the origin the caller reached and the mount it used.
+pub fn links_base(mount: Mount, at: &SelfLink) -> String {
+    format!("{}{}", at.origin, mount.prefix())
+}
+
 /// An alert as the API shows it, linked under the mount the caller used.
 pub fn alert_json(mount: Mount, at: &SelfLink, alert: &Alert) -> Value {
-    alert.to_wire(&format!("{}{}", at.origin, mount.prefix()))
+    alert.to_wire(&links_base(mount, at))
 }

@@ -1,0 +1,172 @@
+//! The delivery worker every `serve` process runs: it claims due notifications with a lease
+//! (on PostgreSQL, rows another replica holds are skipped; a claim whose lease ran out is
+//! taken again), sends them concurrently, and records each attempt as the retry policy
+//! judges it. Now and then it plans the repeats of open, unacknowledged alerts. Raising an
+//! alert never waits for it: the outbox is its only link to the request path.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::client::Sender;
+use super::retry::{RetryPolicy, Verdict, judge};
+use super::webhook;
+use crate::domain::alerts::outbox::{Attempted, Claimed, mask_urls};
+use crate::store::{Store, now_ms};
+
+/// How the worker runs.
+#[derive(Clone, Debug)]
+pub struct DeliverySettings {
+    /// Whether notifications may go to private, loopback and link-local addresses.
+    pub allow_private_targets: bool,
+    /// How long a claim holds before another worker may take the notification again.
+    pub lease: Duration,
+    /// How long the worker waits when nothing is due.
+    pub idle_wait: Duration,
+    /// How often repeats are planned.
+    pub repeat_sweep: Duration,
+    /// Most notifications claimed (and sent at once) per round.
+    pub batch: u32,
+    /// When failed attempts are repeated.
+    pub retry: RetryPolicy,
+    /// How long a connection may take.
+    pub connect_timeout: Duration,
+    /// How long an attempt may take in all.
+    pub attempt_timeout: Duration,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings {
+            allow_private_targets: false,
+            lease: Duration::from_secs(60),
+            idle_wait: Duration::from_millis(250),
+            repeat_sweep: Duration::from_secs(10),
+            batch: 64,
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(5),
+            attempt_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// A running worker.
+pub struct Worker {
+    store: Arc<dyn Store>,
+    sender: Sender,
+    settings: DeliverySettings,
+    name: String,
+    base: String,
+}
+
+impl Worker {
+    /// A worker on `store`; webhook bodies of repeats link under `base`.
+    pub fn new(store: Arc<dyn Store>, settings: DeliverySettings, base: String) -> Result<Worker, String> {
+        let mut id = [0u8; 6];
+        getrandom::fill(&mut id).map_err(|e| format!("no random source: {e}"))?;
+        Ok(Worker {
+            sender: Sender::new(
+                settings.allow_private_targets,
+                settings.connect_timeout,
+                settings.attempt_timeout,
+            )?,
+            store,
+            settings,
+            name: format!("worker-{}", hex::encode(id)),
+            base,
+        })
+    }
+
+    /// Runs until `stop` turns true; what is claimed but unsent then is taken again when its
+    /// lease runs out (by this process after a restart, or another replica).
+    pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let mut last_sweep = tokio::time::Instant::now() - self.settings.repeat_sweep;
+        while !*stop.borrow() {
+            if last_sweep.elapsed() >= self.settings.repeat_sweep {
+                last_sweep = tokio::time::Instant::now();
+                if let Err(error) = self.store.schedule_repeats(now_ms(), &self.base).await {
+                    tracing::warn!(%error, "planning alert repeats failed; trying again later");
+                }
+            }
+            let sent = match self.round().await {
+                Ok(sent) => sent,
+                Err(error) => {
+                    tracing::warn!(%error, "claiming notifications failed; trying again shortly");
+                    0
+                }
+            };
+            if sent == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.settings.idle_wait) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+    }
+
+    /// Claims what is due and sends it all at once; how many were sent.
+    async fn round(self: &Arc<Self>) -> Result<usize, crate::store::StoreError> {
+        let now = now_ms();
+        let lease_until = now + self.settings.lease.as_millis() as i64;
+        let claimed =
+            self.store.claim_notifications(&self.name, now, lease_until, self.settings.batch).await?;
+        let count = claimed.len();
+        let mut sending = JoinSet::new();
+        for notification in claimed {
+            let worker = self.clone();
+            sending.spawn(async move { worker.deliver(notification).await });
+        }
+        while sending.join_next().await.is_some() {}
+        Ok(count)
+    }
+
+    /// Sends one notification and records the attempt.
+    async fn deliver(&self, notification: Claimed) {
+        let delivery = &notification.delivery;
+        let sent = self
+            .sender
+            .post(&delivery.url, &webhook::headers(delivery), delivery.body.clone().into_bytes())
+            .await;
+        let mut jitter = [0u8; 2];
+        let _ = getrandom::fill(&mut jitter);
+        let jitter = f64::from(u16::from_le_bytes(jitter)) / 65_536.0;
+        let now = now_ms();
+        let verdict = judge(
+            &self.settings.retry,
+            &sent.outcome,
+            notification.attempts,
+            notification.first_attempt_ms,
+            now,
+            jitter,
+        );
+        let (status, retry_at_ms) = match verdict {
+            Verdict::Delivered => ("DELIVERED", None),
+            Verdict::RetryAt(at) => ("PENDING", Some(at)),
+            Verdict::Failed => ("FAILED", None),
+        };
+        let error = sent.error.as_deref().map(mask_urls);
+        tracing::info!(
+            notification = %notification.id,
+            alert = %notification.alert_id,
+            event = %notification.event,
+            type_name = %notification.type_name,
+            attempt = notification.attempts,
+            status_code = sent.status,
+            outcome = status,
+            error = error.as_deref().unwrap_or(""),
+            "notification attempted"
+        );
+        let attempt = Attempted { id: notification.id, status, retry_at_ms, status_code: sent.status, error };
+        match self.store.record_attempt(&self.name, &attempt, now).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(notification = %notification.id, "a notification's lease ran out while it was sent; another worker has it")
+            }
+            Err(error) => {
+                tracing::warn!(%error, notification = %notification.id, "recording an attempt failed; it will be sent again")
+            }
+        }
+    }
+}

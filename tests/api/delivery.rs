@@ -1,0 +1,195 @@
+//! Alert notifications delivered to a real local webhook receiver: Atlas's headers and body,
+//! the signature checked independently, the event sequence open → acknowledge → close,
+//! retries after 500s and `Retry-After`, a permanent 400, a receiver that hangs, the address
+//! guard, and the notification log.
+
+use std::time::Duration;
+
+use atlas_integrations::delivery::retry::RetryPolicy;
+use atlas_integrations::delivery::worker::DeliverySettings;
+use base64::Engine as _;
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::{Value, json};
+
+use crate::helpers::{Receiver, Reply, TestApp, Tuning};
+
+const V2: &str = "/api/atlas/v2";
+const SECRET: &str = "whsec-delivery-3b9f";
+const WAIT: Duration = Duration::from_secs(10);
+
+fn quick_retries(allow_private_targets: bool) -> Tuning {
+    Tuning {
+        delivery: Some(DeliverySettings {
+            allow_private_targets,
+            idle_wait: Duration::from_millis(20),
+            retry: RetryPolicy { first_delay_ms: 100, max_delay_ms: 400, give_up_after_ms: 60_000 },
+            attempt_timeout: Duration::from_millis(700),
+            ..DeliverySettings::default()
+        }),
+        ..Tuning::default()
+    }
+}
+
+fn path(app: &TestApp, suffix: &str) -> String {
+    format!("{V2}/groups/{}{suffix}", app.project.id)
+}
+
+async fn webhook_alert(app: &TestApp, url: &str, secret: Option<&str>) {
+    let mut notification =
+        json!({"typeName": "WEBHOOK", "webhookUrl": url, "delayMin": 0, "intervalMin": 60});
+    if let Some(secret) = secret {
+        notification["webhookSecret"] = json!(secret);
+    }
+    let body = json!({"eventTypeName": "HOST_DOWN", "enabled": true, "notifications": [notification]});
+    let created = app.owner().post(&path(app, "/alertConfigs"), &body).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+}
+
+async fn raise(app: &TestApp) -> String {
+    let observation = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": "db-0.example.net:27017",
+                             "humanReadable": "Host db-0.example.net:27017 is down"});
+    let raised = app.owner().post(&path(app, "/alerts"), &observation).await.json();
+    raised["results"][0]["id"].as_str().expect("an alert opened").to_owned()
+}
+
+async fn log(app: &TestApp, alert: &str) -> Vec<Value> {
+    let log = app.owner().get(&path(app, &format!("/alerts/{alert}/notifications"))).await;
+    assert_eq!(log.status, 200, "{}", log.text());
+    log.json()["results"].as_array().unwrap().clone()
+}
+
+async fn wait_for_status(app: &TestApp, alert: &str, index: usize, status: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let entries = log(app, alert).await;
+        if let Some(entry) = entries.get(index).filter(|entry| entry["status"] == status) {
+            return entry.clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "notification {index} never became {status}: {entries:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn expected_signature(body: &[u8]) -> String {
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(body);
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+#[tokio::test]
+async fn a_webhook_hears_open_acknowledge_and_close_signed_in_atlass_format() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    webhook_alert(&app, &receiver.url, Some(SECRET)).await;
+    let alert = raise(&app).await;
+    let owner = app.owner();
+    receiver.wait_for(1, WAIT).await;
+    let ack = json!({"acknowledgedUntil": "2099-01-01T00:00:00Z", "acknowledgementComment": "looking"});
+    assert_eq!(owner.patch(&path(&app, &format!("/alerts/{alert}")), &ack).await.status, 200);
+    receiver.wait_for(2, WAIT).await;
+    assert_eq!(owner.post(&path(&app, &format!("/alerts/{alert}:close")), &json!({})).await.status, 200);
+    let received = receiver.wait_for(3, WAIT).await;
+
+    let events: Vec<_> = received.iter().map(|r| r.header("x-mms-event").unwrap()).collect();
+    assert_eq!(events, ["alert.open", "alert.acknowledge", "alert.close"]);
+    for request in &received {
+        assert_eq!(request.path, "/hook");
+        assert_eq!(request.header("content-type").as_deref(), Some("application/json"));
+        assert_eq!(request.header("x-mms-signature").unwrap(), expected_signature(&request.body));
+        assert!(request.header("user-agent").unwrap().starts_with("atlas-integrations/"));
+        assert!(request.header("authorization").is_none(), "the secret is never sent");
+        let body = request.json();
+        assert_eq!(body["id"], alert.as_str());
+        assert_eq!(body["eventTypeName"], "HOST_DOWN");
+        assert_eq!(body["typeName"], "HOST");
+        assert_eq!(body["humanReadable"], "Host db-0.example.net:27017 is down");
+        assert_eq!(body["hostnameAndPort"], "db-0.example.net:27017");
+    }
+    assert_eq!(received[0].json()["status"], "OPEN");
+    assert_eq!(received[1].json()["acknowledgementComment"], "looking");
+    assert_eq!(received[2].json()["status"], "CLOSED");
+
+    for index in 0..3 {
+        let entry = wait_for_status(&app, &alert, index, "DELIVERED").await;
+        assert_eq!((entry["typeName"].as_str(), entry["attempts"].as_u64()), (Some("WEBHOOK"), Some(1)));
+        assert_eq!(entry["lastStatusCode"], 200);
+    }
+    let shown = owner.get(&path(&app, &format!("/alerts/{alert}/notifications"))).await.text();
+    assert!(!shown.contains(SECRET));
+    assert!(owner.get(&path(&app, &format!("/alerts/{alert}"))).await.json()["lastNotified"].is_string());
+}
+
+#[tokio::test]
+async fn a_failing_receiver_is_retried_until_it_answers_and_retry_after_is_honoured() {
+    let app = TestApp::spawn_tuned(quick_retries(true)).await;
+    let receiver = Receiver::start().await;
+    receiver.script([Reply::Status(500), Reply::Status(502), Reply::RetryAfter(503, 1)]);
+    webhook_alert(&app, &receiver.url, None).await;
+    let alert = raise(&app).await;
+    receiver.wait_for(3, WAIT).await;
+    let waiting = log(&app, &alert).await.remove(0);
+    assert_eq!(
+        (waiting["status"].as_str(), waiting["lastStatusCode"].as_u64()),
+        (Some("PENDING"), Some(503))
+    );
+    assert!(waiting["nextAttemptAt"].is_string());
+    let third = receiver.received()[2].clone();
+    let fourth = receiver.wait_for(4, WAIT).await;
+    assert_eq!(fourth.len(), 4);
+    let delivered = wait_for_status(&app, &alert, 0, "DELIVERED").await;
+    assert_eq!(delivered["attempts"], 4);
+    assert_eq!(fourth[3].body, third.body, "every attempt sends the same bytes");
+    assert!(fourth[0].header("x-mms-signature").is_none(), "no secret, no signature");
+}
+
+#[tokio::test]
+async fn a_client_error_fails_at_once_and_a_receiver_that_hangs_is_cut_off_and_retried() {
+    let app = TestApp::spawn_tuned(quick_retries(true)).await;
+    let refusing = Receiver::start().await;
+    refusing.script([Reply::Status(400)]);
+    webhook_alert(&app, &refusing.url, None).await;
+    let alert = raise(&app).await;
+    let failed = wait_for_status(&app, &alert, 0, "FAILED").await;
+    assert_eq!((failed["attempts"].as_u64(), failed["lastStatusCode"].as_u64()), (Some(1), Some(400)));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(refusing.received().len(), 1, "a 400 is not retried");
+
+    let app = TestApp::spawn_tuned(quick_retries(true)).await;
+    let hanging = Receiver::start().await;
+    hanging.script([Reply::Hang]);
+    webhook_alert(&app, &hanging.url, None).await;
+    let alert = raise(&app).await;
+    let delivered = wait_for_status(&app, &alert, 0, "DELIVERED").await;
+    assert_eq!(delivered["attempts"], 2, "the hung attempt timed out and the next one went through");
+}
+
+#[tokio::test]
+async fn private_addresses_are_refused_unless_allowed_and_unsent_types_are_logged_as_skipped() {
+    let app = TestApp::spawn_tuned(quick_retries(false)).await;
+    let receiver = Receiver::start().await;
+    let body = json!({"eventTypeName": "HOST_DOWN", "enabled": true, "notifications": [
+        {"typeName": "WEBHOOK", "webhookUrl": receiver.url.replace("127.0.0.1", "localhost")},
+        {"typeName": "WEBHOOK", "webhookUrl": receiver.url},
+        {"typeName": "EMAIL", "emailAddress": "ops@example.com"}]});
+    assert_eq!(app.owner().post(&path(&app, "/alertConfigs"), &body).await.status, 200);
+    let alert = raise(&app).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let entries = loop {
+        let entries = log(&app, &alert).await;
+        // An attempt counts once recorded (while it is under way it shows as SENDING).
+        if entries[..2].iter().all(|entry| entry["lastError"].is_string()) {
+            break entries;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{entries:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    for entry in &entries[..2] {
+        assert!(entry["lastError"].as_str().unwrap().contains("no public address"), "{entry}");
+    }
+    assert_eq!(entries[2]["status"], "SKIPPED");
+    assert!(entries[2]["lastError"].as_str().unwrap().contains("does not send EMAIL"));
+    assert!(receiver.received().is_empty(), "nothing reached the private address");
+}
