@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::database::{self, OpenError};
+use crate::delivery::client::Sender;
 use crate::delivery::worker::Worker;
 use crate::http::auth::nonce::NonceSigner;
 use crate::http::rate_limit::RateLimits;
@@ -75,6 +76,12 @@ impl App {
             refusals: refusals.clone(),
             trusted_proxies: config.trusted_proxies.into(),
             tls: tls.is_some(),
+            sender: Sender::new(
+                config.delivery.allow_private_targets,
+                config.delivery.connect_timeout,
+                config.delivery.attempt_timeout,
+            )
+            .map_err(StartError::Delivery)?,
         };
         let address = listener
             .local_addr()

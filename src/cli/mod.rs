@@ -1,6 +1,7 @@
 //! The command line of the one binary: `serve` (the default) and the admin commands, one
 //! file each. Every command that touches the database takes the same database options.
 
+mod alert;
 mod api_key;
 mod copy;
 mod keys;
@@ -47,6 +48,9 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Copy everything from one database to another.
     Copy(copy::CopyArgs),
+    /// Raise, close and list alerts (an extension: Atlas raises alerts from its own monitoring).
+    #[command(subcommand)]
+    Alert(alert::AlertCommand),
 }
 
 /// Where the database is and how it is sealed.
@@ -113,6 +117,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(command).await,
         Command::Migrate(args) => migrate::run(args).await,
         Command::Copy(args) => copy::run(args).await,
+        Command::Alert(command) => alert::run(command).await,
     }
 }
 

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     AlertConfigNotFound,
     /// An alert id the project does not have.
     AlertNotFound,
+    /// A test notification the receiver did not accept (an extension's code).
+    IntegrationTestFailed,
     /// A bad `pageNum`, `itemsPerPage` or flag.
     InvalidQueryParameter,
     /// A v2 `Accept` naming an unknown or malformed version date.
@@ -70,6 +72,7 @@ impl ErrorCode {
             ErrorCode::IntegrationNotConfigured => "INTEGRATION_NOT_CONFIGURED",
             ErrorCode::AlertConfigNotFound => "ALERT_CONFIG_NOT_FOUND",
             ErrorCode::AlertNotFound => "ALERT_NOT_FOUND",
+            ErrorCode::IntegrationTestFailed => "INTEGRATION_TEST_FAILED",
             ErrorCode::InvalidQueryParameter => "INVALID_QUERY_PARAMETER",
             ErrorCode::InvalidVersionDate => "INVALID_VERSION_DATE",
             ErrorCode::NotAcceptable => "NOT_ACCEPTABLE",
@@ -106,6 +109,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::InvalidVersionDate | ErrorCode::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ErrorCode::IntegrationAlreadyConfigured => StatusCode::CONFLICT,
+            ErrorCode::IntegrationTestFailed => StatusCode::BAD_GATEWAY,
             ErrorCode::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::UnexpectedError => StatusCode::INTERNAL_SERVER_ERROR,

@@ -49,4 +49,6 @@ pub struct AppState {
     pub tls: bool,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<[crate::domain::access_list::AccessEntry]>,
+    /// Sends test notifications (`…/integrations/{type}:test`).
+    pub sender: crate::delivery::client::Sender,
 }

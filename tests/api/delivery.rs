@@ -193,3 +193,69 @@ async fn private_addresses_are_refused_unless_allowed_and_unsent_types_are_logge
     assert!(entries[2]["lastError"].as_str().unwrap().contains("does not send EMAIL"));
     assert!(receiver.received().is_empty(), "nothing reached the private address");
 }
+
+#[tokio::test]
+async fn an_integration_test_sends_one_signed_alert_and_says_what_the_receiver_answered() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner();
+    let receiver = Receiver::start().await;
+    let hook = json!({"type": "WEBHOOK", "url": receiver.url, "secret": SECRET});
+    assert_eq!(owner.post(&path(&app, "/integrations/WEBHOOK"), &hook).await.status, 200);
+    let tested = owner.post(&path(&app, "/integrations/WEBHOOK:test"), &json!({})).await;
+    assert_eq!(tested.status, 200, "{}", tested.text());
+    let tested = tested.json();
+    assert_eq!((tested["delivered"].as_bool(), tested["statusCode"].as_u64()), (Some(true), Some(200)));
+    assert!(tested["durationMs"].is_u64());
+    let received = receiver.received();
+    assert_eq!(received.len(), 1, "one attempt, at once");
+    assert_eq!(received[0].header("x-mms-event").as_deref(), Some("alert.inform"));
+    assert_eq!(received[0].header("x-mms-signature").unwrap(), expected_signature(&received[0].body));
+
+    receiver.script([Reply::Status(500)]);
+    let failed = owner.post(&path(&app, "/integrations/WEBHOOK:test"), &json!({})).await;
+    let error = failed.assert_error(502, "INTEGRATION_TEST_FAILED");
+    assert!(error["detail"].as_str().unwrap().contains("500"));
+    assert_eq!(receiver.received().len(), 2, "a failed test is not retried");
+
+    owner
+        .post(&path(&app, "/integrations/SLACK:test"), &json!({}))
+        .await
+        .assert_error(404, "INTEGRATION_NOT_CONFIGURED");
+    let flowdock = json!({"type": "FLOWDOCK", "flowName": "f", "apiToken": "t", "orgName": "o"});
+    assert_eq!(owner.post(&path(&app, "/integrations/FLOWDOCK"), &flowdock).await.status, 200);
+    owner
+        .post(&path(&app, "/integrations/FLOWDOCK:test"), &json!({}))
+        .await
+        .assert_error(400, "INVALID_ATTRIBUTE");
+    app.client(&app.reader)
+        .post(&path(&app, "/integrations/WEBHOOK:test"), &json!({}))
+        .await
+        .assert_error(401, "USER_UNAUTHORIZED");
+}
+
+#[tokio::test]
+async fn an_alert_raised_from_the_command_line_is_delivered_by_the_running_server() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    webhook_alert(&app, &receiver.url, None).await;
+    let mut args = vec!["alert".to_owned(), "raise".into(), "--project".into(), app.project.id.to_string()];
+    args.extend(
+        ["--event-type", "HOST_DOWN", "--host", "db-9:27017", "--summary", "db-9 is down"].map(String::from),
+    );
+    args.extend(app.database_args());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
+            .args(&args)
+            .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let raised: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let received = receiver.wait_for(1, WAIT).await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].json()["id"], raised[0]["id"]);
+    assert_eq!(received[0].json()["humanReadable"], "db-9 is down");
+}

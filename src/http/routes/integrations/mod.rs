@@ -1,11 +1,12 @@
 //! The Third-Party Service Integrations resource: list, get one, create, update (upsert)
-//! and delete, one file each.
+//! and delete, one file each; and `POST …/integrations/{type}:test` (an extension).
 
 mod create;
 mod delete;
 mod get;
 mod json;
 mod list;
+mod send_test;
 mod update;
 
 use axum::Router;
@@ -19,6 +20,6 @@ pub use json::ok;
 pub fn routes(prefix: &str) -> Router<AppState> {
     Router::new().route(&format!("{prefix}/groups/{{group_id}}/integrations"), get_route(list::list)).route(
         &format!("{prefix}/groups/{{group_id}}/integrations/{{integration_type}}"),
-        get_route(get::get).post(create::create).put(update::update).delete(delete::delete),
+        get_route(get::get).post(send_test::create_or_test).put(update::update).delete(delete::delete),
     )
 }

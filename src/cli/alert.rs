@@ -1,0 +1,143 @@
+//! `atlas-integrations alert raise|close|list`: what a monitoring system (or an operator)
+//! tells the server it sees, straight to the database; the running servers' delivery workers
+//! send the notifications it makes due.
+
+use clap::Subcommand;
+use serde_json::{Value, json};
+
+use super::{DatabaseArgs, parse_object_id, print_json};
+use crate::database;
+use crate::domain::alerts::alert::{AlertFilter, AlertStatus};
+use crate::domain::alerts::observation::Observation;
+use crate::domain::ids::GroupId;
+
+/// Where links in notification bodies point when no public URL is given.
+const DEFAULT_BASE: &str = "http://localhost:8080";
+
+/// Alert commands.
+#[derive(Debug, Subcommand)]
+pub enum AlertCommand {
+    /// Match an observation against the project's enabled alert configurations; prints the
+    /// alerts it opened or updated.
+    Raise {
+        /// The project.
+        #[arg(long)]
+        project: String,
+        /// The event type seen (`HOST_DOWN`, `OUTSIDE_METRIC_THRESHOLD`, …).
+        #[arg(long)]
+        event_type: String,
+        /// The metric measured.
+        #[arg(long)]
+        metric: Option<String>,
+        /// Its value.
+        #[arg(long)]
+        value: Option<f64>,
+        /// Its units [default: RAW].
+        #[arg(long)]
+        units: Option<String>,
+        /// The cluster concerned.
+        #[arg(long)]
+        cluster: Option<String>,
+        /// The host concerned, `host:port`.
+        #[arg(long)]
+        host: Option<String>,
+        /// The replica set concerned.
+        #[arg(long)]
+        replica_set: Option<String>,
+        /// A sentence for people.
+        #[arg(long)]
+        summary: Option<String>,
+        /// Origin of the server, for links in notification bodies.
+        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL", default_value = DEFAULT_BASE)]
+        public_url: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Close an alert; prints it.
+    Close {
+        /// The project.
+        #[arg(long)]
+        project: String,
+        /// The alert.
+        #[arg(long)]
+        id: String,
+        /// Origin of the server, for links in notification bodies.
+        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL", default_value = DEFAULT_BASE)]
+        public_url: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List a project's alerts (newest first).
+    List {
+        /// The project.
+        #[arg(long)]
+        project: String,
+        /// Only alerts in this status (OPEN, TRACKING, CLOSED).
+        #[arg(long)]
+        status: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+fn base(public_url: &str) -> String {
+    format!("{}/api/atlas/v2", public_url.trim_end_matches('/'))
+}
+
+pub async fn run(command: AlertCommand) -> anyhow::Result<()> {
+    match command {
+        AlertCommand::Raise {
+            project,
+            event_type,
+            metric,
+            value,
+            units,
+            cluster,
+            host,
+            replica_set,
+            summary,
+            public_url,
+            database,
+        } => {
+            let group = GroupId(parse_object_id("--project", &project)?);
+            let mut body = json!({"eventTypeName": event_type, "metricName": metric, "clusterName": cluster,
+                "hostnameAndPort": host, "replicaSetName": replica_set, "humanReadable": summary});
+            if let Some(number) = value {
+                body["currentValue"] =
+                    json!({"number": number, "units": units.unwrap_or_else(|| "RAW".into())});
+            }
+            let observation = Observation::parse(&body).map_err(|reason| anyhow::anyhow!("{reason}"))?;
+            let db = database::open(&database.into()).await?;
+            let raised = db.store.raise_alert(group, &observation, &base(&public_url)).await?;
+            print_json(&Value::Array(raised.iter().map(|alert| alert.to_wire(&base(&public_url))).collect()));
+        }
+        AlertCommand::Close { project, id, public_url, database } => {
+            let group = GroupId(parse_object_id("--project", &project)?);
+            let id = parse_object_id("--id", &id)?;
+            let db = database::open(&database.into()).await?;
+            let alert = db
+                .store
+                .close_alert(group, id, &base(&public_url))
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("project {group} has no alert {id}"))?;
+            print_json(&alert.to_wire(&base(&public_url)));
+        }
+        AlertCommand::List { project, status, database } => {
+            let group = GroupId(parse_object_id("--project", &project)?);
+            let status = status
+                .map(|status| {
+                    AlertStatus::parse(&status).ok_or_else(|| {
+                        anyhow::anyhow!("--status must be OPEN, TRACKING or CLOSED, not {status:?}")
+                    })
+                })
+                .transpose()?;
+            let db = database::open(&database.into()).await?;
+            let (alerts, _) =
+                db.store.list_alerts(group, AlertFilter { status, alert_config_id: None }, 0, 10_000).await?;
+            print_json(&Value::Array(
+                alerts.iter().map(|alert| alert.to_wire(&base(DEFAULT_BASE))).collect(),
+            ));
+        }
+    }
+    Ok(())
+}
