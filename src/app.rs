@@ -54,6 +54,7 @@ pub struct App {
     connections: ConnectionLimits,
     refusals: Arc<RefusalLog>,
     worker: Arc<Worker>,
+    run_worker: bool,
 }
 
 impl App {
@@ -106,6 +107,7 @@ impl App {
             Some(url) => format!("{}/api/atlas/v2", url.trim_end_matches('/')),
             None => format!("{}://{address}/api/atlas/v2", if tls.is_some() { "https" } else { "http" }),
         };
+        let run_worker = config.delivery.run_worker;
         let worker =
             Worker::new(database.store.clone(), config.delivery, base).map_err(StartError::Delivery)?;
         Ok(App {
@@ -116,6 +118,7 @@ impl App {
             connections,
             refusals,
             worker: Arc::new(worker),
+            run_worker,
         })
     }
 
@@ -146,11 +149,13 @@ impl App {
             }
         });
         let (stop_worker, stop) = tokio::sync::watch::channel(false);
-        let worker = tokio::spawn(self.worker.clone().run(stop));
+        let worker = self.run_worker.then(|| tokio::spawn(self.worker.clone().run(stop)));
         let served = server::serve(self.listener, self.tls, self.router, self.connections, shutdown).await;
         summaries.abort();
         let _ = stop_worker.send(true);
-        let _ = worker.await;
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
         self.refusals.summarize();
         served
     }

@@ -69,6 +69,13 @@ pub struct ServeArgs {
     /// networks, tests); by default only public addresses are reached.
     #[arg(long, env = "ATLAS_INTEGRATIONS_ALLOW_PRIVATE_TARGETS")]
     pub allow_private_targets: bool,
+    /// Serve the API without delivering notifications (other processes deliver them).
+    #[arg(long, env = "ATLAS_INTEGRATIONS_NO_DELIVERY_WORKER")]
+    pub no_delivery_worker: bool,
+    /// Seconds a worker holds a notification it is sending before another may take it again
+    /// (if the worker died).
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_LEASE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub delivery_lease_secs: u64,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -104,7 +111,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout_secs),
         },
         delivery: DeliverySettings {
+            run_worker: !args.no_delivery_worker,
             allow_private_targets: args.allow_private_targets,
+            lease: Duration::from_secs(args.delivery_lease_secs),
             ..DeliverySettings::default()
         },
     };

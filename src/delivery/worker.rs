@@ -19,6 +19,8 @@ use crate::store::{Store, now_ms};
 /// How the worker runs.
 #[derive(Clone, Debug)]
 pub struct DeliverySettings {
+    /// Whether this process runs a delivery worker (a replica may serve the API alone).
+    pub run_worker: bool,
     /// Whether notifications may go to private, loopback and link-local addresses.
     pub allow_private_targets: bool,
     /// How long a claim holds before another worker may take the notification again.
@@ -40,6 +42,7 @@ pub struct DeliverySettings {
 impl Default for DeliverySettings {
     fn default() -> Self {
         DeliverySettings {
+            run_worker: true,
             allow_private_targets: false,
             lease: Duration::from_secs(60),
             idle_wait: Duration::from_millis(250),
@@ -82,6 +85,7 @@ impl Worker {
     /// Runs until `stop` turns true; what is claimed but unsent then is taken again when its
     /// lease runs out (by this process after a restart, or another replica).
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        tracing::info!(worker = %self.name, lease_secs = self.settings.lease.as_secs(), "delivering notifications");
         let mut last_sweep = tokio::time::Instant::now() - self.settings.repeat_sweep;
         while !*stop.borrow() {
             if last_sweep.elapsed() >= self.settings.repeat_sweep {
@@ -113,6 +117,9 @@ impl Worker {
         let claimed =
             self.store.claim_notifications(&self.name, now, lease_until, self.settings.batch).await?;
         let count = claimed.len();
+        if count > 0 {
+            tracing::debug!(worker = %self.name, count, "claimed notifications");
+        }
         let mut sending = JoinSet::new();
         for notification in claimed {
             let worker = self.clone();

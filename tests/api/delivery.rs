@@ -259,3 +259,30 @@ async fn an_alert_raised_from_the_command_line_is_delivered_by_the_running_serve
     assert_eq!(received[0].json()["id"], raised[0]["id"]);
     assert_eq!(received[0].json()["humanReadable"], "db-9 is down");
 }
+
+#[tokio::test]
+#[cfg_attr(not(postgres_tests), ignore = "replicas share a PostgreSQL database: set TEST_DATABASE_URL")]
+async fn replicas_share_the_outbox_and_send_each_notification_once() {
+    const ALERTS: usize = 60;
+    let app = TestApp::spawn().await;
+    let _replica = app.replica().await;
+    let receiver = Receiver::start().await;
+    webhook_alert(&app, &receiver.url, None).await;
+    let owner = app.owner();
+    let mut raised = Vec::new();
+    for host in 0..ALERTS {
+        let observation =
+            json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": format!("db-{host}:27017")});
+        let answer = owner.post(&path(&app, "/alerts"), &observation).await.json();
+        raised.push(answer["results"][0]["id"].as_str().unwrap().to_owned());
+    }
+    let received = receiver.wait_for(ALERTS, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let received = receiver.received().len().max(received.len());
+    assert_eq!(received, ALERTS, "each notification sent once, by one replica");
+    let mut ids: Vec<String> =
+        receiver.received().iter().map(|r| r.json()["id"].as_str().unwrap().to_owned()).collect();
+    ids.sort();
+    raised.sort();
+    assert_eq!(ids, raised);
+}

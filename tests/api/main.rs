@@ -13,6 +13,7 @@ mod contract;
 mod copy;
 mod curl;
 mod delivery;
+mod delivery_crash;
 mod durability;
 mod errors;
 mod events;
