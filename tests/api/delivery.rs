@@ -286,3 +286,58 @@ async fn replicas_share_the_outbox_and_send_each_notification_once() {
     raised.sort();
     assert_eq!(ids, raised);
 }
+
+#[tokio::test]
+async fn an_open_alert_is_repeated_every_interval_until_acknowledged() {
+    use atlas_integrations::store::now_ms;
+    let tuning = Tuning {
+        delivery: Some(DeliverySettings { run_worker: false, ..DeliverySettings::default() }),
+        ..Tuning::default()
+    };
+    let app = TestApp::spawn_tuned(tuning).await;
+    webhook_alert(&app, "https://hooks.example.com/repeat", None).await; // interval 60 min
+    let alert = raise(&app).await;
+    let base = "https://atlas.example.com/api/atlas/v2";
+    let minute = 60_000;
+    let events =
+        |log: Vec<Value>| log.iter().map(|e| e["event"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+
+    app.store.schedule_repeats(now_ms() + 59 * minute, base).await.unwrap();
+    assert_eq!(events(log(&app, &alert).await), ["alert.open"], "not before the interval");
+    app.store.schedule_repeats(now_ms() + 61 * minute, base).await.unwrap();
+    assert_eq!(events(log(&app, &alert).await), ["alert.open", "alert.update"]);
+    app.store.schedule_repeats(now_ms() + 62 * minute, base).await.unwrap();
+    assert_eq!(events(log(&app, &alert).await).len(), 2, "one repeat per interval");
+
+    let ack = json!({"acknowledgedUntil": "2099-01-01T00:00:00Z"});
+    assert_eq!(app.owner().patch(&path(&app, &format!("/alerts/{alert}")), &ack).await.status, 200);
+    // (The repeat was planned at the sweep's time, an hour ahead, so it lists last.)
+    let after_ack = log(&app, &alert).await;
+    assert_eq!(events(after_ack.clone()), ["alert.open", "alert.acknowledge", "alert.update"]);
+    assert_eq!(after_ack[2]["status"], "SKIPPED", "the repeat not yet sent is dropped");
+    app.store.schedule_repeats(now_ms() + 200 * minute, base).await.unwrap();
+    assert_eq!(log(&app, &alert).await.len(), 3, "an acknowledged alert is not repeated");
+}
+
+#[tokio::test]
+async fn a_notification_naming_a_removed_integration_is_logged_as_skipped() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner();
+    let receiver = Receiver::start().await;
+    let hook = owner
+        .post(&path(&app, "/integrations/WEBHOOK"), &json!({"type": "WEBHOOK", "url": receiver.url}))
+        .await;
+    let integration = hook.json()["results"][0]["id"].as_str().unwrap().to_owned();
+    let config = json!({"eventTypeName": "HOST_DOWN", "enabled": true,
+                        "notifications": [{"typeName": "WEBHOOK", "integrationId": integration}]});
+    assert_eq!(owner.post(&path(&app, "/alertConfigs"), &config).await.status, 200);
+    assert_eq!(
+        owner.delete(&path(&app, "/integrations/WEBHOOK")).await.status,
+        204,
+        "removing it is allowed"
+    );
+    let alert = raise(&app).await;
+    let skipped = wait_for_status(&app, &alert, 0, "SKIPPED").await;
+    assert!(skipped["lastError"].as_str().unwrap().contains("was removed"), "{skipped}");
+    assert!(receiver.received().is_empty());
+}

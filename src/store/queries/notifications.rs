@@ -54,14 +54,20 @@ const LOG: &str = "SELECT id, type_name, event, status, attempts, created_ms, la
      last_status_code, last_error FROM notifications WHERE project_id = $1 AND alert_id = $2 ORDER BY created_ms, id";
 
 /// Where a webhook notification goes and what signs it: its own URL and secret, else those
-/// of the integration it names, else those of the project's WEBHOOK integration.
+/// of the integration it names, else those of the project's WEBHOOK integration; or why it
+/// has nowhere to go.
 fn webhook_destination(
     notification: &Notification,
     integrations: &[Integration],
-) -> Option<(String, Option<String>)> {
+) -> Result<(String, Option<String>), String> {
     let own = |name: &str| notification.fields.get(name).and_then(|value| value.as_str()).map(str::to_owned);
     let integration = match notification.integration_id {
-        Some(named) => integrations.iter().find(|integration| integration.id == named),
+        Some(named) => Some(
+            integrations
+                .iter()
+                .find(|integration| integration.id == named)
+                .ok_or_else(|| format!("the integration {named} it names was removed"))?,
+        ),
         None => integrations.iter().find(|integration| integration.kind == IntegrationType::Webhook),
     };
     let stored = |name: &str| match integration.and_then(|integration| integration.fields.get(name)) {
@@ -69,8 +75,10 @@ fn webhook_destination(
         Some(FieldValue::Text(text)) => Some(text.clone()),
         _ => None,
     };
-    let url = own("webhookUrl").or_else(|| stored("url"))?;
-    Some((url, own("webhookSecret").or_else(|| stored("secret"))))
+    let url = own("webhookUrl").or_else(|| stored("url")).ok_or_else(|| {
+        "no webhook URL: neither the notification nor the project's WEBHOOK integration has one".to_owned()
+    })?;
+    Ok((url, own("webhookSecret").or_else(|| stored("secret"))))
 }
 
 /// A notice to plan: which event, where the body's links point, when, and for which
@@ -108,15 +116,18 @@ pub async fn plan(
         };
         let (status, delivery, reason) = match notification.type_name {
             "WEBHOOK" => match webhook_destination(notification, &integrations) {
-                Some((url, secret)) => {
-                    let delivery = WebhookDelivery { url, secret, event: event_name.into(), body: body.clone() };
+                Ok((url, secret)) => {
+                    let delivery =
+                        WebhookDelivery { url, secret, event: event_name.into(), body: body.clone() };
                     ("PENDING", seal_delivery(sealer, notification_id, &delivery), None)
                 }
-                None => ("SKIPPED", Vec::new(), Some("no webhook URL: neither the notification nor the project's WEBHOOK integration has one".to_owned())),
+                Err(reason) => ("SKIPPED", Vec::new(), Some(reason)),
             },
-            kind if notification.is_sent() => {
-                ("SKIPPED", Vec::new(), Some(format!("this server does not deliver {kind} notifications yet")))
-            }
+            kind if notification.is_sent() => (
+                "SKIPPED",
+                Vec::new(),
+                Some(format!("this server does not deliver {kind} notifications yet")),
+            ),
             kind => ("SKIPPED", Vec::new(), Some(format!("this server does not send {kind} notifications"))),
         };
         let params = [
