@@ -30,13 +30,16 @@ done
 # The server on its own: built together with an example, it would take the test-only features
 # that the examples' dev-dependencies switch on (`fault-hooks`).
 cargo build --release --quiet --bin atlas-integrations
-cargo build --release --quiet --example loadgen
+cargo build --release --quiet --example loadgen --example webhook_receiver
 bin=target/release/atlas-integrations
 loadgen=target/release/examples/loadgen
+receiver_bin=target/release/examples/webhook_receiver
 work=$(mktemp -d "${TMPDIR:-/tmp}/atlas-bench.XXXXXX")
 server=""
+helpers=()
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null
+  for helper in "${helpers[@]}"; do kill "$helper" 2>/dev/null; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -67,9 +70,10 @@ PY
 )
 
 # One server on a fresh SQLite database, durable (the default); the load far exceeds Atlas's
-# per-project rate limit, which is lifted for the measurement.
+# per-project rate limit, which is lifted for the measurement. It delivers no notifications:
+# a second process drains the outbox later, so that delivery is measured on its own.
 ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 "${slow_disk[@]}" "$bin" serve --listen 127.0.0.1:0 --data-dir "$work/data" \
-  >"$work/out.txt" 2>"$work/err.txt" &
+  --no-delivery-worker >"$work/out.txt" 2>"$work/err.txt" &
 server=$!
 for _ in $(seq 1 100); do grep -q listening "$work/err.txt" 2>/dev/null && break; sleep 0.1; done
 base="http://$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$work/err.txt")"
@@ -134,6 +138,33 @@ fi
 "$loadgen" --base "$base" --public-key "$org_public" --private-key "$org_private" "${groups[@]}" \
   --scenario create-delete --mode reuse --concurrency 16 --duration-secs "$duration" --json | tee -a "$results"
 run mixed reuse "$concurrency" | tee -a "$results"
+# Alerts: each raise opens an alert and plans one signed webhook notification; then a second
+# server process (the delivery worker alone would do) drains the outbox into a local receiver.
+"$receiver_bin" --listen 127.0.0.1:0 --secret bench-secret --quiet 2>"$work/receiver.txt" &
+helpers+=($!)
+for _ in $(seq 1 100); do grep -q listening "$work/receiver.txt" 2>/dev/null && break; sleep 0.1; done
+receiver_url=$(sed -n 's/listening on //p' "$work/receiver.txt")
+run raise-alert reuse "$concurrency" --webhook "$receiver_url/hook" --webhook-secret bench-secret | tee -a "$results"
+raised=$(python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])['requests'])" "$results")
+"${slow_disk[@]}" "$bin" serve --listen 127.0.0.1:0 --data-dir "$work/data" --allow-private-targets \
+  >/dev/null 2>"$work/drain.txt" &
+helpers+=($!)
+python3 - "$receiver_url" "$raised" "$results" <<'PY'
+import json, sys, time, urllib.request
+url, raised, results = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+deadline = time.monotonic() + 300
+while True:
+    stats = json.load(urllib.request.urlopen(url + "/stats"))
+    if stats["received"] >= raised or time.monotonic() > deadline:
+        break
+    time.sleep(0.2)
+span = max(stats["lastMs"] - stats["firstMs"], 1) / 1000
+row = {"scenario": "deliver-webhooks", "mode": "outbox", "concurrency": 64, "offered_rps": None,
+       "rps": round(stats["received"] / span, 1), "p50_ms": 0, "p90_ms": 0, "p99_ms": 0, "max_ms": 0,
+       "errors": raised - stats["received"] + stats["refused"], "requests": stats["received"]}
+open(results, "a").write(json.dumps(row) + "\n")
+print(json.dumps(row))
+PY
 # GET one's median with one client, at 100 projects and then at 100,000.
 existing=$((${#groups[@]} / 2))
 seed_projects 1 $((100 - existing))
@@ -161,6 +192,9 @@ if flushes:
           f" {put * duration / flushes:.1f} writes per flush")
 half = by[("get-one-at-half", "reuse")]
 print(f"get-one at half its throughput ({half['offered_rps']:.0f} req/s offered): p99 {half['p99_ms']:.2f} ms")
+raise_row, deliver = by[("raise-alert", "reuse")], by[("deliver-webhooks", "outbox")]
+print(f"raise-alert: {raise_row['rps']:.0f} alerts/s, p50 {raise_row['p50_ms']:.2f} ms, p99 {raise_row['p99_ms']:.2f} ms;"
+      f" webhooks delivered: {deliver['rps']:.0f}/s ({deliver['requests']} in all, {deliver['errors']} missing or refused)")
 small, large = by[("get-one-100-projects", "reuse")], by[("get-one-100000-projects", "reuse")]
 print(f"get-one, 1 client: p50 {small['p50_ms']:.3f} ms at 100 projects, {large['p50_ms']:.3f} ms at 100,000"
       f" ({large['p50_ms'] / small['p50_ms']:.2f}x)")
@@ -170,6 +204,7 @@ summary = {"summary": True, "flush_rate": flush_rate, "rss_mib": round(rss_mib, 
     "put-merge-vs-flush": round(put / flush_rate, 3),
     "get-one-fresh": round(by[("get-one", "fresh")]["rps"] / ceiling, 3),
     "p50-100000-vs-100-projects": round(large["p50_ms"] / small["p50_ms"], 3),
-}, "get_one_p99_ms_at_half": half["p99_ms"], "writes_per_flush": round(put * duration / flushes, 1) if flushes else None}
+}, "raise_alert_rps": by[("raise-alert", "reuse")]["rps"], "raise_alert_p99_ms": by[("raise-alert", "reuse")]["p99_ms"],
+"webhooks_delivered_per_s": by[("deliver-webhooks", "outbox")]["rps"], "get_one_p99_ms_at_half": half["p99_ms"], "writes_per_flush": round(put * duration / flushes, 1) if flushes else None}
 print(json.dumps(summary))
 PY

@@ -69,6 +69,7 @@ struct Args {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
+    atlas_integrations::delivery::client::install_crypto_provider();
     let until = Instant::now() + Duration::from_secs_f64(args.duration_secs);
     let report = match args.attack {
         Attack::Slowloris => hold_connections(&args, until, true).await,

@@ -3,7 +3,9 @@
 //! Modes: `reuse` (one challenge per connection, then the nonce with nc 2, 3, … as Python
 //! clients do) and `fresh` (a new challenge before every request, as the Atlas Go SDK does).
 //! Scenarios: `healthz` (no authentication, no database: the HTTP ceiling), `get-one`, `list`,
-//! `put-merge` (PUT changing one field), `create-delete` and `mixed` (90% reads).
+//! `put-merge` (PUT changing one field), `create-delete`, `mixed` (90% reads) and
+//! `raise-alert` (each request an observation on a new host: one alert opened and one webhook
+//! notification planned; `--webhook URL` names where the notifications go).
 //!
 //! ```sh
 //! cargo run --release --example loadgen -- --base http://127.0.0.1:8080 \
@@ -28,6 +30,7 @@ enum Scenario {
     PutMerge,
     CreateDelete,
     Mixed,
+    RaiseAlert,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -69,6 +72,12 @@ struct Args {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// `raise-alert`: the webhook the alert configuration notifies (signed with `--webhook-secret`).
+    #[arg(long, default_value = "http://127.0.0.1:9000/hook")]
+    webhook: String,
+    /// `raise-alert`: the webhook's secret.
+    #[arg(long, default_value = "bench-secret")]
+    webhook_secret: String,
 }
 
 #[path = "common/digest.rs"]
@@ -171,6 +180,13 @@ impl Worker {
                 let body = json!({"type": "DATADOG", "region": region}).to_string();
                 self.send(Method::PUT, &self.path("DATADOG"), Some(&body)).await == Some(200)
             }
+            Scenario::RaiseAlert => {
+                let uri = format!("/api/atlas/v2/groups/{}/alerts", self.group);
+                let body = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": format!("db-{}:27017", self.step),
+                    "humanReadable": "benchmark"})
+                .to_string();
+                self.send(Method::POST, &uri, Some(&body)).await == Some(200)
+            }
             Scenario::CreateDelete => {
                 let body = json!({"type": "VICTOR_OPS", "apiKey": "fa07bbc8-eab2-4085-81af-daed47dc1c11"})
                     .to_string();
@@ -202,6 +218,17 @@ async fn seed(worker: &mut Worker) -> Result<(), String> {
     Ok(())
 }
 
+/// An enabled HOST_DOWN configuration notifying `webhook` (the `raise-alert` scenario's).
+async fn configure_alerts(worker: &mut Worker, webhook: &str, secret: &str) -> Result<(), String> {
+    let uri = format!("/api/atlas/v2/groups/{}/alertConfigs", worker.group);
+    let body = json!({"eventTypeName": "HOST_DOWN", "enabled": true, "notifications": [
+        {"typeName": "WEBHOOK", "webhookUrl": webhook, "webhookSecret": secret, "delayMin": 0, "intervalMin": 60}]});
+    match worker.send(Method::POST, &uri, Some(&body.to_string())).await {
+        Some(200) => Ok(()),
+        status => Err(format!("creating the alert configuration answered {status:?}")),
+    }
+}
+
 fn percentile(sorted: &[u32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -213,6 +240,7 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args = Args::parse();
+    atlas_integrations::delivery::client::install_crypto_provider();
     let needs_group = args.scenario != Scenario::Healthz;
     if needs_group && (args.group.is_empty() || args.public_key.is_empty()) {
         return Err("this scenario needs --group, --public-key and --private-key".into());
@@ -230,6 +258,9 @@ async fn main() -> Result<(), String> {
     if needs_group {
         for (i, _) in args.group.iter().enumerate() {
             seed(&mut worker(i)).await?;
+            if args.scenario == Scenario::RaiseAlert {
+                configure_alerts(&mut worker(i), &args.webhook, &args.webhook_secret).await?;
+            }
         }
     }
     let deadline = Instant::now() + Duration::from_secs_f64(args.duration_secs);
@@ -277,7 +308,7 @@ async fn main() -> Result<(), String> {
         "rps": (latencies.len() as f64 / elapsed * 10.0).round() / 10.0,
         "p50_ms": percentile(&latencies, 0.50), "p90_ms": percentile(&latencies, 0.90),
         "p99_ms": percentile(&latencies, 0.99), "max_ms": percentile(&latencies, 1.0),
-        "errors": errors,
+        "errors": errors, "requests": latencies.len(),
     });
     if args.json {
         println!("{report}");

@@ -32,6 +32,12 @@ pub struct Sender {
     allow_private: bool,
 }
 
+/// Makes ring the process's TLS provider (the HTTP client looks for one when it is built,
+/// even with a configuration of its own); calling it again changes nothing.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 fn tls_config() -> ClientConfig {
     let mut roots = rustls::RootCertStore::empty();
     for certificate in rustls_native_certs::load_native_certs().certs {
@@ -47,9 +53,7 @@ fn tls_config() -> ClientConfig {
 impl Sender {
     /// A sender; `allow_private` lifts the address guard.
     pub fn new(allow_private: bool, connect_timeout: Duration, timeout: Duration) -> Result<Sender, String> {
-        // The client checks for a process-wide provider even when given its own configuration;
-        // ring is the one this binary carries (an error only says one is installed already).
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_crypto_provider();
         let client = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)

@@ -144,6 +144,7 @@ async fn shutdown_gives_up_on_a_stuck_request_at_its_deadline() {
 #[tokio::test]
 async fn http2_with_prior_knowledge_is_served_on_the_same_port_and_needs_no_host_header() {
     let app = TestApp::spawn().await;
+    atlas_integrations::delivery::client::install_crypto_provider();
     let client = reqwest::Client::builder().http2_prior_knowledge().build().unwrap();
     let answer = client.get(format!("{}/healthz", app.base)).send().await.unwrap();
     assert_eq!(answer.version(), reqwest::Version::HTTP_2);
@@ -155,6 +156,7 @@ async fn http2_with_prior_knowledge_is_served_on_the_same_port_and_needs_no_host
 #[tokio::test]
 async fn shutdown_closes_an_idle_http2_connection_at_once_rather_than_at_the_deadline() {
     let mut app = TestApp::spawn_tuned(tuned(30, 30, 100, 30)).await;
+    atlas_integrations::delivery::client::install_crypto_provider();
     let client = reqwest::Client::builder().http2_prior_knowledge().build().unwrap();
     assert_eq!(client.get(format!("{}/healthz", app.base)).send().await.unwrap().status(), 200);
     let server = app.shut_down();

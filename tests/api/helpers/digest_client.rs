@@ -99,17 +99,20 @@ pub fn challenge_nonce(header: &str) -> String {
 impl DigestClient {
     /// A client for `base` with `credentials`.
     pub fn new(base: &str, credentials: Credentials, mode: Mode) -> Self {
+        atlas_integrations::delivery::client::install_crypto_provider();
         Self::with_http(reqwest::Client::new(), base, credentials, mode)
     }
 
     /// A client that connects from the local address `from` (any of 127.0.0.0/8) and asks
     /// for a fresh challenge every time (so each call makes exactly one attempt).
     pub fn from_address(base: &str, credentials: Credentials, from: std::net::IpAddr) -> Self {
+        atlas_integrations::delivery::client::install_crypto_provider();
         let http = reqwest::Client::builder().local_address(from).build().unwrap();
         Self::with_http(http, base, credentials, Mode::Fresh)
     }
 
     fn with_http(http: reqwest::Client, base: &str, credentials: Credentials, mode: Mode) -> Self {
+        atlas_integrations::delivery::client::install_crypto_provider();
         DigestClient {
             http,
             base: base.to_owned(),
