@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use super::alerting::AlertStore;
 use super::error::StoreError;
-use super::queries::{alert_changes, alert_configs, alerts, notifications};
+use super::queries::{alert_changes, alert_configs, alerts, outbox};
 use super::sql::{Engine, work};
 use super::sql_store::SqlStore;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
@@ -136,7 +136,7 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         group: GroupId,
         alert: ObjectId,
     ) -> Result<Vec<NotificationRecord>, StoreError> {
-        notifications::log(&mut *self.engine.reader().await?, group, alert).await
+        outbox::log(&mut *self.engine.reader().await?, group, alert).await
     }
 
     async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError> {
@@ -155,13 +155,13 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         limit: u32,
     ) -> Result<Vec<Claimed>, StoreError> {
         let statement = match E::SHARED_BY_REPLICAS {
-            true => notifications::CLAIM_DUE_SKIP_LOCKED,
-            false => notifications::CLAIM_DUE,
+            true => outbox::CLAIM_DUE_SKIP_LOCKED,
+            false => outbox::CLAIM_DUE,
         };
         let (sealer, worker) = (self.sealer.clone(), worker.to_owned());
         let claim = work(move |db| {
             Box::pin(async move {
-                notifications::claim(db, &sealer, statement, &worker, now_ms, lease_until_ms, limit).await
+                outbox::claim(db, &sealer, statement, &worker, now_ms, lease_until_ms, limit).await
             })
         });
         self.engine.write(None, claim).await
@@ -174,9 +174,8 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let (worker, attempt) = (worker.to_owned(), attempt.clone());
-        let record = work(move |db| {
-            Box::pin(async move { notifications::record(db, &worker, &attempt, now_ms).await })
-        });
+        let record =
+            work(move |db| Box::pin(async move { outbox::record(db, &worker, &attempt, now_ms).await }));
         self.engine.write(None, record).await
     }
 }

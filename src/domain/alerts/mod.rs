@@ -8,6 +8,7 @@ pub mod families;
 pub mod family;
 pub mod matcher;
 pub mod notification;
+mod notification_types;
 pub mod observation;
 pub mod outbox;
 pub mod threshold;

@@ -10,4 +10,5 @@ pub mod integrations;
 pub mod keys;
 pub mod notifications;
 pub mod organizations;
+pub mod outbox;
 pub mod upkeep;
