@@ -167,6 +167,19 @@ async fn a_client_error_fails_at_once_and_a_receiver_that_hangs_is_cut_off_and_r
 }
 
 #[tokio::test]
+async fn a_redirect_is_not_followed_and_counts_as_a_failed_attempt() {
+    let app = TestApp::spawn_tuned(quick_retries(true)).await;
+    let receiver = Receiver::start().await;
+    receiver.script([Reply::Redirect("/elsewhere")]);
+    webhook_alert(&app, &receiver.url, None).await;
+    let alert = raise(&app).await;
+    let delivered = wait_for_status(&app, &alert, 0, "DELIVERED").await;
+    assert_eq!(delivered["attempts"], 2, "the 302 was an attempt that failed");
+    let paths: Vec<String> = receiver.received().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/hook", "/hook"], "nothing went to the redirect's target");
+}
+
+#[tokio::test]
 async fn private_addresses_are_refused_unless_allowed_and_unsent_types_are_logged_as_skipped() {
     let app = TestApp::spawn_tuned(quick_retries(false)).await;
     let receiver = Receiver::start().await;

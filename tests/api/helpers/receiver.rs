@@ -42,6 +42,8 @@ pub enum Reply {
     Status(u16),
     /// This status with `Retry-After` in seconds.
     RetryAfter(u16, u64),
+    /// A redirect elsewhere on this receiver.
+    Redirect(&'static str),
     /// Nothing, ever.
     Hang,
 }
@@ -75,6 +77,7 @@ async fn receive(
             (StatusCode::from_u16(status).unwrap(), [("retry-after", secs.to_string())], "busy")
                 .into_response()
         }
+        Reply::Redirect(location) => (StatusCode::FOUND, [("location", location)], "").into_response(),
         Reply::Hang => {
             tokio::time::sleep(Duration::from_secs(3_600)).await;
             StatusCode::OK.into_response()
