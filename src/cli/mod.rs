@@ -4,6 +4,7 @@
 mod alert;
 mod api_key;
 mod copy;
+mod integration;
 mod keys;
 mod migrate;
 mod org;
@@ -48,6 +49,9 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Copy everything from one database to another.
     Copy(copy::CopyArgs),
+    /// Test an integration by sending it one alert.
+    #[command(subcommand)]
+    Integration(integration::IntegrationCommand),
     /// Raise, close and list alerts (an extension: Atlas raises alerts from its own monitoring).
     #[command(subcommand)]
     Alert(alert::AlertCommand),
@@ -118,6 +122,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(args) => migrate::run(args).await,
         Command::Copy(args) => copy::run(args).await,
         Command::Alert(command) => alert::run(command).await,
+        Command::Integration(command) => integration::run(command).await,
     }
 }
 

@@ -4,5 +4,6 @@
 pub mod client;
 pub mod guard;
 pub mod retry;
+pub mod test_alert;
 pub mod webhook;
 pub mod worker;

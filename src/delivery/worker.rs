@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use super::client::Sender;
@@ -83,50 +83,62 @@ impl Worker {
     }
 
     /// Runs until `stop` turns true; what is claimed but unsent then is taken again when its
-    /// lease runs out (by this process after a restart, or another replica).
+    /// lease runs out (by this process after a restart, or another replica). Up to `batch`
+    /// notifications are in flight at once, and a slow receiver holds up only its own.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         tracing::info!(worker = %self.name, lease_secs = self.settings.lease.as_secs(), "delivering notifications");
+        let slots = Arc::new(Semaphore::new(self.settings.batch as usize));
+        let mut sending = JoinSet::new();
         let mut last_sweep = tokio::time::Instant::now() - self.settings.repeat_sweep;
         while !*stop.borrow() {
+            while sending.try_join_next().is_some() {}
             if last_sweep.elapsed() >= self.settings.repeat_sweep {
                 last_sweep = tokio::time::Instant::now();
                 if let Err(error) = self.store.schedule_repeats(now_ms(), &self.base).await {
                     tracing::warn!(%error, "planning alert repeats failed; trying again later");
                 }
             }
-            let sent = match self.round().await {
-                Ok(sent) => sent,
-                Err(error) => {
-                    tracing::warn!(%error, "claiming notifications failed; trying again shortly");
-                    0
-                }
+            let free = slots.available_permits() as u32;
+            let claimed = match free {
+                0 => Vec::new(),
+                free => self.claim(free).await,
             };
-            if sent == 0 {
+            let idle = claimed.is_empty();
+            for notification in claimed {
+                let Ok(slot) = slots.clone().acquire_owned().await else { break };
+                let worker = self.clone();
+                sending.spawn(async move {
+                    worker.deliver(notification).await;
+                    drop(slot);
+                });
+            }
+            if idle {
                 tokio::select! {
                     _ = tokio::time::sleep(self.settings.idle_wait) => {}
                     _ = stop.changed() => {}
                 }
             }
         }
+        // Sends under way are dropped; their leases run out and they are sent again.
+        sending.shutdown().await;
     }
 
-    /// Claims what is due and sends it all at once; how many were sent.
-    async fn round(self: &Arc<Self>) -> Result<usize, crate::store::StoreError> {
+    /// Claims up to `limit` due notifications (none if the database fails, which is logged).
+    async fn claim(&self, limit: u32) -> Vec<Claimed> {
         let now = now_ms();
         let lease_until = now + self.settings.lease.as_millis() as i64;
-        let claimed =
-            self.store.claim_notifications(&self.name, now, lease_until, self.settings.batch).await?;
-        let count = claimed.len();
-        if count > 0 {
-            tracing::debug!(worker = %self.name, count, "claimed notifications");
+        match self.store.claim_notifications(&self.name, now, lease_until, limit).await {
+            Ok(claimed) => {
+                if !claimed.is_empty() {
+                    tracing::debug!(worker = %self.name, count = claimed.len(), "claimed notifications");
+                }
+                claimed
+            }
+            Err(error) => {
+                tracing::warn!(%error, "claiming notifications failed; trying again shortly");
+                Vec::new()
+            }
         }
-        let mut sending = JoinSet::new();
-        for notification in claimed {
-            let worker = self.clone();
-            sending.spawn(async move { worker.deliver(notification).await });
-        }
-        while sending.join_next().await.is_some() {}
-        Ok(count)
     }
 
     /// Sends one notification and records the attempt.

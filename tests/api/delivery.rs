@@ -354,3 +354,30 @@ async fn a_notification_naming_a_removed_integration_is_logged_as_skipped() {
     assert!(skipped["lastError"].as_str().unwrap().contains("was removed"), "{skipped}");
     assert!(receiver.received().is_empty());
 }
+
+#[tokio::test]
+async fn an_integration_is_tested_from_the_command_line() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let hook = json!({"type": "WEBHOOK", "url": receiver.url, "secret": SECRET});
+    assert_eq!(app.owner().post(&path(&app, "/integrations/WEBHOOK"), &hook).await.status, 200);
+    let mut args =
+        vec!["integration".to_owned(), "test".into(), "--project".into(), app.project.id.to_string()];
+    args.extend(["--type", "WEBHOOK", "--allow-private-targets"].map(String::from));
+    args.extend(app.database_args());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
+            .args(&args)
+            .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((answer["delivered"].as_bool(), answer["statusCode"].as_u64()), (Some(true), Some(200)));
+    let received = receiver.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].header("x-mms-signature").unwrap(), expected_signature(&received[0].body));
+}
