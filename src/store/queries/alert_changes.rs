@@ -4,15 +4,14 @@
 
 use crate::crypto::Sealer;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertStatus};
-use crate::domain::alerts::delivery::event;
 use crate::domain::alerts::observation::Observation;
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::store::clock::now_ms;
 use crate::store::error::StoreError;
 use crate::store::sql::{Param, Sql};
 
-use super::notifications::Notice;
-use super::{alert_configs, alerts, notifications};
+use super::notifications::Planner;
+use super::{alert_configs, alerts};
 
 const OPEN_UNSILENCED: &str = "SELECT project_id, id FROM alerts WHERE status = 'OPEN' \
      AND (acknowledged_until_ms IS NULL OR acknowledged_until_ms <= $1) ORDER BY created_ms, id";
@@ -30,14 +29,7 @@ pub async fn raise(
     for config in configs.iter().filter(|config| observation.is_caught_by(&config.settings)) {
         let (alert, opened) = alerts::raise(db, config, observation).await?;
         if opened {
-            notifications::plan(
-                db,
-                sealer,
-                config,
-                &alert,
-                Notice { event: event::OPEN, base, now_ms: alert.created_ms, only: None },
-            )
-            .await?;
+            Planner { sealer, config, alert: &alert, base, now_ms: alert.created_ms }.open(db).await?;
         }
         raised.push(alert);
     }
@@ -60,7 +52,7 @@ pub async fn acknowledge(
     if acknowledging
         && let Some(config) = alert_configs::get(db, sealer, group, alert.alert_config_id).await?
     {
-        notifications::plan_acknowledge(db, sealer, &config, &alert, base, now_ms()).await?;
+        Planner { sealer, config: &config, alert: &alert, base, now_ms: now_ms() }.acknowledge(db).await?;
     }
     Ok(Some(alert))
 }
@@ -77,7 +69,7 @@ pub async fn close(
         alerts::get(db, group, alert_id).await?.is_some_and(|alert| alert.status == AlertStatus::Open);
     let Some(alert) = alerts::close(db, group, alert_id).await? else { return Ok(None) };
     if was_open && let Some(config) = alert_configs::get(db, sealer, group, alert.alert_config_id).await? {
-        notifications::plan_close(db, sealer, &config, &alert, base, now_ms()).await?;
+        Planner { sealer, config: &config, alert: &alert, base, now_ms: now_ms() }.close(db).await?;
     }
     Ok(Some(alert))
 }
@@ -99,7 +91,7 @@ pub async fn schedule_repeats(
         let Some(config) = alert_configs::get(db, sealer, group, alert.alert_config_id).await? else {
             continue;
         };
-        notifications::plan_repeats(db, sealer, &config, &alert, base, now).await?;
+        Planner { sealer, config: &config, alert: &alert, base, now_ms: now }.repeats(db).await?;
         looked += 1;
     }
     Ok(looked)

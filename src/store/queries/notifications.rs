@@ -54,146 +54,125 @@ fn webhook_destination(
     Ok((url, own("webhookSecret").or_else(|| stored("secret"))))
 }
 
-/// A notice to plan: which event, where the body's links point, when, and for which
-/// notification (all of the configuration's when `None`).
-#[derive(Clone, Copy, Debug)]
-pub struct Notice<'a> {
-    /// The event (`alert.open`, …).
-    pub event: &'static str,
-    /// Where the body's links point.
+/// Plans the notifications of one alert change: the alert as it is now, the configuration
+/// whose notifications are told, where the bodies' links point, and when.
+#[derive(Clone, Copy)]
+pub struct Planner<'a> {
+    /// Seals what each notification carries.
+    pub sealer: &'a Sealer,
+    /// The configuration whose notifications are told.
+    pub config: &'a AlertConfig,
+    /// The alert, as it is now.
+    pub alert: &'a Alert,
+    /// Where the bodies' links point.
     pub base: &'a str,
     /// Now; the open event waits each notification's `delayMin` from here.
     pub now_ms: i64,
-    /// Only this notification.
-    pub only: Option<ObjectId>,
 }
 
-/// Plans `notice` of `alert` for the notifications of `config` it names.
-pub async fn plan(
-    db: &mut dyn Sql,
-    sealer: &Sealer,
-    config: &AlertConfig,
-    alert: &Alert,
-    notice: Notice<'_>,
-) -> Result<(), StoreError> {
-    let Notice { event: event_name, base, now_ms, only: notifier } = notice;
-    let integrations = list_integrations(db, sealer, config.group).await?;
-    let body = webhook_body(alert, base);
-    let chosen =
-        config.settings.notifications.iter().filter(|n| notifier.is_none_or(|only| n.notifier_id == only));
-    for notification in chosen {
-        let notification_id = ObjectId::generate();
-        let due = match event_name {
-            event::OPEN => now_ms + notification.delay_min * 60_000,
-            _ => now_ms,
-        };
-        let (status, delivery, reason) = match notification.type_name {
-            "WEBHOOK" => match webhook_destination(notification, &integrations) {
-                Ok((url, secret)) => {
-                    let delivery =
-                        WebhookDelivery { url, secret, event: event_name.into(), body: body.clone() };
-                    ("PENDING", seal_delivery(sealer, notification_id, &delivery), None)
+impl Planner<'_> {
+    /// Plans `event_name` for every notification, or only `notifier`.
+    pub async fn plan(
+        &self,
+        db: &mut dyn Sql,
+        event_name: &'static str,
+        notifier: Option<ObjectId>,
+    ) -> Result<(), StoreError> {
+        let Planner { sealer, config, alert, base, now_ms } = *self;
+        let integrations = list_integrations(db, sealer, config.group).await?;
+        let body = webhook_body(alert, base);
+        let chosen = config
+            .settings
+            .notifications
+            .iter()
+            .filter(|n| notifier.is_none_or(|only| n.notifier_id == only));
+        for notification in chosen {
+            let notification_id = ObjectId::generate();
+            let due = match event_name {
+                event::OPEN => now_ms + notification.delay_min * 60_000,
+                _ => now_ms,
+            };
+            let (status, delivery, reason) = match notification.type_name {
+                "WEBHOOK" => match webhook_destination(notification, &integrations) {
+                    Ok((url, secret)) => {
+                        let delivery =
+                            WebhookDelivery { url, secret, event: event_name.into(), body: body.clone() };
+                        ("PENDING", seal_delivery(sealer, notification_id, &delivery), None)
+                    }
+                    Err(reason) => ("SKIPPED", Vec::new(), Some(reason)),
+                },
+                kind if notification.is_sent() => (
+                    "SKIPPED",
+                    Vec::new(),
+                    Some(format!("this server does not deliver {kind} notifications yet")),
+                ),
+                kind => {
+                    ("SKIPPED", Vec::new(), Some(format!("this server does not send {kind} notifications")))
                 }
-                Err(reason) => ("SKIPPED", Vec::new(), Some(reason)),
-            },
-            kind if notification.is_sent() => (
-                "SKIPPED",
-                Vec::new(),
-                Some(format!("this server does not deliver {kind} notifications yet")),
-            ),
-            kind => ("SKIPPED", Vec::new(), Some(format!("this server does not send {kind} notifications"))),
-        };
-        let params = [
-            id(notification_id),
-            id(config.group),
-            id(alert.id),
-            id(notification.notifier_id),
-            text(notification.type_name),
-            text(event_name),
-            text(status),
-            Param::Bytes(&delivery),
-            Param::Int(Some(now_ms)),
-            Param::Int(Some(due)),
-            Param::Text(reason.as_deref()),
-        ];
-        db.execute(INSERT, &params).await?;
-    }
-    Ok(())
-}
-
-/// Plans a close: notifications not yet attempted are dropped, and each notification whose
-/// open was not dropped (now or before) tells of the close.
-pub async fn plan_close(
-    db: &mut dyn Sql,
-    sealer: &Sealer,
-    config: &AlertConfig,
-    alert: &Alert,
-    base: &str,
-    now_ms: i64,
-) -> Result<(), StoreError> {
-    for notification in &config.settings.notifications {
-        let why = text("the alert closed before this was sent");
-        let keys = [id(alert.id), id(notification.notifier_id)];
-        db.execute(DROP_PENDING, &[keys[0], keys[1], text(event::OPEN), text(event::UPDATE), why]).await?;
-        if db.fetch_one(OPEN_PLANNED, &keys).await?.int(0)? > 0 {
-            plan(
-                db,
-                sealer,
-                config,
-                alert,
-                Notice { event: event::CLOSE, base, now_ms, only: Some(notification.notifier_id) },
-            )
-            .await?;
+            };
+            let params = [
+                id(notification_id),
+                id(config.group),
+                id(alert.id),
+                id(notification.notifier_id),
+                text(notification.type_name),
+                text(event_name),
+                text(status),
+                Param::Bytes(&delivery),
+                Param::Int(Some(now_ms)),
+                Param::Int(Some(due)),
+                Param::Text(reason.as_deref()),
+            ];
+            db.execute(INSERT, &params).await?;
         }
+        Ok(())
     }
-    Ok(())
-}
 
-/// Plans an acknowledgement: repeats not yet attempted are dropped, each notification tells
-/// of it once.
-pub async fn plan_acknowledge(
-    db: &mut dyn Sql,
-    sealer: &Sealer,
-    config: &AlertConfig,
-    alert: &Alert,
-    base: &str,
-    now_ms: i64,
-) -> Result<(), StoreError> {
-    for notification in &config.settings.notifications {
-        let why = text("the alert was acknowledged");
-        let params =
-            [id(alert.id), id(notification.notifier_id), text(event::UPDATE), text(event::UPDATE), why];
-        db.execute(DROP_PENDING, &params).await?;
+    /// Plans the open notices.
+    pub async fn open(&self, db: &mut dyn Sql) -> Result<(), StoreError> {
+        self.plan(db, event::OPEN, None).await
     }
-    plan(db, sealer, config, alert, Notice { event: event::ACKNOWLEDGE, base, now_ms, only: None }).await
-}
 
-/// Plans a repeat for each notification of an open, unacknowledged alert whose interval has
-/// passed since its last notice.
-pub async fn plan_repeats(
-    db: &mut dyn Sql,
-    sealer: &Sealer,
-    config: &AlertConfig,
-    alert: &Alert,
-    base: &str,
-    now_ms: i64,
-) -> Result<(), StoreError> {
-    for notification in &config.settings.notifications {
-        let Some(interval) = notification.interval_min.filter(|_| notification.is_sent()) else { continue };
-        let last = db
-            .fetch_one(LAST_PLANNED, &[id(alert.id), id(notification.notifier_id)])
-            .await?
-            .optional_int(0)?;
-        if last.is_some_and(|last| last + interval * 60_000 <= now_ms) {
-            plan(
-                db,
-                sealer,
-                config,
-                alert,
-                Notice { event: event::UPDATE, base, now_ms, only: Some(notification.notifier_id) },
-            )
-            .await?;
+    /// Plans a close: notifications not yet attempted are dropped, and each notification
+    /// whose open was not dropped (now or before) tells of the close.
+    pub async fn close(&self, db: &mut dyn Sql) -> Result<(), StoreError> {
+        for notification in &self.config.settings.notifications {
+            let why = text("the alert closed before this was sent");
+            let keys = [id(self.alert.id), id(notification.notifier_id)];
+            db.execute(DROP_PENDING, &[keys[0], keys[1], text(event::OPEN), text(event::UPDATE), why])
+                .await?;
+            if db.fetch_one(OPEN_PLANNED, &keys).await?.int(0)? > 0 {
+                self.plan(db, event::CLOSE, Some(notification.notifier_id)).await?;
+            }
         }
+        Ok(())
     }
-    Ok(())
+
+    /// Plans an acknowledgement: repeats not yet attempted are dropped, each notification
+    /// tells of it once.
+    pub async fn acknowledge(&self, db: &mut dyn Sql) -> Result<(), StoreError> {
+        for notification in &self.config.settings.notifications {
+            let why = text("the alert was acknowledged");
+            let keys = [id(self.alert.id), id(notification.notifier_id)];
+            db.execute(DROP_PENDING, &[keys[0], keys[1], text(event::UPDATE), text(event::UPDATE), why])
+                .await?;
+        }
+        self.plan(db, event::ACKNOWLEDGE, None).await
+    }
+
+    /// Plans a repeat for each notification whose interval has passed since its last notice
+    /// (the alert is open and not acknowledged).
+    pub async fn repeats(&self, db: &mut dyn Sql) -> Result<(), StoreError> {
+        for notification in &self.config.settings.notifications {
+            let Some(interval) = notification.interval_min.filter(|_| notification.is_sent()) else {
+                continue;
+            };
+            let keys = [id(self.alert.id), id(notification.notifier_id)];
+            let last = db.fetch_one(LAST_PLANNED, &keys).await?.optional_int(0)?;
+            if last.is_some_and(|last| last + interval * 60_000 <= self.now_ms) {
+                self.plan(db, event::UPDATE, Some(notification.notifier_id)).await?;
+            }
+        }
+        Ok(())
+    }
 }
