@@ -99,10 +99,15 @@ impl Worker {
                 }
             }
             let free = slots.available_permits() as u32;
-            let claimed = match free {
-                0 => Vec::new(),
-                free => self.claim(free).await,
-            };
+            if free == 0 {
+                // Every slot is sending: claim again as soon as one is done.
+                tokio::select! {
+                    _ = sending.join_next() => {}
+                    _ = stop.changed() => {}
+                }
+                continue;
+            }
+            let claimed = self.claim(free).await;
             let idle = claimed.is_empty();
             for notification in claimed {
                 let Ok(slot) = slots.clone().acquire_owned().await else { break };

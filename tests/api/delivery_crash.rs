@@ -14,7 +14,17 @@ use crate::helpers::{Receiver, Reply, TestApp, Tuning};
 
 const ALERTS: usize = 3;
 
-fn start_server(app: &TestApp) -> Child {
+/// A server process, killed when dropped (also when the test fails half-way).
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server(app: &TestApp) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
         .args(["serve", "--listen", "127.0.0.1:0", "--allow-private-targets", "--delivery-lease-secs", "2"])
         .args(app.database_args())
@@ -26,7 +36,7 @@ fn start_server(app: &TestApp) -> Child {
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     lines.by_ref().map(Result::unwrap).find(|line| line.contains("address=")).expect("the server starts");
     std::thread::spawn(move || lines.for_each(drop));
-    child
+    Server(child)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,7 +55,7 @@ async fn notifications_claimed_by_a_killed_server_are_sent_after_restart_and_non
     let configs = format!("/api/atlas/v2/groups/{}/alertConfigs", app.project.id);
     assert_eq!(owner.post(&configs, &config).await.status, 200);
 
-    let mut first = start_server(&app);
+    let first = start_server(&app);
     let mut alerts = Vec::new();
     for host in 0..ALERTS {
         let observation =
@@ -56,10 +66,9 @@ async fn notifications_claimed_by_a_killed_server_are_sent_after_restart_and_non
     }
     let claimed = receiver.wait_for(ALERTS, Duration::from_secs(10)).await;
     assert_eq!(claimed.len(), ALERTS, "the first server claimed and began sending every notification");
-    first.kill().expect("SIGKILL is delivered");
-    first.wait().unwrap();
+    drop(first); // SIGKILL, mid-send
 
-    let mut second = start_server(&app);
+    let _second = start_server(&app);
     let received = receiver.wait_for(2 * ALERTS, Duration::from_secs(20)).await;
     let resent: Vec<String> =
         received[ALERTS..].iter().map(|request| request.json()["id"].as_str().unwrap().to_owned()).collect();
@@ -77,6 +86,4 @@ async fn notifications_claimed_by_a_killed_server_are_sent_after_restart_and_non
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-    second.kill().unwrap();
-    second.wait().unwrap();
 }
