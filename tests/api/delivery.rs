@@ -73,6 +73,22 @@ async fn wait_for_status(app: &TestApp, alert: &str, index: usize, status: &str)
     }
 }
 
+/// Runs the real binary with `args` and the app's database; what it printed (it must succeed).
+async fn run_cli(mut args: Vec<String>, app: &TestApp) -> Vec<u8> {
+    args.extend(app.database_args());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
+            .args(&args)
+            .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    output.stdout
+}
+
 fn expected_signature(body: &[u8]) -> String {
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(SECRET.as_bytes()).unwrap();
     mac.update(body);
@@ -255,18 +271,8 @@ async fn an_alert_raised_from_the_command_line_is_delivered_by_the_running_serve
     args.extend(
         ["--event-type", "HOST_DOWN", "--host", "db-9:27017", "--summary", "db-9 is down"].map(String::from),
     );
-    args.extend(app.database_args());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
-            .args(&args)
-            .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let raised: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let stdout = run_cli(args, &app).await;
+    let raised: Value = serde_json::from_slice(&stdout).unwrap();
     let received = receiver.wait_for(1, WAIT).await;
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].json()["id"], raised[0]["id"]);
@@ -364,18 +370,8 @@ async fn an_integration_is_tested_from_the_command_line() {
     let mut args =
         vec!["integration".to_owned(), "test".into(), "--project".into(), app.project.id.to_string()];
     args.extend(["--type", "WEBHOOK", "--allow-private-targets"].map(String::from));
-    args.extend(app.database_args());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
-            .args(&args)
-            .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let stdout = run_cli(args, &app).await;
+    let answer: Value = serde_json::from_slice(&stdout).unwrap();
     assert_eq!((answer["delivered"].as_bool(), answer["statusCode"].as_u64()), (Some(true), Some(200)));
     let received = receiver.received();
     assert_eq!(received.len(), 1);
