@@ -77,12 +77,7 @@ impl App {
             refusals: refusals.clone(),
             trusted_proxies: config.trusted_proxies.into(),
             tls: tls.is_some(),
-            sender: Sender::new(
-                config.delivery.allow_private_targets,
-                config.delivery.connect_timeout,
-                config.delivery.attempt_timeout,
-            )
-            .map_err(StartError::Delivery)?,
+            sender: Sender::new(&config.delivery).map_err(StartError::Delivery)?,
         };
         let address = listener
             .local_addr()

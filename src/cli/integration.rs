@@ -1,15 +1,15 @@
 //! `atlas-integrations integration test`: sends one test alert through a project's stored
 //! integration settings, from this machine, and prints what the receiver answered.
 
-use std::time::Duration;
-
 use clap::Subcommand;
 use serde_json::json;
 
 use super::{DatabaseArgs, parse_object_id, print_json};
 use crate::database;
 use crate::delivery::client::Sender;
+use crate::delivery::endpoints::Endpoints;
 use crate::delivery::test_alert::{TestOutcome, send_test_alert, untestable};
+use crate::delivery::worker::DeliverySettings;
 use crate::domain::ids::GroupId;
 use crate::domain::integration::IntegrationType;
 
@@ -21,19 +21,31 @@ pub enum IntegrationCommand {
         /// The project.
         #[arg(long)]
         project: String,
-        /// The integration type (WEBHOOK).
+        /// The integration type (WEBHOOK, SLACK, PAGER_DUTY, …).
         #[arg(long = "type")]
         kind: String,
         /// Let the test go to private, loopback and link-local addresses.
         #[arg(long)]
         allow_private_targets: bool,
+        /// Send a service's test to another origin, as NAME=URL (as `serve --endpoint`).
+        #[arg(
+            long = "endpoint",
+            env = "ATLAS_INTEGRATIONS_ENDPOINTS",
+            value_delimiter = ',',
+            value_name = "NAME=URL"
+        )]
+        endpoints: Vec<String>,
+        /// The server's public origin, for the alert link in the message.
+        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
         #[command(flatten)]
         database: DatabaseArgs,
     },
 }
 
 pub async fn run(command: IntegrationCommand) -> anyhow::Result<()> {
-    let IntegrationCommand::Test { project, kind, allow_private_targets, database } = command;
+    let IntegrationCommand::Test { project, kind, allow_private_targets, endpoints, public_url, database } =
+        command;
     let group = GroupId(parse_object_id("--project", &project)?);
     let kind = IntegrationType::parse(&kind)
         .ok_or_else(|| anyhow::anyhow!("--type {kind:?} is not an integration type"))?;
@@ -46,9 +58,15 @@ pub async fn run(command: IntegrationCommand) -> anyhow::Result<()> {
         .get_integration(group, kind)
         .await?
         .ok_or_else(|| anyhow::anyhow!("project {group} has no {kind} integration"))?;
-    let sender = Sender::new(allow_private_targets, Duration::from_secs(5), Duration::from_secs(15))
-        .map_err(|e| anyhow::anyhow!(e))?;
-    match send_test_alert(&sender, group, &integration).await {
+    let project = db.store.find_project(group).await?.ok_or_else(|| anyhow::anyhow!("no project {group}"))?;
+    let settings = DeliverySettings {
+        allow_private_targets,
+        endpoints: Endpoints::parse(&endpoints).map_err(|e| anyhow::anyhow!(e))?,
+        ..DeliverySettings::default()
+    };
+    let sender = Sender::new(&settings).map_err(|e| anyhow::anyhow!(e))?;
+    let base = format!("{}/api/atlas/v2", public_url.trim_end_matches('/'));
+    match send_test_alert(&sender, &project, &integration, &base).await {
         TestOutcome::Delivered { status, duration_ms } => {
             print_json(&json!({"delivered": true, "statusCode": status, "durationMs": duration_ms}));
             Ok(())

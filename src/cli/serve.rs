@@ -10,6 +10,7 @@ use super::DatabaseArgs;
 use crate::admin;
 use crate::app::App;
 use crate::config::{Config, DEFAULT_NONCE_TTL_SECS, TlsFiles};
+use crate::delivery::endpoints::Endpoints;
 use crate::delivery::worker::DeliverySettings;
 use crate::http::rate_limit::Limits;
 use crate::http::server::{ConnectionLimits, Timeouts};
@@ -76,6 +77,16 @@ pub struct ServeArgs {
     /// (if the worker died).
     #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_LEASE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub delivery_lease_secs: u64,
+    /// Send a service's notifications to another origin, as NAME=URL (pagerduty, slack,
+    /// datadog, opsgenie, victorops): a proxy, a regional gateway, a test receiver. Repeatable;
+    /// the variable takes a comma-separated list. Without it, each service's own hosts by region.
+    #[arg(
+        long = "endpoint",
+        env = "ATLAS_INTEGRATIONS_ENDPOINTS",
+        value_delimiter = ',',
+        value_name = "NAME=URL"
+    )]
+    pub endpoints: Vec<String>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -114,6 +125,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             run_worker: !args.no_delivery_worker,
             allow_private_targets: args.allow_private_targets,
             lease: Duration::from_secs(args.delivery_lease_secs),
+            endpoints: Endpoints::parse(&args.endpoints).map_err(|e| anyhow::anyhow!(e))?,
             ..DeliverySettings::default()
         },
     };

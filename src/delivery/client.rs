@@ -1,15 +1,18 @@
 //! The one HTTP client that sends notifications: no redirects followed, 5 s to connect and
-//! 15 s in all (by default), at most 64 KiB of an answer read, every address checked by the guard, TLS
-//! verified against the system's roots.
-
-use std::time::Duration;
+//! 15 s in all (by default), at most 64 KiB of an answer read, every address checked by the
+//! guard (services' hosts as much as user URLs), TLS verified against the system's roots.
+//! It reads each answer as its destination means it (Slack's `"ok": false` is a refusal).
 
 use reqwest::Client;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use rustls::ClientConfig;
 
+use super::endpoints::Endpoints;
 use super::guard::{GuardedResolver, is_public, refusal};
 use super::retry::Outcome;
+use super::webhook;
+use super::worker::DeliverySettings;
+use crate::domain::alerts::delivery::{Answer, Delivery, is_transient_slack_error};
 
 /// How much of an answer is read.
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
@@ -30,6 +33,7 @@ pub struct Sent {
 pub struct Sender {
     client: Client,
     allow_private: bool,
+    endpoints: std::sync::Arc<Endpoints>,
 }
 
 /// Makes ring the process's TLS provider (the HTTP client looks for one when it is built,
@@ -51,8 +55,10 @@ fn tls_config() -> ClientConfig {
 }
 
 impl Sender {
-    /// A sender; `allow_private` lifts the address guard.
-    pub fn new(allow_private: bool, connect_timeout: Duration, timeout: Duration) -> Result<Sender, String> {
+    /// A sender as `settings` say: the address guard, the timeouts, the services' origins.
+    pub fn new(settings: &DeliverySettings) -> Result<Sender, String> {
+        let allow_private = settings.allow_private_targets;
+        let (connect_timeout, timeout) = (settings.connect_timeout, settings.attempt_timeout);
         install_crypto_provider();
         let client = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -64,12 +70,28 @@ impl Sender {
             .user_agent(concat!("atlas-integrations/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Sender { client, allow_private })
+        Ok(Sender { client, allow_private, endpoints: std::sync::Arc::new(settings.endpoints.clone()) })
     }
 
-    /// POSTs `body` to `url` with `headers`.
-    pub async fn post(&self, url: &str, headers: &[(&str, String)], body: Vec<u8>) -> Sent {
-        let no_answer = |error: String| Sent { outcome: Outcome::NoAnswer, status: None, error: Some(error) };
+    /// Sends `delivery` and reads the answer as its destination means it.
+    pub async fn send(&self, delivery: &Delivery) -> Sent {
+        let url = match &delivery.vendor {
+            Some(target) => self.endpoints.url(target, &delivery.url),
+            None => delivery.url.clone(),
+        };
+        let (sent, answer) =
+            self.post(&url, &webhook::headers(delivery), delivery.body.clone().into_bytes()).await;
+        match delivery.answer {
+            Answer::SlackOk if sent.error.is_none() => slack_verdict(sent, &answer),
+            _ => sent,
+        }
+    }
+
+    /// POSTs `body` to `url` with `headers`; what came back, and the start of the answer.
+    async fn post(&self, url: &str, headers: &[(String, String)], body: Vec<u8>) -> (Sent, String) {
+        let no_answer = |error: String| {
+            (Sent { outcome: Outcome::NoAnswer, status: None, error: Some(error) }, String::new())
+        };
         let parsed = match url::Url::parse(url) {
             Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => parsed,
             _ => return no_answer("the URL is not an absolute http or https URL".into()),
@@ -86,7 +108,7 @@ impl Sender {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             if let (Ok(name), Ok(value)) =
-                (HeaderName::try_from(*name), HeaderValue::try_from(value.as_str()))
+                (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
             {
                 map.insert(name, value);
             }
@@ -106,7 +128,26 @@ impl Sender {
             let start: String = answer.chars().take(200).collect();
             format!("the receiver answered {status}: {start}")
         });
-        Sent { outcome: Outcome::Answered { status, retry_after_secs }, status: Some(status), error }
+        (
+            Sent { outcome: Outcome::Answered { status, retry_after_secs }, status: Some(status), error },
+            answer,
+        )
+    }
+}
+
+/// Slack's verdict on a 2xx: `"ok": true` is delivered; `"ok": false` names its error,
+/// tried again only when the trouble is Slack's own.
+fn slack_verdict(sent: Sent, answer: &str) -> Sent {
+    let said: serde_json::Value = serde_json::from_str(answer).unwrap_or_default();
+    if said["ok"] == serde_json::Value::Bool(true) {
+        return sent;
+    }
+    let code = said["error"].as_str().unwrap_or("no ok:true in the answer");
+    let permanent = !is_transient_slack_error(code);
+    Sent {
+        outcome: Outcome::Declined { permanent },
+        status: sent.status,
+        error: Some(format!("Slack refused the message: {code}")),
     }
 }
 

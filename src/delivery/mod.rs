@@ -1,7 +1,9 @@
 //! Delivering alert notifications: the worker that drains the outbox, the HTTP client that
-//! sends (with its address guard), each destination's wire format, and the retry policy.
+//! sends (with its address guard), the services' origins, and the retry policy. Each
+//! destination's format is in [`crate::domain::alerts::delivery`].
 
 pub mod client;
+pub mod endpoints;
 pub mod guard;
 pub mod retry;
 pub mod test_alert;

@@ -32,6 +32,12 @@ pub enum Outcome {
     },
     /// No answer: the connection, TLS, a timeout, or the address guard failed.
     NoAnswer,
+    /// The service answered 2xx but refused in its body (Slack's `"ok": false`); `permanent`
+    /// when trying again cannot help.
+    Declined {
+        /// Whether the refusal is for good.
+        permanent: bool,
+    },
 }
 
 /// What to do next.
@@ -57,6 +63,8 @@ pub fn judge(
 ) -> Verdict {
     let retry_after = match *outcome {
         Outcome::Answered { status: 200..=299, .. } => return Verdict::Delivered,
+        Outcome::Declined { permanent: true } => return Verdict::Failed,
+        Outcome::Declined { permanent: false } => None,
         Outcome::Answered { status: 429 | 503, retry_after_secs: Some(secs) } => {
             Some((secs.min(3_600) as i64) * 1_000)
         }
@@ -100,6 +108,13 @@ mod tests {
             assert!(matches!(judge(&P, &answered(retried), 1, 0, 0, 0.5), Verdict::RetryAt(_)), "{retried}");
         }
         assert!(matches!(judge(&P, &Outcome::NoAnswer, 1, 0, 0, 0.5), Verdict::RetryAt(_)));
+    }
+
+    #[test]
+    fn a_service_that_declines_in_its_body_is_failed_or_retried_as_it_says() {
+        assert_eq!(judge(&P, &Outcome::Declined { permanent: true }, 1, 0, 0, 0.5), Verdict::Failed);
+        let transient = judge(&P, &Outcome::Declined { permanent: false }, 1, 0, 0, 0.5);
+        assert!(matches!(transient, Verdict::RetryAt(_)));
     }
 
     #[test]

@@ -1,23 +1,24 @@
 //! A test alert through an integration's stored settings (`…/integrations/{type}:test` and
-//! `integration test`): one attempt, at once, and what the receiver answered, with the
-//! integration's secrets kept out of the words.
+//! `integration test`): a made-up alert of severity INFO, sent at once in the type's own
+//! format (one attempt each), and what the service answered, with the integration's secrets
+//! kept out of the words. Where an open raises an incident (PagerDuty, Opsgenie), the test
+//! resolves it at once, so no one is paged for a test.
 
 use std::time::Instant;
 
-use serde_json::json;
-
 use super::client::Sender;
-use super::webhook;
-use crate::domain::alerts::delivery::WebhookDelivery;
+use crate::domain::alerts::alert::{Alert, AlertStatus};
+use crate::domain::alerts::delivery::{Delivery, Message, Severity, event, integration_settings, prepare};
+use crate::domain::alerts::observation::Observation;
 use crate::domain::alerts::outbox::mask_urls;
-use crate::domain::dates::iso_date;
-use crate::domain::ids::{GroupId, ObjectId};
-use crate::domain::integration::{FieldValue, Integration, IntegrationType};
+use crate::domain::ids::ObjectId;
+use crate::domain::integration::{Integration, IntegrationType};
+use crate::domain::project::Project;
 
 /// How a test went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TestOutcome {
-    /// The receiver accepted it.
+    /// The service accepted it.
     Delivered {
         /// Its status.
         status: u16,
@@ -37,58 +38,90 @@ pub enum TestOutcome {
 /// Why a type cannot be tested, or `None` if it can.
 pub fn untestable(kind: IntegrationType) -> Option<String> {
     match kind {
-        IntegrationType::Webhook => None,
         IntegrationType::NewRelic | IntegrationType::Flowdock => {
-            Some(format!("{kind} has ended its service"))
+            Some(format!("{kind} has ended its service, so nothing is sent to it"))
         }
-        IntegrationType::Prometheus => Some("PROMETHEUS is pulled by Prometheus, not sent to".to_owned()),
-        _ => Some(format!("this server does not deliver {kind} notifications yet")),
-    }
-}
-
-fn value_of(integration: &Integration, name: &str) -> Option<String> {
-    match integration.fields.get(name) {
-        Some(FieldValue::Secret(secret)) => Some(secret.expose().to_owned()),
-        Some(FieldValue::Text(text)) => Some(text.clone()),
+        IntegrationType::Prometheus => Some(
+            "PROMETHEUS is pulled by Prometheus (from /prometheus/v1.0/groups/{groupId}/discovery), not sent to"
+                .to_owned(),
+        ),
         _ => None,
     }
 }
 
-fn test_body(group: GroupId) -> String {
-    let now = iso_date(crate::store::now_ms());
-    json!({
-        "created": now,
-        "eventTypeName": "INTEGRATION_TEST",
-        "groupId": group.to_string(),
-        "humanReadable": "Test alert from atlas-integrations: this integration is set up to receive alerts.",
-        "id": ObjectId::generate().to_string(),
-        "status": "OPEN",
-        "typeName": "GROUP",
-        "updated": now,
-    })
-    .to_string()
+/// The made-up alert a test tells of.
+fn test_alert(project: &Project) -> Alert {
+    let now = crate::store::now_ms();
+    let observation = Observation {
+        event_type_name: "INTEGRATION_TEST".into(),
+        human_readable: Some(
+            "Test alert from atlas-integrations: this integration is set up to receive alerts.".into(),
+        ),
+        type_name: Some("GROUP".into()),
+        ..Observation::default()
+    };
+    Alert {
+        id: ObjectId::generate(),
+        group: project.id,
+        org_id: project.org_id,
+        alert_config_id: ObjectId::generate(),
+        status: AlertStatus::Open,
+        observation,
+        created_ms: now,
+        updated_ms: now,
+        resolved_ms: None,
+        last_notified_ms: None,
+        acknowledgement: None,
+    }
 }
 
-/// Sends a test alert (`X-MMS-Event: alert.inform`) through a WEBHOOK integration of `group`.
-pub async fn send_test_alert(sender: &Sender, group: GroupId, integration: &Integration) -> TestOutcome {
-    let url = value_of(integration, "url").unwrap_or_default();
-    let secret = value_of(integration, "secret");
-    let delivery = WebhookDelivery {
-        url: url.clone(),
-        secret: secret.clone(),
-        event: "alert.inform".into(),
-        body: test_body(group),
+/// Sends a test alert through `integration` of `project`; links point under `base`.
+pub async fn send_test_alert(
+    sender: &Sender,
+    project: &Project,
+    integration: &Integration,
+    base: &str,
+) -> TestOutcome {
+    let settings = integration_settings(integration);
+    let mut alert = test_alert(project);
+    let raises_incident = matches!(integration.kind, IntegrationType::PagerDuty | IntegrationType::OpsGenie);
+    let first_event = if raises_incident { event::OPEN } else { event::INFORM };
+    let message = Message { alert: &alert, event: first_event, severity: Severity::Info, base };
+    let hidden: Vec<String> = settings.values().filter(|value| value.len() >= 6).cloned().collect();
+    let first = match prepare(integration.kind.as_str(), &message, &settings) {
+        Ok(delivery) => delivery,
+        Err(reason) => return TestOutcome::Failed { status: None, said: reason },
     };
     let started = Instant::now();
-    let sent =
-        sender.post(&delivery.url, &webhook::headers(&delivery), delivery.body.clone().into_bytes()).await;
-    let duration_ms = started.elapsed().as_millis() as u64;
-    match sent.status {
-        Some(status) if (200..300).contains(&status) => TestOutcome::Delivered { status, duration_ms },
-        status => {
-            let mut said = mask_urls(sent.error.as_deref().unwrap_or("no answer"));
-            for hidden in [Some(url), secret].into_iter().flatten().filter(|hidden| !hidden.is_empty()) {
-                said = said.replace(&hidden, "****");
+    let mut outcome = attempt(sender, &first, &hidden).await;
+    if raises_incident && matches!(outcome, TestOutcome::Delivered { .. }) {
+        alert.status = AlertStatus::Closed;
+        alert.resolved_ms = Some(crate::store::now_ms());
+        let message = Message { alert: &alert, event: event::CLOSE, severity: Severity::Info, base };
+        if let Ok(resolve) = prepare(integration.kind.as_str(), &message, &settings) {
+            let resolved = attempt(sender, &resolve, &hidden).await;
+            if matches!(resolved, TestOutcome::Failed { .. }) {
+                outcome = resolved;
+            }
+        }
+    }
+    match outcome {
+        TestOutcome::Delivered { status, .. } => {
+            TestOutcome::Delivered { status, duration_ms: started.elapsed().as_millis() as u64 }
+        }
+        failed => failed,
+    }
+}
+
+/// One attempt, its failure in words with `hidden` values starred out.
+async fn attempt(sender: &Sender, delivery: &Delivery, hidden: &[String]) -> TestOutcome {
+    let sent = sender.send(delivery).await;
+    match (sent.status, sent.error) {
+        (Some(status), None) => TestOutcome::Delivered { status, duration_ms: 0 },
+        (status, error) => {
+            let mut said = mask_urls(error.as_deref().unwrap_or("no answer"));
+            for value in hidden {
+                said = said.replace(value.as_str(), "****");
             }
             TestOutcome::Failed { status, said: said.chars().take(200).collect() }
         }

@@ -1,13 +1,13 @@
-//! A webhook notification on the wire, as Atlas sends it: `POST` of the JSON body,
-//! `X-MMS-Event` naming the event, and `X-MMS-Signature`, the base64 of the body's
-//! HMAC-SHA1 under the secret, when a secret is set.
+//! The headers a delivery goes with: its own, a JSON content type unless it names one, and
+//! for webhooks, as Atlas sends them, `X-MMS-Event` naming the event and `X-MMS-Signature`,
+//! the base64 of the body's HMAC-SHA1 under the secret, when a secret is set.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
-use crate::domain::alerts::delivery::WebhookDelivery;
+use crate::domain::alerts::delivery::Delivery;
 
 /// `base64(HMAC-SHA1(secret, body))`.
 pub fn signature(secret: &str, body: &[u8]) -> String {
@@ -16,12 +16,17 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     STANDARD.encode(mac.finalize().into_bytes())
 }
 
-/// The headers of a webhook notification (the client adds `User-Agent`).
-pub fn headers(delivery: &WebhookDelivery) -> Vec<(&'static str, String)> {
-    let mut headers =
-        vec![("content-type", "application/json".to_owned()), ("x-mms-event", delivery.event.clone())];
+/// The headers of a delivery (the client adds `User-Agent`).
+pub fn headers(delivery: &Delivery) -> Vec<(String, String)> {
+    let mut headers = delivery.headers.clone();
+    if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type")) {
+        headers.insert(0, ("content-type".to_owned(), "application/json".to_owned()));
+    }
+    if !delivery.event.is_empty() {
+        headers.push(("x-mms-event".to_owned(), delivery.event.clone()));
+    }
     if let Some(secret) = delivery.secret.as_deref().filter(|secret| !secret.is_empty()) {
-        headers.push(("x-mms-signature", signature(secret, delivery.body.as_bytes())));
+        headers.push(("x-mms-signature".to_owned(), signature(secret, delivery.body.as_bytes())));
     }
     headers
 }
@@ -37,13 +42,9 @@ mod tests {
     }
 
     #[test]
-    fn a_notification_without_a_secret_is_not_signed() {
-        let delivery = WebhookDelivery {
-            url: "https://x".into(),
-            secret: None,
-            event: "alert.open".into(),
-            body: "{}".into(),
-        };
+    fn a_webhook_without_a_secret_is_not_signed_even_as_stored_before_vendors_were_sent() {
+        let delivery: Delivery =
+            serde_json::from_str(r#"{"url": "https://x", "event": "alert.open", "body": "{}"}"#).unwrap();
         let names: Vec<_> = headers(&delivery).into_iter().map(|(name, _)| name).collect();
         assert_eq!(names, ["content-type", "x-mms-event"]);
     }

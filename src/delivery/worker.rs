@@ -11,8 +11,8 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use super::client::Sender;
+use super::endpoints::Endpoints;
 use super::retry::{RetryPolicy, Verdict, judge};
-use super::webhook;
 use crate::domain::alerts::outbox::{Attempted, Claimed, mask_urls};
 use crate::store::{Store, now_ms};
 
@@ -37,6 +37,8 @@ pub struct DeliverySettings {
     pub connect_timeout: Duration,
     /// How long an attempt may take in all.
     pub attempt_timeout: Duration,
+    /// Where the services' APIs are reached.
+    pub endpoints: Endpoints,
 }
 
 impl Default for DeliverySettings {
@@ -51,6 +53,7 @@ impl Default for DeliverySettings {
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(5),
             attempt_timeout: Duration::from_secs(15),
+            endpoints: Endpoints::default(),
         }
     }
 }
@@ -70,11 +73,7 @@ impl Worker {
         let mut id = [0u8; 6];
         getrandom::fill(&mut id).map_err(|e| format!("no random source: {e}"))?;
         Ok(Worker {
-            sender: Sender::new(
-                settings.allow_private_targets,
-                settings.connect_timeout,
-                settings.attempt_timeout,
-            )?,
+            sender: Sender::new(&settings)?,
             store,
             settings,
             name: format!("worker-{}", hex::encode(id)),
@@ -148,11 +147,7 @@ impl Worker {
 
     /// Sends one notification and records the attempt.
     async fn deliver(&self, notification: Claimed) {
-        let delivery = &notification.delivery;
-        let sent = self
-            .sender
-            .post(&delivery.url, &webhook::headers(delivery), delivery.body.clone().into_bytes())
-            .await;
+        let sent = self.sender.send(&notification.delivery).await;
         let mut jitter = [0u8; 2];
         let _ = getrandom::fill(&mut jitter);
         let jitter = f64::from(u16::from_le_bytes(jitter)) / 65_536.0;

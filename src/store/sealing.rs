@@ -3,7 +3,7 @@
 
 use crate::crypto::Sealer;
 use crate::domain::alerts::config::AlertSettings;
-use crate::domain::alerts::delivery::WebhookDelivery;
+use crate::domain::alerts::delivery::Delivery;
 use crate::domain::api_key::Ha1;
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType};
@@ -88,13 +88,13 @@ pub fn reseal_alert_config(
 }
 
 /// Seals what a notification carries to its destination.
-pub fn seal_delivery(sealer: &Sealer, id: ObjectId, delivery: &WebhookDelivery) -> Vec<u8> {
+pub fn seal_delivery(sealer: &Sealer, id: ObjectId, delivery: &Delivery) -> Vec<u8> {
     let plain = zeroize::Zeroizing::new(serde_json::to_vec(delivery).expect("a delivery serialises"));
     sealer.seal(&plain, &notification_context(&id.to_string()))
 }
 
 /// Opens what a notification carries.
-pub fn open_delivery(sealer: &Sealer, id: &str, sealed: &[u8]) -> Result<WebhookDelivery, StoreError> {
+pub fn open_delivery(sealer: &Sealer, id: &str, sealed: &[u8]) -> Result<Delivery, StoreError> {
     let plain = sealer
         .open(sealed, &notification_context(id))
         .map_err(|e| StoreError::Corrupt(format!("notification {id}: {e}")))?;

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::delivery::WebhookDelivery;
+use super::delivery::Delivery;
 use crate::domain::dates::iso_date;
 use crate::domain::ids::ObjectId;
 use crate::domain::secret::mask_url;
@@ -20,7 +20,7 @@ pub struct Claimed {
     /// The notification type.
     pub type_name: String,
     /// What to send.
-    pub delivery: WebhookDelivery,
+    pub delivery: Delivery,
     /// Attempts so far, this one included.
     pub attempts: u32,
     /// When it was first attempted.

@@ -5,11 +5,10 @@
 use crate::crypto::Sealer;
 use crate::domain::alerts::alert::Alert;
 use crate::domain::alerts::config::AlertConfig;
-use crate::domain::alerts::delivery::{WebhookDelivery, event, webhook_body};
+use crate::domain::alerts::delivery::{Message, Settings, Severity, event, prepare, route_of};
 use crate::domain::alerts::notification::Notification;
 use crate::domain::ids::ObjectId;
-use crate::domain::integration::FieldValue;
-use crate::domain::integration::{Integration, IntegrationType};
+use crate::domain::integration::Integration;
 use crate::store::error::StoreError;
 use crate::store::sealing::seal_delivery;
 use crate::store::sql::{Param, Sql, id, text};
@@ -26,14 +25,10 @@ const LAST_PLANNED: &str =
 const OPEN_PLANNED: &str = "SELECT COUNT(*) FROM notifications WHERE alert_id = $1 AND notifier_id = $2 \
      AND event = 'alert.open' AND status <> 'SKIPPED'";
 
-/// Where a webhook notification goes and what signs it: its own URL and secret, else those
-/// of the integration it names, else those of the project's WEBHOOK integration; or why it
-/// has nowhere to go.
-fn webhook_destination(
-    notification: &Notification,
-    integrations: &[Integration],
-) -> Result<(String, Option<String>), String> {
-    let own = |name: &str| notification.fields.get(name).and_then(|value| value.as_str()).map(str::to_owned);
+/// The settings a notification is sent with: its own fields, else those of the integration
+/// it names, else those of the project's integration of its type; or why it has none.
+fn settings_of(notification: &Notification, integrations: &[Integration]) -> Result<Settings, String> {
+    let Some(route) = route_of(notification.type_name) else { return Ok(Settings::new()) };
     let integration = match notification.integration_id {
         Some(named) => Some(
             integrations
@@ -41,17 +36,10 @@ fn webhook_destination(
                 .find(|integration| integration.id == named)
                 .ok_or_else(|| format!("the integration {named} it names was removed"))?,
         ),
-        None => integrations.iter().find(|integration| integration.kind == IntegrationType::Webhook),
+        None => integrations.iter().find(|integration| integration.kind == route.integration),
     };
-    let stored = |name: &str| match integration.and_then(|integration| integration.fields.get(name)) {
-        Some(FieldValue::Secret(secret)) => Some(secret.expose().to_owned()),
-        Some(FieldValue::Text(text)) => Some(text.clone()),
-        _ => None,
-    };
-    let url = own("webhookUrl").or_else(|| stored("url")).ok_or_else(|| {
-        "no webhook URL: neither the notification nor the project's WEBHOOK integration has one".to_owned()
-    })?;
-    Ok((url, own("webhookSecret").or_else(|| stored("secret"))))
+    let own = |name: &str| notification.fields.get(name).and_then(|value| value.as_str());
+    Ok(route.settings(own, integration))
 }
 
 /// Plans the notifications of one alert change: the alert as it is now, the configuration
@@ -80,7 +68,12 @@ impl Planner<'_> {
     ) -> Result<(), StoreError> {
         let Planner { sealer, config, alert, base, now_ms } = *self;
         let integrations = list_integrations(db, sealer, config.group).await?;
-        let body = webhook_body(alert, base);
+        let message = Message {
+            alert,
+            event: event_name,
+            severity: Severity::from_override(config.settings.severity_override.as_deref()),
+            base,
+        };
         let chosen = config
             .settings
             .notifications
@@ -92,23 +85,11 @@ impl Planner<'_> {
                 event::OPEN => now_ms + notification.delay_min * 60_000,
                 _ => now_ms,
             };
-            let (status, delivery, reason) = match notification.type_name {
-                "WEBHOOK" => match webhook_destination(notification, &integrations) {
-                    Ok((url, secret)) => {
-                        let delivery =
-                            WebhookDelivery { url, secret, event: event_name.into(), body: body.clone() };
-                        ("PENDING", seal_delivery(sealer, notification_id, &delivery), None)
-                    }
-                    Err(reason) => ("SKIPPED", Vec::new(), Some(reason)),
-                },
-                kind if notification.is_sent() => (
-                    "SKIPPED",
-                    Vec::new(),
-                    Some(format!("this server does not deliver {kind} notifications yet")),
-                ),
-                kind => {
-                    ("SKIPPED", Vec::new(), Some(format!("this server does not send {kind} notifications")))
-                }
+            let prepared = settings_of(notification, &integrations)
+                .and_then(|settings| prepare(notification.type_name, &message, &settings));
+            let (status, delivery, reason) = match prepared {
+                Ok(delivery) => ("PENDING", seal_delivery(sealer, notification_id, &delivery), None),
+                Err(reason) => ("SKIPPED", Vec::new(), Some(reason)),
             };
             let params = [
                 id(notification_id),

@@ -15,7 +15,7 @@ use axum::routing::get;
 
 use crate::http::AppState;
 
-pub use target::alert_json;
+pub use target::{alert_json, links_base};
 
 /// The resource's routes under a mount's `prefix`.
 pub fn routes(prefix: &str) -> Router<AppState> {

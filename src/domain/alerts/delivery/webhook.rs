@@ -1,36 +1,18 @@
-//! What a notification carries to its destination, decided when it is planned (in the same
-//! transaction as the alert change that makes it due): where it goes, how it is signed, and
-//! the body, the alert as it was at that moment. Sealed at rest: it holds the destination's
-//! secret.
+//! WEBHOOK: the alert as Atlas's Alerts resource shows it, POSTed to the URL, with
+//! `X-MMS-Event` and (when a secret is set) `X-MMS-Signature`, which are added as it is sent.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::alert::Alert;
+use super::{Delivery, Message, Settings, required};
+use crate::domain::alerts::alert::Alert;
 
-/// The events a notification tells of, as `X-MMS-Event` names them.
-pub mod event {
-    /// The alert opened.
-    pub const OPEN: &str = "alert.open";
-    /// The alert is still open (a repeat).
-    pub const UPDATE: &str = "alert.update";
-    /// Someone acknowledged it.
-    pub const ACKNOWLEDGE: &str = "alert.acknowledge";
-    /// It closed.
-    pub const CLOSE: &str = "alert.close";
-}
-
-/// A webhook notification ready to send.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebhookDelivery {
-    /// Where it is POSTed.
-    pub url: String,
-    /// The secret that signs it (`X-MMS-Signature`), if one is set.
-    pub secret: Option<String>,
-    /// The event (`X-MMS-Event`).
-    pub event: String,
-    /// The JSON body, exactly as sent (so its signature is over these bytes).
-    pub body: String,
+/// The webhook delivery of `message`.
+pub fn prepare(message: &Message, settings: &Settings) -> Result<Delivery, String> {
+    let url = required(settings, "url", "WEBHOOK")?;
+    let mut delivery = Delivery::to_url(url.to_owned(), webhook_body(message.alert, message.base));
+    delivery.secret = settings.get("secret").filter(|secret| !secret.is_empty()).cloned();
+    delivery.event = message.event.to_owned();
+    Ok(delivery)
 }
 
 /// The webhook body for `alert`: the alert as the Alerts resource shows it (links under
@@ -59,7 +41,7 @@ pub fn webhook_body(alert: &Alert, base: &str) -> String {
 /// The v1 `typeName` of an event type Atlas's v1 alerts carry (`HOST_METRIC`, `HOST`,
 /// `REPLICA_SET`, `CLUSTER`, …), from the kind of configuration it belongs to.
 fn type_name_of(event_type: &str) -> String {
-    let schema = super::family::family_of(event_type).map_or("", |family| family.schema);
+    let schema = crate::domain::alerts::family::family_of(event_type).map_or("", |family| family.schema);
     let name = match schema {
         "HostMetricAlertConfigViewForNdsGroup" => "HOST_METRIC",
         "HostAlertConfigViewForNdsGroup" => "HOST",

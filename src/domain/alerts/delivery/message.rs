@@ -1,0 +1,175 @@
+//! What every destination's format is made from: the alert as it is, the event told, its
+//! severity, and a link to it; with the words people read (a summary, what and where).
+
+use serde_json::Value;
+
+use super::event;
+use crate::domain::alerts::alert::Alert;
+use crate::domain::dates::iso_date;
+
+/// An alert's severity: its configuration's `severityOverride`, else `WARNING`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// `INFO`.
+    Info,
+    /// `WARNING`.
+    Warning,
+    /// `ERROR`.
+    Error,
+    /// `CRITICAL`.
+    Critical,
+}
+
+impl Severity {
+    /// From a configuration's `severityOverride` (`WARNING` when it has none).
+    pub fn from_override(name: Option<&str>) -> Severity {
+        match name {
+            Some("INFO") => Severity::Info,
+            Some("ERROR") => Severity::Error,
+            Some("CRITICAL") => Severity::Critical,
+            _ => Severity::Warning,
+        }
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "INFO",
+            Severity::Warning => "WARNING",
+            Severity::Error => "ERROR",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+}
+
+/// One event of one alert, to be told.
+pub struct Message<'a> {
+    /// The alert, as it is now.
+    pub alert: &'a Alert,
+    /// The event (`alert.open`, …).
+    pub event: &'a str,
+    /// Its severity.
+    pub severity: Severity,
+    /// Where the API's alert links point (the mount's prefix).
+    pub base: &'a str,
+}
+
+impl Message<'_> {
+    /// The alert's own link.
+    pub fn link(&self) -> String {
+        format!("{}/groups/{}/alerts/{}", self.base, self.alert.group, self.alert.id)
+    }
+
+    /// The webhook body: the alert as the Alerts resource shows it, with `humanReadable`.
+    pub fn alert_json(&self) -> Value {
+        serde_json::from_str(&super::webhook_body(self.alert, self.base)).expect("the body is JSON")
+    }
+
+    /// The sentence for people: the observation's own, or one made of the event and target.
+    pub fn summary(&self) -> String {
+        let observation = &self.alert.observation;
+        observation.human_readable.clone().unwrap_or_else(|| match self.target() {
+            Some(target) => format!("{} on {target}", observation.event_type_name),
+            None => format!("{} in project {}", observation.event_type_name, self.alert.group),
+        })
+    }
+
+    /// The host, replica set or cluster concerned, if the observation names one.
+    pub fn target(&self) -> Option<&str> {
+        let observation = &self.alert.observation;
+        observation
+            .hostname_and_port
+            .as_deref()
+            .or(observation.replica_set_name.as_deref())
+            .or(observation.cluster_name.as_deref())
+    }
+
+    /// What happened, in a word: `OPEN`, `STILL OPEN`, `ACKNOWLEDGED`, `CLOSED`, `TEST`.
+    pub fn status_word(&self) -> &'static str {
+        match self.event {
+            event::UPDATE => "STILL OPEN",
+            event::ACKNOWLEDGE => "ACKNOWLEDGED",
+            event::CLOSE => "CLOSED",
+            event::INFORM => "TEST",
+            _ => "OPEN",
+        }
+    }
+
+    /// The moment this event tells of (ms since the epoch).
+    fn moment_ms(&self) -> i64 {
+        let alert = self.alert;
+        match self.event {
+            event::CLOSE => alert.resolved_ms.unwrap_or(alert.updated_ms),
+            event::OPEN => alert.created_ms,
+            _ => alert.updated_ms,
+        }
+    }
+
+    /// The moment this event tells of, ISO 8601.
+    pub fn when(&self) -> String {
+        iso_date(self.moment_ms())
+    }
+
+    /// The same moment in seconds since the epoch.
+    pub fn when_secs(&self) -> i64 {
+        self.moment_ms() / 1_000
+    }
+
+    /// The title line: `[OPEN] HOST_DOWN: db-0.example.net:27017`.
+    pub fn title(&self) -> String {
+        let what = &self.alert.observation.event_type_name;
+        match self.target() {
+            Some(target) => format!("[{}] {what}: {target}", self.status_word()),
+            None => format!("[{}] {what}", self.status_word()),
+        }
+    }
+
+    /// Tags naming the project, organization, event type, cluster and host (`key:value`).
+    pub fn tags(&self) -> Vec<String> {
+        let alert = self.alert;
+        let observation = &alert.observation;
+        let mut tags = vec![
+            format!("project:{}", alert.group),
+            format!("org:{}", alert.org_id),
+            format!("event_type:{}", observation.event_type_name),
+            format!("severity:{}", self.severity.as_str().to_lowercase()),
+        ];
+        if let Some(cluster) = &observation.cluster_name {
+            tags.push(format!("cluster:{cluster}"));
+        }
+        if let Some(host) = &observation.hostname_and_port {
+            tags.push(format!("host:{host}"));
+        }
+        tags
+    }
+}
+
+/// `text` cut to at most `max` characters, ending in `…` when cut.
+pub fn truncated(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some(_) => {
+            let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+            cut.push('…');
+            cut
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_cut_to_the_limit_with_an_ellipsis() {
+        assert_eq!(truncated("abcdef", 6), "abcdef");
+        assert_eq!(truncated("abcdefg", 6), "abcde…");
+        assert_eq!(truncated("ééééééé", 3).chars().count(), 3);
+    }
+
+    #[test]
+    fn severity_is_the_override_or_warning() {
+        assert_eq!(Severity::from_override(Some("CRITICAL")), Severity::Critical);
+        assert_eq!(Severity::from_override(None), Severity::Warning);
+    }
+}

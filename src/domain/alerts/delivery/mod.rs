@@ -1,0 +1,141 @@
+//! What a notification carries to its destination, decided when it is planned (in the same
+//! transaction as the alert change that makes it due): where it goes, its headers and body
+//! (the alert as it was at that moment, in the destination's own format), and how the
+//! destination's answer is read. Sealed at rest: it holds the destination's credentials.
+//!
+//! Each destination's format has a file of its own; [`prepare`] picks one by notification type.
+
+mod datadog;
+mod message;
+mod ops_genie;
+mod pager_duty;
+mod routes;
+mod slack;
+mod teams;
+pub mod vendor;
+mod victor_ops;
+mod webhook;
+
+use serde::{Deserialize, Serialize};
+
+pub use message::{Message, Severity};
+pub use routes::{Route, Settings, integration_settings, route_of};
+pub use slack::is_transient_slack_error;
+pub use vendor::Vendor;
+pub use webhook::webhook_body;
+
+/// The events a notification tells of, as `X-MMS-Event` names them.
+pub mod event {
+    /// The alert opened.
+    pub const OPEN: &str = "alert.open";
+    /// The alert is still open (a repeat).
+    pub const UPDATE: &str = "alert.update";
+    /// Someone acknowledged it.
+    pub const ACKNOWLEDGE: &str = "alert.acknowledge";
+    /// It closed.
+    pub const CLOSE: &str = "alert.close";
+    /// A point-in-time notice (the integration test).
+    pub const INFORM: &str = "alert.inform";
+}
+
+/// How a destination's answer is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    /// Any 2xx is success.
+    #[default]
+    Status,
+    /// Slack's Web API: a 2xx whose JSON says `"ok": true`; `"ok": false` names the error.
+    SlackOk,
+}
+
+/// A service whose origin depends on its region (and may be overridden by the operator).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorOrigin {
+    /// The service.
+    pub vendor: Vendor,
+    /// The integration's region (`US`, `EU`, …; empty where the service has none).
+    pub region: String,
+}
+
+/// A notification ready to send: always a `POST`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// An absolute URL or, with `vendor`, a path (and query) under the vendor's origin.
+    pub url: String,
+    /// The service whose origin `url` is under, if it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<VendorOrigin>,
+    /// Headers besides `User-Agent` (credentials among them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    /// The body, exactly as sent (a webhook's signature is over these bytes).
+    pub body: String,
+    /// How the answer is read.
+    #[serde(default)]
+    pub answer: Answer,
+    /// A webhook's signing secret (`X-MMS-Signature`), if one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// A webhook's event (`X-MMS-Event`); empty for other destinations.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub event: String,
+}
+
+impl Delivery {
+    /// A JSON `POST` to a service's `path`, with `headers` besides the content type.
+    fn to_vendor(
+        vendor: Vendor,
+        region: &str,
+        path: String,
+        headers: Vec<(String, String)>,
+        body: String,
+    ) -> Self {
+        let mut all = vec![("content-type".to_owned(), "application/json".to_owned())];
+        all.extend(headers);
+        Delivery {
+            url: path,
+            vendor: Some(VendorOrigin { vendor, region: region.to_owned() }),
+            headers: all,
+            body,
+            answer: Answer::Status,
+            secret: None,
+            event: String::new(),
+        }
+    }
+
+    /// A JSON `POST` to a user-given URL.
+    fn to_url(url: String, body: String) -> Self {
+        Delivery {
+            url,
+            vendor: None,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body,
+            answer: Answer::Status,
+            secret: None,
+            event: String::new(),
+        }
+    }
+}
+
+/// The delivery of `message` through a notification of `type_name` with `settings` (named
+/// as the project integration names them), or why there is none.
+pub fn prepare(type_name: &str, message: &Message, settings: &Settings) -> Result<Delivery, String> {
+    match type_name {
+        "WEBHOOK" => webhook::prepare(message, settings),
+        "PAGER_DUTY" => pager_duty::prepare(message, settings),
+        "SLACK" => slack::prepare(message, settings),
+        "DATADOG" => datadog::prepare(message, settings),
+        "OPS_GENIE" => ops_genie::prepare(message, settings),
+        "VICTOR_OPS" => victor_ops::prepare(message, settings),
+        "MICROSOFT_TEAMS" => teams::prepare(message, settings),
+        "HIP_CHAT" => Err("HipChat ended its service in 2019; nothing is sent".to_owned()),
+        other => Err(format!("this server does not send {other} notifications")),
+    }
+}
+
+/// The value of `name` in `settings`, or why the notification cannot go.
+fn required<'s>(settings: &'s Settings, name: &str, type_name: &str) -> Result<&'s str, String> {
+    settings.get(name).map(String::as_str).filter(|value| !value.is_empty()).ok_or_else(|| {
+        format!("no {name}: neither the notification nor the project's {type_name} integration has one")
+    })
+}
