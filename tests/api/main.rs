@@ -29,3 +29,4 @@ mod replicas;
 mod rotation;
 mod sigkill;
 mod tls;
+mod vendors;

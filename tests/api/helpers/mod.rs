@@ -32,7 +32,7 @@ pub use digest_client::{
 pub use logs::captured_logs;
 pub use proxy::TcpProxy;
 pub use raw::RawConnection;
-pub use receiver::{Receiver, Reply};
+pub use receiver::{Received, Receiver, Reply};
 
 /// The v2 media type clients send in `Accept`.
 pub const V2_ACCEPT: &str = "application/vnd.atlas.2023-01-01+json";

@@ -15,6 +15,8 @@ use tokio::net::TcpListener;
 /// One request as it arrived.
 #[derive(Clone, Debug)]
 pub struct Received {
+    /// The method.
+    pub method: String,
     /// The path and query.
     pub path: String,
     /// The headers.
@@ -44,14 +46,17 @@ pub enum Reply {
     RetryAfter(u16, u64),
     /// A redirect elsewhere on this receiver.
     Redirect(&'static str),
+    /// This status with this JSON body.
+    Json(u16, &'static str),
     /// Nothing, ever.
     Hang,
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Shared {
     received: Arc<Mutex<Vec<Received>>>,
     script: Arc<Mutex<VecDeque<Reply>>>,
+    usual: Arc<Mutex<Reply>>,
 }
 
 /// A running receiver, stopped when dropped.
@@ -64,13 +69,16 @@ pub struct Receiver {
 
 async fn receive(
     State(shared): State<Shared>,
+    method: axum::http::Method,
     uri: axum::http::Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
-    shared.received.lock().unwrap().push(Received { path, headers, body: body.to_vec() });
-    let reply = shared.script.lock().unwrap().pop_front().unwrap_or(Reply::Status(200));
+    let method = method.to_string();
+    shared.received.lock().unwrap().push(Received { method, path, headers, body: body.to_vec() });
+    let scripted = shared.script.lock().unwrap().pop_front();
+    let reply = scripted.unwrap_or_else(|| shared.usual.lock().unwrap().clone());
     match reply {
         Reply::Status(status) => StatusCode::from_u16(status).unwrap().into_response(),
         Reply::RetryAfter(status, secs) => {
@@ -78,6 +86,10 @@ async fn receive(
                 .into_response()
         }
         Reply::Redirect(location) => (StatusCode::FOUND, [("location", location)], "").into_response(),
+        Reply::Json(status, body) => {
+            (StatusCode::from_u16(status).unwrap(), [("content-type", "application/json")], body)
+                .into_response()
+        }
         Reply::Hang => {
             tokio::time::sleep(Duration::from_secs(3_600)).await;
             StatusCode::OK.into_response()
@@ -88,7 +100,13 @@ async fn receive(
 impl Receiver {
     /// A receiver answering 200 unless scripted otherwise.
     pub async fn start() -> Receiver {
-        let shared = Shared::default();
+        Receiver::answering(Reply::Status(200)).await
+    }
+
+    /// A receiver answering `usual` unless scripted otherwise.
+    pub async fn answering(usual: Reply) -> Receiver {
+        let shared =
+            Shared { received: Arc::default(), script: Arc::default(), usual: Arc::new(Mutex::new(usual)) };
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         let app = Router::new().fallback(receive).with_state(shared.clone());
@@ -101,6 +119,11 @@ impl Receiver {
     /// Answers the next requests with `replies`, in order.
     pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
         self.shared.script.lock().unwrap().extend(replies);
+    }
+
+    /// `http://127.0.0.1:PORT`, for a service's origin.
+    pub fn origin(&self) -> String {
+        self.url.trim_end_matches("/hook").to_owned()
     }
 
     /// What arrived so far.
