@@ -20,7 +20,7 @@ use crate::domain::event::Actor;
 use crate::domain::ids::GroupId;
 use crate::domain::integration::IntegrationType;
 
-async fn path_param(parts: &mut Parts, name: &str) -> Result<String, ApiError> {
+pub(crate) async fn path_param(parts: &mut Parts, name: &str) -> Result<String, ApiError> {
     let params = RawPathParams::from_request_parts(parts, &()).await.map_err(|_| ApiError::unexpected())?;
     params.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_owned()).ok_or_else(|| {
         tracing::error!(name, "a route lacks its path parameter");

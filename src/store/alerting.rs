@@ -8,6 +8,7 @@ use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
 use crate::domain::alerts::outbox::{Attempted, Claimed, NotificationRecord};
+use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
 
 /// Alert configurations and alerts.
@@ -89,6 +90,8 @@ pub trait AlertStore: Send + Sync {
         group: GroupId,
         alert: ObjectId,
     ) -> Result<Vec<NotificationRecord>, StoreError>;
+    /// A project's alerting health (for its Prometheus).
+    async fn alerting_stats(&self, group: GroupId) -> Result<AlertingStats, StoreError>;
     /// Plans the repeats that are due for every open, unacknowledged alert; how many.
     async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError>;
     /// Claims up to `limit` due notifications for `worker` until `lease_until_ms`.

@@ -4,13 +4,14 @@ use async_trait::async_trait;
 
 use super::alerting::AlertStore;
 use super::error::StoreError;
-use super::queries::{alert_changes, alert_configs, alerts, outbox};
+use super::queries::{alert_changes, alert_configs, alerts, outbox, stats};
 use super::sql::{Engine, work};
 use super::sql_store::SqlStore;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
 use crate::domain::alerts::outbox::{Attempted, Claimed, NotificationRecord};
+use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
 
 #[async_trait]
@@ -137,6 +138,10 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         alert: ObjectId,
     ) -> Result<Vec<NotificationRecord>, StoreError> {
         outbox::log(&mut *self.engine.reader().await?, group, alert).await
+    }
+
+    async fn alerting_stats(&self, group: GroupId) -> Result<AlertingStats, StoreError> {
+        stats::alerting_stats(&mut *self.engine.reader().await?, group).await
     }
 
     async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError> {

@@ -23,6 +23,7 @@ mod integrations;
 mod limits;
 mod outage;
 mod presentation;
+mod prometheus;
 mod readiness;
 mod recorded;
 mod replicas;

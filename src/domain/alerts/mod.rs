@@ -11,4 +11,5 @@ pub mod notification;
 mod notification_types;
 pub mod observation;
 pub mod outbox;
+pub mod stats;
 pub mod threshold;

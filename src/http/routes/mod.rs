@@ -1,11 +1,13 @@
 //! The route table: the integrations resource on each of its three mounts, behind Digest
-//! authentication, plus the unauthenticated liveness check.
+//! authentication, plus the unauthenticated liveness check and Prometheus's discovery and
+//! metrics (behind the integration's own Basic credentials).
 
 mod alert_configs;
 mod alerts;
 mod events;
 mod health;
 pub mod integrations;
+mod prometheus;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(prometheus::routes())
         .merge(api)
         .fallback(not_found)
         .layer(

@@ -11,4 +11,5 @@ pub mod keys;
 pub mod notifications;
 pub mod organizations;
 pub mod outbox;
+pub mod stats;
 pub mod upkeep;

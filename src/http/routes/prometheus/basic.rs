@@ -1,0 +1,101 @@
+//! HTTP Basic against a project's PROMETHEUS integration: its `username` and `password`,
+//! compared in constant time. Failures count toward the same per-(name, address) throttle as
+//! Digest failures; the integration must exist and be enabled.
+
+use std::time::Instant;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use subtle::ConstantTimeEq;
+
+use crate::domain::ids::GroupId;
+use crate::domain::integration::{FieldValue, IntegrationType};
+use crate::domain::project::Project;
+use crate::http::AppState;
+use crate::http::client_ip::client_ip;
+use crate::http::error::ApiError;
+use crate::http::error_code::ErrorCode;
+use crate::http::extract::path_param;
+
+/// A project whose Prometheus credentials the request carried.
+pub struct PrometheusCaller(pub Project);
+
+fn not_found(group: &str) -> Response {
+    let detail = format!("Project {group} has no enabled PROMETHEUS integration.");
+    ApiError::new(ErrorCode::ResourceNotFound, detail, vec![group.to_owned()]).into_response()
+}
+
+fn unauthorized() -> Response {
+    let detail = "Give the PROMETHEUS integration's username and password with HTTP Basic.";
+    let mut response = ApiError::new(ErrorCode::UserUnauthorized, detail, vec![]).into_response();
+    let challenge = HeaderValue::from_static("Basic realm=\"MMS Prometheus\", charset=\"UTF-8\"");
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+    response
+}
+
+/// The user name and password of a Basic `Authorization` header.
+fn credentials(parts: &Parts) -> Option<(String, String)> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let (user, password) = std::str::from_utf8(&decoded).ok()?.split_once(':')?;
+    Some((user.to_owned(), password.to_owned()))
+}
+
+fn same(given: &str, stored: Option<&str>) -> bool {
+    stored.is_some_and(|stored| bool::from(given.as_bytes().ct_eq(stored.as_bytes())))
+}
+
+impl FromRequestParts<AppState> for PrometheusCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let raw = path_param(parts, "group_id").await.map_err(IntoResponse::into_response)?;
+        let group = GroupId::parse(&raw).ok_or_else(|| not_found(&raw))?;
+        let integration = state
+            .store
+            .get_integration(group, IntegrationType::Prometheus)
+            .await
+            .map_err(|e| ApiError::from(e).into_response())?
+            .filter(|integration| integration.fields.get("enabled") == Some(&FieldValue::Flag(true)))
+            .ok_or_else(|| not_found(&raw))?;
+        let client = client_ip(parts, &state.trusted_proxies);
+        let throttle = client.map(|ip| (format!("prometheus/{group}"), ip));
+        if let Some(key) = &throttle
+            && let Some(retry_after) = state.limits.auth_failures.exhausted(key, Instant::now())
+        {
+            return Err(ApiError::too_many_failures(retry_after).into_response());
+        }
+        let text = |name: &str| match integration.fields.get(name) {
+            Some(FieldValue::Text(text)) => Some(text.as_str()),
+            Some(FieldValue::Secret(secret)) => Some(secret.expose()),
+            _ => None,
+        };
+        let accepted = credentials(parts).is_some_and(|(user, password)| {
+            same(&user, text("username")) & same(&password, text("password"))
+        });
+        if !accepted {
+            if let Some(key) = throttle {
+                state.limits.auth_failures.hit(key, Instant::now());
+            }
+            state.refusals.authentication_failed(None, client, "wrong Prometheus credentials");
+            return Err(unauthorized());
+        }
+        if let Some(key) = &throttle {
+            state.limits.auth_failures.clear(key);
+        }
+        let project = state
+            .store
+            .find_project(group)
+            .await
+            .map_err(|e| ApiError::from(e).into_response())?
+            .ok_or_else(|| not_found(&raw))?;
+        Ok(PrometheusCaller(project))
+    }
+}
