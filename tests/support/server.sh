@@ -21,11 +21,15 @@ start_server() {
   export ATLAS_PRIVATE_KEY=$(sed -n 's/^Private key: //p' "$server_work/out.txt")
 }
 
-# The virtual environment of the Python clients (schemathesis, which brings requests, and pytest).
+# The virtual environment of the Python clients (schemathesis, which brings requests, and pytest;
+# pyomsdk, Ops Manager's generated client, which reads Prometheus discovery; prometheus-client,
+# whose parser reads the metrics).
 python_venv() {
   venv="${SCHEMATHESIS_VENV:-target/schemathesis-venv}"
   if [ ! -x "$venv/bin/pytest" ]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet "schemathesis>=4,<5" "pytest>=8"
+  fi
+  if ! "$venv/bin/python" -c "import schemathesis, pytest, pyomsdk, prometheus_client" 2>/dev/null; then
+    "$venv/bin/pip" install --quiet "schemathesis>=4,<5" "pytest>=8" "pyomsdk>=9,<10" "prometheus-client>=0.20,<1"
   fi
 }
