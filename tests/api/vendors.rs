@@ -397,3 +397,41 @@ async fn the_address_guard_holds_for_a_services_overridden_origin_too() {
     assert!(tested.json()["detail"].as_str().unwrap().contains("no public address"), "{}", tested.text());
     assert!(receiver.received().is_empty());
 }
+
+#[tokio::test]
+async fn no_services_key_reaches_the_database_files_or_the_logs() {
+    let receiver = Receiver::answering(Reply::Json(500, r#"{"message":"try later"}"#)).await;
+    let app = app_sending_to(&receiver).await;
+    let keys = [PAGER_DUTY_KEY, SLACK_TOKEN, DATADOG_KEY, OPS_GENIE_KEY, VICTOR_OPS_KEY];
+    integrate(&app, json!({"type": "PAGER_DUTY", "serviceKey": PAGER_DUTY_KEY})).await;
+    integrate(&app, json!({"type": "SLACK", "apiToken": SLACK_TOKEN, "channelName": "ops"})).await;
+    integrate(&app, json!({"type": "DATADOG", "apiKey": DATADOG_KEY})).await;
+    integrate(&app, json!({"type": "OPS_GENIE", "apiKey": OPS_GENIE_KEY})).await;
+    integrate(&app, json!({"type": "VICTOR_OPS", "apiKey": VICTOR_OPS_KEY, "routingKey": "db"})).await;
+    let notifications: Vec<_> = ["PAGER_DUTY", "SLACK", "DATADOG", "OPS_GENIE", "VICTOR_OPS"]
+        .iter()
+        .map(|type_name| json!({"typeName": type_name, "delayMin": 0}))
+        .collect();
+    let body = json!({"eventTypeName": "HOST_DOWN", "enabled": true, "notifications": notifications});
+    assert_eq!(app.owner().post(&path(&app, "/alertConfigs"), &body).await.status, 200);
+    let observation = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": HOST});
+    let raised = app.owner().post(&path(&app, "/alerts"), &observation).await.json();
+    let alert = raised["results"][0]["id"].as_str().unwrap().to_owned();
+    let attempted = receiver.wait_for(10, WAIT).await;
+    assert!(attempted.len() >= 10, "every service failed and was tried again: {}", attempted.len());
+    let log = notification_log(&app, &alert).await;
+    assert!(
+        log.iter().all(|entry| entry["lastError"].as_str().is_some_and(|e| e.contains("500"))),
+        "{log:?}"
+    );
+
+    let bytes = app.database.raw_bytes(app.data_dir.path());
+    let logs = crate::helpers::captured_logs();
+    let answers = serde_json::to_string(&log).unwrap();
+    assert!(logs.contains("notification attempted"), "the scan reads the attempts' log lines");
+    for key in keys {
+        assert!(!bytes.windows(key.len()).any(|w| w == key.as_bytes()), "{key} is in the database files");
+        assert!(!logs.contains(key), "{key} is in the logs");
+        assert!(!answers.contains(key), "{key} is in the notification log");
+    }
+}
