@@ -139,3 +139,6 @@ fn required<'s>(settings: &'s Settings, name: &str, type_name: &str) -> Result<&
         format!("no {name}: neither the notification nor the project's {type_name} integration has one")
     })
 }
+
+#[cfg(test)]
+mod tests;
