@@ -103,6 +103,12 @@ impl Delivery {
         }
     }
 
+    /// Sets header `name` (lower case), replacing any value it had.
+    fn set_header(&mut self, name: &str, value: &str) {
+        self.headers.retain(|(given, _)| given != name);
+        self.headers.push((name.to_owned(), value.to_owned()));
+    }
+
     /// A JSON `POST` to a user-given URL.
     fn to_url(url: String, body: String) -> Self {
         Delivery {

@@ -41,7 +41,8 @@ pub fn prepare(message: &Message, settings: &Settings) -> Result<Delivery, Strin
     let auth = ("authorization".to_owned(), format!("Bearer {token}"));
     let mut delivery =
         Delivery::to_vendor(Vendor::Slack, "", "/api/chat.postMessage".into(), vec![auth], body.to_string());
-    delivery.headers[0].1 = "application/json; charset=utf-8".into();
+    // Slack warns when a JSON body's content type names no charset.
+    delivery.set_header("content-type", "application/json; charset=utf-8");
     delivery.answer = Answer::SlackOk;
     Ok(delivery)
 }

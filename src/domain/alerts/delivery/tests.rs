@@ -94,4 +94,3 @@ fn a_webhook_delivery_stored_before_vendors_were_sent_still_opens() {
     assert_eq!((delivery.vendor, delivery.answer, delivery.headers.len()), (None, Answer::Status, 0));
     assert_eq!(delivery.event, "alert.open");
 }
-
