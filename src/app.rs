@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::crypto::TokenSigner;
 use crate::database::{self, OpenError};
 use crate::delivery::client::Sender;
 use crate::delivery::worker::Worker;
@@ -57,6 +58,9 @@ pub struct App {
     run_worker: bool,
 }
 
+/// The label of the key that signs access tokens.
+const TOKEN_KEY: &str = "oauth-access-token";
+
 impl App {
     /// Opens the database, binds the listener and builds the router.
     pub async fn build(config: Config) -> Result<App, StartError> {
@@ -78,6 +82,11 @@ impl App {
             trusted_proxies: config.trusted_proxies.into(),
             tls: tls.is_some(),
             sender: Sender::new(&config.delivery).map_err(StartError::Delivery)?,
+            tokens: Arc::new(TokenSigner::new(
+                database.master_key.derive(TOKEN_KEY),
+                database.previous_keys.iter().map(|key| key.derive(TOKEN_KEY)).collect(),
+            )),
+            token_ttl_secs: config.token_ttl_secs,
         };
         let address = listener
             .local_addr()

@@ -62,7 +62,12 @@ pub struct Config {
     pub connections: ConnectionLimits,
     /// How alert notifications are delivered.
     pub delivery: crate::delivery::worker::DeliverySettings,
+    /// How long a service account's access token lives, in seconds.
+    pub token_ttl_secs: u64,
 }
+
+/// The default lifetime of an access token, as Atlas's (an hour).
+pub const DEFAULT_TOKEN_TTL_SECS: u64 = 3_600;
 
 /// The PEM files of the server's certificate.
 #[derive(Clone, Debug)]

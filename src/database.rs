@@ -48,8 +48,10 @@ pub enum OpenError {
 pub struct Database {
     /// The store.
     pub store: Arc<dyn Store>,
-    /// The master key (for deriving the nonce key).
+    /// The master key (for deriving the nonce and token keys).
     pub master_key: MasterKey,
+    /// The keys of a rotation in progress (tokens they signed still verify).
+    pub previous_keys: Vec<MasterKey>,
 }
 
 /// Opens the database of `config`, creating the data folder, the key file (when it is the
@@ -77,5 +79,5 @@ pub async fn open(config: &DatabaseConfig) -> Result<Database, OpenError> {
     let previous =
         config.previous_key_files.iter().map(|path| MasterKey::read(path)).collect::<Result<Vec<_>, _>>()?;
     let store = store::open(&url, Sealer::with_previous(&master_key, &previous), config.pool).await?;
-    Ok(Database { store, master_key })
+    Ok(Database { store, master_key, previous_keys: previous })
 }

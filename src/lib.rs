@@ -6,6 +6,7 @@
 //! [`store`] keeps everything durably and sealed; [`app`] wires them together, and [`cli`]
 //! is the command line of the one binary.
 
+pub mod accounts;
 pub mod admin;
 pub mod app;
 pub mod cli;

@@ -10,6 +10,7 @@ mod migrate;
 mod org;
 mod project;
 mod serve;
+mod service_account;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -42,6 +43,9 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand, name = "api-key")]
     ApiKey(api_key::ApiKeyCommand),
+    /// Manage service accounts (OAuth 2.0 clients).
+    #[command(subcommand, name = "service-account")]
+    ServiceAccount(service_account::ServiceAccountCommand),
     /// Manage secret key files.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -118,6 +122,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org(command) => org::run(command).await,
         Command::Project(command) => project::run(command).await,
         Command::ApiKey(command) => api_key::run(command).await,
+        Command::ServiceAccount(command) => service_account::run(command).await,
         Command::Keys(command) => keys::run(command).await,
         Command::Migrate(args) => migrate::run(args).await,
         Command::Copy(args) => copy::run(args).await,

@@ -9,7 +9,7 @@ use clap::Args;
 use super::DatabaseArgs;
 use crate::admin;
 use crate::app::App;
-use crate::config::{Config, DEFAULT_NONCE_TTL_SECS, TlsFiles};
+use crate::config::{Config, DEFAULT_NONCE_TTL_SECS, DEFAULT_TOKEN_TTL_SECS, TlsFiles};
 use crate::delivery::endpoints::Endpoints;
 use crate::delivery::worker::DeliverySettings;
 use crate::http::rate_limit::Limits;
@@ -77,6 +77,9 @@ pub struct ServeArgs {
     /// (if the worker died).
     #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_LEASE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub delivery_lease_secs: u64,
+    /// Seconds a service account's access token lives.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_TOKEN_TTL_SECS", default_value_t = DEFAULT_TOKEN_TTL_SECS, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub token_ttl_secs: u64,
     /// Send a service's notifications to another origin, as NAME=URL (pagerduty, slack,
     /// datadog, opsgenie, victorops): a proxy, a regional gateway, a test receiver. Repeatable;
     /// the variable takes a comma-separated list. Without it, each service's own hosts by region.
@@ -106,6 +109,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         database: args.database.into(),
         public_url: args.public_url,
         nonce_ttl_secs: args.nonce_ttl_secs,
+        token_ttl_secs: args.token_ttl_secs,
         limits: Limits {
             requests_per_window: args.rate_limit,
             window: Duration::from_secs(args.rate_limit_window_secs),

@@ -10,3 +10,4 @@ pub mod ids;
 pub mod integration;
 pub mod project;
 pub mod secret;
+pub mod service_account;

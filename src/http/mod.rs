@@ -51,4 +51,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[crate::domain::access_list::AccessEntry]>,
     /// Sends test notifications (`…/integrations/{type}:test`).
     pub sender: crate::delivery::client::Sender,
+    /// Mints and checks service accounts' access tokens.
+    pub tokens: Arc<crate::crypto::TokenSigner>,
+    /// How long a token lives, in seconds.
+    pub token_ttl_secs: u64,
 }

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use super::accounts::AccountStore;
 use super::alerting::AlertStore;
 use super::error::StoreError;
 use crate::domain::access_list::AccessEntry;
@@ -38,7 +39,7 @@ pub struct Resealed {
 
 /// Everything the service keeps.
 #[async_trait]
-pub trait Store: AlertStore + Send + Sync + 'static {
+pub trait Store: AlertStore + AccountStore + Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Whether the last integration change that reached the database failed there.

@@ -23,6 +23,7 @@
 //! changes) and cover the method in the storage contract test (`tests/api/contract/`),
 //! which runs on both engines. Nothing in the engine modules changes.
 
+mod accounts;
 mod alerting;
 mod clock;
 mod error;
@@ -35,6 +36,7 @@ mod sealing;
 mod settings;
 mod sql;
 mod sql_store;
+mod sql_store_accounts;
 mod sql_store_alerting;
 mod sqlite;
 
@@ -42,6 +44,7 @@ use std::sync::Arc;
 
 use crate::crypto::Sealer;
 
+pub use accounts::{AccountChange, AccountStore, NewSecret, SecretVerifier};
 pub use alerting::AlertStore;
 pub use clock::now_ms;
 pub use error::StoreError;

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 
-use crate::helpers::{Receiver, Reply, TestApp, Tuning};
+use crate::helpers::{Receiver, Reply, TestApp, Tuning, run_cli};
 
 const V2: &str = "/api/atlas/v2";
 const SECRET: &str = "whsec-delivery-3b9f";
@@ -71,22 +71,6 @@ async fn wait_for_status(app: &TestApp, alert: &str, index: usize, status: &str)
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// Runs the real binary with `args` and the app's database; what it printed (it must succeed).
-async fn run_cli(mut args: Vec<String>, app: &TestApp) -> Vec<u8> {
-    args.extend(app.database_args());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
-            .args(&args)
-            .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    output.stdout
 }
 
 fn expected_signature(body: &[u8]) -> String {

@@ -28,6 +28,7 @@ mod readiness;
 mod recorded;
 mod replicas;
 mod rotation;
+mod service_accounts;
 mod sigkill;
 mod tls;
 mod vendors;

@@ -1,7 +1,9 @@
 //! HTTP Digest authentication exactly as Atlas does it: the same challenge byte for byte,
 //! nonces any replica can verify, verification from the stored HA1, and the answer given
-//! before the body is read (curl's first leg has no body).
+//! before the body is read (curl's first leg has no body). A service account's Bearer token
+//! ([`bearer`]) is taken wherever a Digest key is, and then held to the same rules.
 
+pub mod bearer;
 pub mod digest;
 pub mod header;
 pub mod nonce;
@@ -61,6 +63,22 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     }
     // Parsed once, from a copy of the header (cheap: shared bytes), so `parts` stays free.
     let authorization = parts.headers.get(http_header::AUTHORIZATION).cloned();
+    if let Some(token) = authorization.as_ref().and_then(|value| bearer::bearer_token(value.as_bytes())) {
+        return match bearer::verify(&state, token).await {
+            Ok(key) => admit(parts, body, key, client, next).await,
+            Err(bearer::Refusal::Store(error)) => ApiError::from(error).into_response(),
+            Err(refusal) => {
+                state.refusals.authentication_failed(None, client, &refusal.reason());
+                if let Some(ip) = client
+                    && let Verdict::Limited { .. } =
+                        state.limits.address_failures.hit(address_block(ip), Instant::now())
+                {
+                    tokio::time::sleep(FAILURE_DELAY).await;
+                }
+                bearer_refusal(&state.nonces.issue(now), &refusal.reason())
+            }
+        };
+    }
     let params = authorization.as_ref().map(|value| header::parse(value.as_bytes()));
     let throttle_key = throttle_key(params.as_ref(), client);
     if let Some(key) = &throttle_key
@@ -73,14 +91,7 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
             if let Some(throttle_key) = &throttle_key {
                 state.limits.auth_failures.clear(throttle_key);
             }
-            if let Some(ip) = client
-                && !allows(&key.access_list, ip)
-            {
-                tracing::info!(public_key = key.public_key, remote = %ip, "address not on the key's access list");
-                return ApiError::not_on_access_list(ip).into_response();
-            }
-            parts.extensions.insert(Caller(Arc::new(key)));
-            next.run(Request::from_parts(parts, body)).await
+            admit(parts, body, key, client, next).await
         }
         Err(Denied::Challenge { stale, failed_user }) => {
             if let (Some(user), Some(ip)) = (failed_user, client) {
@@ -99,6 +110,25 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
         }
         Err(Denied::Store(error)) => ApiError::from(error).into_response(),
     }
+}
+
+/// Lets an authenticated request through with its [`Caller`], if its address is on the
+/// credential's access list.
+async fn admit(
+    mut parts: Parts,
+    body: axum::body::Body,
+    key: ApiKey,
+    client: Option<IpAddr>,
+    next: Next,
+) -> Response {
+    if let Some(ip) = client
+        && !allows(&key.access_list, ip)
+    {
+        tracing::info!(public_key = key.public_key, remote = %ip, "address not on the key's access list");
+        return ApiError::not_on_access_list(ip).into_response();
+    }
+    parts.extensions.insert(Caller(Arc::new(key)));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 type ParsedAuthorization<'a> = Option<Result<DigestParams<'a>, HeaderError>>;
@@ -200,6 +230,16 @@ struct ChallengeBody {
     detail: &'static str,
     #[serde(rename = "errorCode")]
     error_code: &'static str,
+}
+
+/// A refused Bearer token: Atlas's 401 body, a Bearer challenge naming the error (RFC 6750)
+/// and the Digest challenge, for clients that can use either.
+fn bearer_refusal(nonce: &str, reason: &str) -> Response {
+    let mut response = challenge(nonce, false);
+    let bearer = format!("Bearer realm=\"{REALM}\", error=\"invalid_token\", error_description=\"{reason}\"");
+    let value = HeaderValue::from_str(&bearer).expect("reasons are plain text");
+    response.headers_mut().append(http_header::WWW_AUTHENTICATE, value);
+    response
 }
 
 /// Atlas's 401: the Digest challenge and its pretty-printed body.

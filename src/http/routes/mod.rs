@@ -7,6 +7,7 @@ mod alerts;
 mod events;
 mod health;
 pub mod integrations;
+mod oauth;
 mod prometheus;
 
 use axum::Router;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(prometheus::routes())
+        .merge(oauth::routes())
         .merge(api)
         .fallback(not_found)
         .layer(

@@ -2,6 +2,7 @@
 //! grouped by what they keep. A function here runs inside whatever transaction its caller
 //! holds ([`super::sql::Engine::write`]) or on a reader ([`super::sql::Engine::reader`]).
 
+pub mod account_secrets;
 pub mod alert_changes;
 pub mod alert_configs;
 pub mod alerts;
@@ -11,5 +12,6 @@ pub mod keys;
 pub mod notifications;
 pub mod organizations;
 pub mod outbox;
+pub mod service_accounts;
 pub mod stats;
 pub mod upkeep;

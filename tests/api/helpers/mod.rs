@@ -76,6 +76,8 @@ pub struct Tuning {
     pub connections: atlas_integrations::http::server::ConnectionLimits,
     /// How notifications are delivered (default: to private addresses too, polling often).
     pub delivery: Option<DeliverySettings>,
+    /// How long access tokens live (default: an hour).
+    pub token_ttl_secs: Option<u64>,
 }
 
 /// The configuration of a server on `url` sealed with `key_file`.
@@ -111,6 +113,7 @@ pub fn config_with(
             idle_wait: std::time::Duration::from_millis(20),
             ..DeliverySettings::default()
         }),
+        token_ttl_secs: tuning.token_ttl_secs.unwrap_or(atlas_integrations::config::DEFAULT_TOKEN_TTL_SECS),
     }
 }
 
@@ -318,4 +321,20 @@ pub async fn start(config: &Config) -> Started {
 async fn new_key(store: &dyn Store, grant: KeyGrant) -> Credentials {
     let created = admin::create_api_key(store, grant, "test key").await.expect("a key is created");
     Credentials { public_key: created.key.public_key, private_key: created.private_key.expose().to_owned() }
+}
+
+/// Runs the real binary with `args` and the app's database; what it printed (it must succeed).
+pub async fn run_cli(mut args: Vec<String>, app: &TestApp) -> Vec<u8> {
+    args.extend(app.database_args());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
+            .args(&args)
+            .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    output.stdout
 }
