@@ -27,6 +27,12 @@ pub enum ErrorCode {
     AlertConfigNotFound,
     /// An alert id the project does not have.
     AlertNotFound,
+    /// An organization that does not exist (or that the caller cannot see).
+    OrgNotFound,
+    /// A client id the organization or project has no service account under.
+    ServiceAccountNotFound,
+    /// A service account that already holds the most secrets it may.
+    ServiceAccountSecretLimit,
     /// A test notification the receiver did not accept (an extension's code).
     IntegrationTestFailed,
     /// A bad `pageNum`, `itemsPerPage` or flag.
@@ -73,6 +79,9 @@ impl ErrorCode {
             ErrorCode::AlertConfigNotFound => "ALERT_CONFIG_NOT_FOUND",
             ErrorCode::AlertNotFound => "ALERT_NOT_FOUND",
             ErrorCode::IntegrationTestFailed => "INTEGRATION_TEST_FAILED",
+            ErrorCode::OrgNotFound => "ORG_NOT_FOUND",
+            ErrorCode::ServiceAccountNotFound => "SERVICE_ACCOUNT_NOT_FOUND",
+            ErrorCode::ServiceAccountSecretLimit => "SERVICE_ACCOUNT_SECRET_LIMIT",
             ErrorCode::InvalidQueryParameter => "INVALID_QUERY_PARAMETER",
             ErrorCode::InvalidVersionDate => "INVALID_VERSION_DATE",
             ErrorCode::NotAcceptable => "NOT_ACCEPTABLE",
@@ -105,10 +114,14 @@ impl ErrorCode {
             | ErrorCode::IntegrationNotConfigured
             | ErrorCode::AlertConfigNotFound
             | ErrorCode::AlertNotFound
+            | ErrorCode::OrgNotFound
+            | ErrorCode::ServiceAccountNotFound
             | ErrorCode::ResourceNotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::InvalidVersionDate | ErrorCode::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
-            ErrorCode::IntegrationAlreadyConfigured => StatusCode::CONFLICT,
+            ErrorCode::IntegrationAlreadyConfigured | ErrorCode::ServiceAccountSecretLimit => {
+                StatusCode::CONFLICT
+            }
             ErrorCode::IntegrationTestFailed => StatusCode::BAD_GATEWAY,
             ErrorCode::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

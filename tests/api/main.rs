@@ -29,6 +29,7 @@ mod recorded;
 mod replicas;
 mod rotation;
 mod service_accounts;
+mod service_accounts_api;
 mod sigkill;
 mod tls;
 mod vendors;

@@ -9,6 +9,8 @@ mod health;
 pub mod integrations;
 mod oauth;
 mod prometheus;
+mod service_accounts;
+mod system_status;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -35,10 +37,16 @@ pub fn router(state: AppState) -> Router {
     for mount in Mount::ALL {
         // Full paths rather than `nest`: a nested router strips and re-adds its prefix and
         // path parameters on every request.
-        let mounted = integrations::routes(mount.prefix())
+        let mut resources = integrations::routes(mount.prefix())
             .merge(events::routes(mount.prefix()))
             .merge(alert_configs::routes(mount.prefix()))
-            .merge(alerts::routes(mount.prefix()))
+            .merge(alerts::routes(mount.prefix()));
+        if mount == Mount::AtlasV2 {
+            resources = resources
+                .merge(service_accounts::routes())
+                .route("/api/atlas/v2", axum::routing::get(system_status::status));
+        }
+        let mounted = resources
             .route_layer(from_fn_with_state(state.clone(), limit_requests))
             .method_not_allowed_fallback(method_not_allowed);
         // Test builds only: a request can ask its handler to panic.
