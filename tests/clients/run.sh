@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Python's requests with HTTPDigestAuth, under concurrency, against a fresh server, with every
 # request body sent 100 ms after its headers as clients on real networks send them; and
-# Prometheus discovery read by pyomsdk, its metrics by prometheus-client's parser.
+# Prometheus discovery read by pyomsdk, its metrics by prometheus-client's parser; and two
+# OAuth 2.0 clients (requests-oauthlib, authlib) through a service account's token flow.
 #   tests/clients/run.sh [BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/support/server.sh
 python_venv
 # The load far exceeds Atlas's per-project rate limit, which is lifted for it.
-ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 start_server "${1:-target/debug/atlas-integrations}"
-"$venv/bin/pytest" -q -p no:cacheprovider tests/clients/test_requests_digest.py tests/clients/test_prometheus.py
+bin="${1:-target/debug/atlas-integrations}"
+ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 start_server "$bin"
+start_service_account "$bin"
+"$venv/bin/pytest" -q -p no:cacheprovider tests/clients/test_requests_digest.py tests/clients/test_prometheus.py \
+  tests/clients/test_oauth_clients.py

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs schemathesis (from PyPI, in a virtual environment of its own) against a fresh server
-# on SQLite with Atlas's OpenAPI subset, HTTP Digest, and a bounded number of examples.
+# on SQLite with Atlas's OpenAPI subsets, a bounded number of examples each: the integrations
+# resource with HTTP Digest, and service accounts with a service account's Bearer token.
 #   tests/schemathesis/run.sh [BINARY] [EXAMPLES]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,9 +14,12 @@ if [ ! -f "$spec" ]; then
   exit 1
 fi
 spec=$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")
+sa_spec="$(dirname "$spec")/atlas-service-accounts-openapi.yaml"
 python_venv
 start_server "$bin"
-export ATLAS_SPEC="$spec" ATLAS_EXAMPLES="$examples"
-"$venv/bin/pytest" -q -p no:cacheprovider tests/schemathesis/test_openapi.py
+start_service_account "$bin"
+export ATLAS_SPEC="$spec" ATLAS_SA_SPEC="$sa_spec" ATLAS_EXAMPLES="$examples"
+"$venv/bin/pytest" -q -p no:cacheprovider tests/schemathesis/test_openapi.py \
+  tests/schemathesis/test_service_accounts_openapi.py
 echo "schemathesis: no answer was a server error ($(grep -c ' request ' "$SERVER_LOG") request lines logged;" \
   "401 and 429 answers are logged at most once a second)"

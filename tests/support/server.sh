@@ -21,15 +21,28 @@ start_server() {
   export ATLAS_PRIVATE_KEY=$(sed -n 's/^Private key: //p' "$server_work/out.txt")
 }
 
+# After start_server: an ORG_OWNER service account of the project's organization, GROUP_OWNER
+# in the project, made on the command line; exports ATLAS_CLIENT_ID and ATLAS_CLIENT_SECRET.
+start_service_account() {
+  local bin="$1" org created
+  org=$("$bin" project list --data-dir "$server_work" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["orgId"])')
+  created=$("$bin" service-account create --data-dir "$server_work" --org "$org" --name "Client tests" --role ORG_OWNER)
+  export ATLAS_CLIENT_ID=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["clientId"])' "$created")
+  export ATLAS_CLIENT_SECRET=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["clientSecret"])' "$created")
+  "$bin" service-account assign --data-dir "$server_work" --client-id "$ATLAS_CLIENT_ID" --project "$ATLAS_GROUP" \
+    --role GROUP_OWNER >/dev/null
+}
+
 # The virtual environment of the Python clients (schemathesis, which brings requests, and pytest;
 # pyomsdk, Ops Manager's generated client, which reads Prometheus discovery; prometheus-client,
-# whose parser reads the metrics).
+# whose parser reads the metrics; requests-oauthlib and authlib, two OAuth 2.0 clients).
 python_venv() {
   venv="${SCHEMATHESIS_VENV:-target/schemathesis-venv}"
   if [ ! -x "$venv/bin/pytest" ]; then
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c "import schemathesis, pytest, pyomsdk, prometheus_client" 2>/dev/null; then
-    "$venv/bin/pip" install --quiet "schemathesis>=4,<5" "pytest>=8" "pyomsdk>=9,<10" "prometheus-client>=0.20,<1"
+  if ! "$venv/bin/python" -c "import schemathesis, pytest, pyomsdk, prometheus_client, requests_oauthlib, authlib" 2>/dev/null; then
+    "$venv/bin/pip" install --quiet "schemathesis>=4,<5" "pytest>=8" "pyomsdk>=9,<10" "prometheus-client>=0.20,<1" \
+      "requests-oauthlib>=2,<3" "authlib>=1.3,<2"
   fi
 }
