@@ -123,6 +123,12 @@ run get-one reuse "$concurrency" | tee -a "$results"
 half=$(python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])['rps'] / 2)" "$results")
 run get-one reuse "$concurrency" --rate "$half" | sed 's/"scenario":"get-one"/"scenario":"get-one-at-half"/' | tee -a "$results"
 run get-one fresh "$concurrency" | tee -a "$results"
+# The same reads with a service account's Bearer token (ORG_OWNER, so it reaches the project).
+service_account=$("$bin" service-account create --org "$("$bin" org list --data-dir "$work/data" | sed -n 's/.*"id": "\(.*\)".*/\1/p' | head -n1)" \
+  --name "Bench" --role ORG_OWNER --data-dir "$work/data")
+client_id=$(echo "$service_account" | sed -n 's/.*"clientId": "\(.*\)".*/\1/p')
+client_secret=$(echo "$service_account" | sed -n 's/.*"clientSecret": "\(.*\)".*/\1/p')
+run get-one bearer "$concurrency" --client-id "$client_id" --client-secret "$client_secret" | tee -a "$results"
 run list reuse "$concurrency" | tee -a "$results"
 # Durable writes, and the flushes they took if perf can count the server's system calls.
 flushes=""
@@ -203,6 +209,8 @@ summary = {"summary": True, "flush_rate": flush_rate, "rss_mib": round(rss_mib, 
     "list": round(by[("list", "reuse")]["rps"] / ceiling, 3),
     "put-merge-vs-flush": round(put / flush_rate, 3),
     "get-one-fresh": round(by[("get-one", "fresh")]["rps"] / ceiling, 3),
+    "get-one-bearer": round(by[("get-one", "bearer")]["rps"] / ceiling, 3),
+    "get-one-bearer-vs-digest": round(by[("get-one", "bearer")]["rps"] / by[("get-one", "reuse")]["rps"], 3),
     "p50-100000-vs-100-projects": round(large["p50_ms"] / small["p50_ms"], 3),
 }, "raise_alert_rps": by[("raise-alert", "reuse")]["rps"], "raise_alert_p99_ms": by[("raise-alert", "reuse")]["p99_ms"],
 "webhooks_delivered_per_s": by[("deliver-webhooks", "outbox")]["rps"], "get_one_p99_ms_at_half": half["p99_ms"], "writes_per_flush": round(put * duration / flushes, 1) if flushes else None}

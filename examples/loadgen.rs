@@ -1,7 +1,9 @@
 //! A load generator that speaks HTTP Digest as Atlas's clients do, for measuring the server.
 //!
 //! Modes: `reuse` (one challenge per connection, then the nonce with nc 2, 3, … as Python
-//! clients do) and `fresh` (a new challenge before every request, as the Atlas Go SDK does).
+//! clients do), `fresh` (a new challenge before every request, as the Atlas Go SDK does with
+//! API keys) and `bearer` (a service account's token, fetched once with `--client-id` and
+//! `--client-secret`, as the SDK does with service accounts).
 //! Scenarios: `healthz` (no authentication, no database: the HTTP ceiling), `get-one`, `list`,
 //! `put-merge` (PUT changing one field), `create-delete`, `mixed` (90% reads) and
 //! `raise-alert` (each request an observation on a new host: one alert opened and one webhook
@@ -35,8 +37,12 @@ enum Scenario {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Mode {
+    /// Digest, each connection reusing its nonce with a rising count.
     Reuse,
+    /// Digest, a fresh challenge for every request.
     Fresh,
+    /// A service account's Bearer token, fetched once (`--client-id`, `--client-secret`).
+    Bearer,
 }
 
 /// Load generator for atlas-integrations (and Atlas itself).
@@ -72,6 +78,12 @@ struct Args {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// `--mode bearer`: the service account's client id.
+    #[arg(long, default_value = "")]
+    client_id: String,
+    /// `--mode bearer`: the service account's secret.
+    #[arg(long, default_value = "")]
+    client_secret: String,
     /// `raise-alert`: the webhook the alert configuration notifies (signed with `--webhook-secret`).
     #[arg(long, default_value = "http://127.0.0.1:9000/hook")]
     webhook: String,
@@ -96,6 +108,8 @@ struct Worker {
     ha1: String,
     mode: Mode,
     nonce: Option<(String, u32)>,
+    /// `Authorization: Bearer …`, in bearer mode.
+    bearer: Option<String>,
     step: u64,
 }
 
@@ -124,6 +138,12 @@ impl Worker {
 
     /// One authenticated request; the status, or `None` on a transport error.
     async fn send(&mut self, method: Method, uri: &str, body: Option<&str>) -> Option<u16> {
+        if let Some(bearer) = self.bearer.clone() {
+            let response = self.raw(method, uri, Some(bearer), body).await?;
+            let status = response.status().as_u16();
+            let _ = response.bytes().await;
+            return Some(status);
+        }
         if self.mode == Mode::Reuse
             && let Some((nonce, nc)) = self.nonce.as_mut()
         {
@@ -229,6 +249,22 @@ async fn configure_alerts(worker: &mut Worker, webhook: &str, secret: &str) -> R
     }
 }
 
+/// A service account's access token from the first server's token endpoint.
+async fn access_token(args: &Args) -> Result<String, String> {
+    let answer = reqwest::Client::new()
+        .post(format!("{}/api/oauth/token", args.base[0]))
+        .basic_auth(&args.client_id, Some(&args.client_secret))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .map_err(|e| format!("the token request failed: {e}"))?;
+    let text = answer.text().await.map_err(|e| format!("the token answer was cut off: {e}"))?;
+    let body: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("the token answer is not JSON: {e}"))?;
+    body["access_token"].as_str().map(str::to_owned).ok_or_else(|| format!("no access token: {body}"))
+}
+
 fn percentile(sorted: &[u32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -253,7 +289,12 @@ async fn main() -> Result<(), String> {
         ha1: digest::ha1(&args.public_key, &args.private_key),
         mode: args.mode,
         nonce: None,
+        bearer: None,
         step: i as u64 * 1_000_003,
+    };
+    let bearer = match args.mode {
+        Mode::Bearer => Some(format!("Bearer {}", access_token(&args).await?)),
+        _ => None,
     };
     if needs_group {
         for (i, _) in args.group.iter().enumerate() {
@@ -270,6 +311,7 @@ async fn main() -> Result<(), String> {
     let tasks: Vec<_> = (0..args.concurrency)
         .map(|i| {
             let mut worker = worker(i);
+            worker.bearer = bearer.clone();
             let scenario = args.scenario;
             let mut due = interval.map(|every| started + every.mul_f64(i as f64 / args.concurrency as f64));
             tokio::spawn(async move {
