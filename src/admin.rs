@@ -139,12 +139,17 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopyReport, AdminE
             to.import_integration(project.id, &integration).await?;
         }
     }
+    for account in from.list_service_accounts(None).await? {
+        let secrets = from.stored_secrets(account.id).await?;
+        to.import_service_account(&account, &secrets).await?;
+    }
     let report = CopyReport { source: from.counts().await?, destination: to.counts().await? };
     let (s, d) = (report.source, report.destination);
     if d.organizations < s.organizations
         || d.projects < s.projects
         || d.api_keys < s.api_keys
         || d.integrations < s.integrations
+        || d.service_accounts < s.service_accounts
     {
         return Err(AdminError::Invalid(format!("the copy is incomplete: source {s:?}, destination {d:?}")));
     }

@@ -47,7 +47,7 @@ pub async fn run(args: CopyArgs) -> anyhow::Result<()> {
     let report = admin::copy(from.store.as_ref(), to.store.as_ref()).await?;
     let counts = |c: crate::store::Counts| {
         json!({"organizations": c.organizations, "projects": c.projects, "apiKeys": c.api_keys,
-               "integrations": c.integrations})
+               "integrations": c.integrations, "serviceAccounts": c.service_accounts})
     };
     print_json(&json!({
         "from": redact_url(&args.from),

@@ -24,6 +24,15 @@ pub struct NewSecret {
     pub expires_ms: i64,
 }
 
+/// A secret as it is kept, for copying between databases.
+#[derive(Clone, Debug)]
+pub struct StoredSecret {
+    /// Its verifier and masked form, and when it was made and expires.
+    pub secret: NewSecret,
+    /// When a token was last minted with it.
+    pub last_used_ms: Option<i64>,
+}
+
 /// A secret's verifier, for the token endpoint.
 #[derive(Clone, Debug)]
 pub struct SecretVerifier {
@@ -98,6 +107,15 @@ pub trait AccountStore: Send + Sync {
         id: ObjectId,
         entry: AccessEntry,
     ) -> Result<bool, StoreError>;
+    /// Every secret an account holds, as kept (for `copy`).
+    async fn stored_secrets(&self, id: ObjectId) -> Result<Vec<StoredSecret>, StoreError>;
+    /// Copies in an account with its roles, access list and secrets, or brings an existing one
+    /// up to date; safe to run again.
+    async fn import_service_account(
+        &self,
+        account: &ServiceAccount,
+        secrets: &[StoredSecret],
+    ) -> Result<(), StoreError>;
     /// Remembers that token `token` is revoked until it would have expired.
     async fn revoke_token(&self, token: ObjectId, expires_ms: i64, now_ms: i64) -> Result<(), StoreError>;
     /// The account a token speaks for: none when the account or the secret it was minted

@@ -24,6 +24,8 @@ pub struct Counts {
     pub api_keys: u64,
     /// Integrations.
     pub integrations: u64,
+    /// Service accounts.
+    pub service_accounts: u64,
 }
 
 /// What a rotation re-sealed.

@@ -44,7 +44,7 @@ use std::sync::Arc;
 
 use crate::crypto::Sealer;
 
-pub use accounts::{AccountChange, AccountStore, NewSecret, SecretVerifier};
+pub use accounts::{AccountChange, AccountStore, NewSecret, SecretVerifier, StoredSecret};
 pub use alerting::AlertStore;
 pub use clock::now_ms;
 pub use error::StoreError;

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::accounts::{AccountChange, AccountStore, NewSecret, SecretVerifier};
+use super::accounts::{AccountChange, AccountStore, NewSecret, SecretVerifier, StoredSecret};
 use super::error::StoreError;
 use super::queries::{account_secrets, service_accounts};
 use super::sql::{Engine, work};
@@ -121,6 +121,29 @@ impl<E: Engine> AccountStore for SqlStore<E> {
             Box::pin(async move { service_accounts::remove_access_entry(db, id, &entry.to_string()).await })
         });
         self.engine.write(lock(id), remove).await
+    }
+
+    async fn stored_secrets(&self, id: ObjectId) -> Result<Vec<StoredSecret>, StoreError> {
+        account_secrets::stored(&mut *self.engine.reader().await?, id).await
+    }
+
+    async fn import_service_account(
+        &self,
+        account: &ServiceAccount,
+        secrets: &[StoredSecret],
+    ) -> Result<(), StoreError> {
+        let (account, secrets) = (account.clone(), secrets.to_vec());
+        let locked = lock(account.id);
+        let import = work(move |db| {
+            Box::pin(async move {
+                service_accounts::import(db, &account).await?;
+                for secret in &secrets {
+                    account_secrets::import(db, account.id, secret).await?;
+                }
+                Ok(())
+            })
+        });
+        self.engine.write(locked, import).await
     }
 
     async fn revoke_token(&self, token: ObjectId, expires_ms: i64, now_ms: i64) -> Result<(), StoreError> {

@@ -3,7 +3,7 @@
 
 use crate::domain::ids::ObjectId;
 use crate::domain::service_account::{MAX_SECRETS, client_id_of};
-use crate::store::accounts::{NewSecret, SecretVerifier};
+use crate::store::accounts::{NewSecret, SecretVerifier, StoredSecret};
 use crate::store::error::StoreError;
 use crate::store::rows::parse_id;
 use crate::store::sql::{Param, Sql, id, text};
@@ -16,6 +16,11 @@ const INSERT: &str = "INSERT INTO service_account_secrets (id, client_id, verifi
 const DELETE: &str = "DELETE FROM service_account_secrets WHERE client_id = $1 AND id = $2";
 const VERIFIERS: &str = "SELECT id, verifier, expires_ms FROM service_account_secrets \
      WHERE client_id = $1 AND expires_ms > $2 ORDER BY created_ms, id";
+const STORED: &str = "SELECT id, verifier, masked, created_ms, expires_ms, last_used_ms \
+     FROM service_account_secrets WHERE client_id = $1 ORDER BY created_ms, id";
+const IMPORT: &str = "INSERT INTO service_account_secrets \
+     (id, client_id, verifier, masked, created_ms, expires_ms, last_used_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+     ON CONFLICT (id) DO NOTHING";
 const USED: &str = "UPDATE service_account_secrets SET last_used_ms = $2 WHERE id = $1";
 const REVOKE: &str =
     "INSERT INTO revoked_tokens (token_id, expires_ms) VALUES ($1, $2) ON CONFLICT (token_id) DO NOTHING";
@@ -63,6 +68,40 @@ pub async fn verifiers(
             })
         })
         .collect()
+}
+
+/// Every secret of an account, as kept.
+pub async fn stored(db: &mut dyn Sql, account: ObjectId) -> Result<Vec<StoredSecret>, StoreError> {
+    let rows = db.fetch(STORED, &[text(&client_id_of(account))]).await?;
+    rows.into_iter()
+        .map(|mut row| {
+            let secret = NewSecret {
+                id: parse_id(&row.text(0)?)?,
+                verifier: row.text(1)?,
+                masked: row.text(2)?,
+                created_ms: row.int(3)?,
+                expires_ms: row.int(4)?,
+            };
+            Ok(StoredSecret { secret, last_used_ms: row.optional_int(5)? })
+        })
+        .collect()
+}
+
+/// Copies in a secret as kept (nothing if it is there).
+pub async fn import(db: &mut dyn Sql, account: ObjectId, stored: &StoredSecret) -> Result<(), StoreError> {
+    let client_id = client_id_of(account);
+    let secret = &stored.secret;
+    let params = [
+        id(secret.id),
+        text(&client_id),
+        text(&secret.verifier),
+        text(&secret.masked),
+        Param::Int(Some(secret.created_ms)),
+        Param::Int(Some(secret.expires_ms)),
+        Param::Int(stored.last_used_ms),
+    ];
+    db.execute(IMPORT, &params).await?;
+    Ok(())
 }
 
 /// Records a secret's use.

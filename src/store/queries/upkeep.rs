@@ -8,7 +8,8 @@ use crate::store::sealing::{reseal_alert_config, reseal_ha1, reseal_integration}
 use crate::store::sql::{Engine, Param, Sql, text, work};
 
 const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM projects), \
-     (SELECT COUNT(*) FROM api_keys), (SELECT COUNT(*) FROM integrations)";
+     (SELECT COUNT(*) FROM api_keys), (SELECT COUNT(*) FROM integrations), \
+     (SELECT COUNT(*) FROM service_accounts)";
 /// The probe's write (`$1`: the time in ms).
 const WRITE_PROBE: &str = "INSERT INTO write_probe (id, probed_at) VALUES (1, $1) \
      ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at";
@@ -29,6 +30,7 @@ pub async fn counts(db: &mut dyn Sql) -> Result<Counts, StoreError> {
         projects: row.int(1)? as u64,
         api_keys: row.int(2)? as u64,
         integrations: row.int(3)? as u64,
+        service_accounts: row.int(4)? as u64,
     })
 }
 
