@@ -2,6 +2,7 @@
 
 mod alert_configs;
 mod keys_events_replays;
+mod service_accounts;
 
 use atlas_integrations::crypto::{MasterKey, Sealer};
 use atlas_integrations::domain::api_key::{ApiKey, Ha1, OrgRole, ProjectRole};
@@ -99,6 +100,7 @@ async fn the_sqlite_store_keeps_the_contract() {
     keeps_the_contract(store.as_ref()).await;
     keys_events_replays::keeps_the_rest_of_the_contract(store.as_ref()).await;
     alert_configs::keeps_the_alert_config_contract(store.as_ref()).await;
+    service_accounts::keeps_the_service_account_contract(store.as_ref()).await;
 }
 
 #[tokio::test]
@@ -113,6 +115,7 @@ async fn the_postgresql_store_keeps_the_contract() {
     keeps_the_contract(store.as_ref()).await;
     keys_events_replays::keeps_the_rest_of_the_contract(store.as_ref()).await;
     alert_configs::keeps_the_alert_config_contract(store.as_ref()).await;
+    service_accounts::keeps_the_service_account_contract(store.as_ref()).await;
 }
 
 pub(crate) fn actor() -> atlas_integrations::domain::event::Actor {
