@@ -93,7 +93,11 @@ pub async fn limit_requests(
     use axum::http::HeaderValue;
     use axum::response::IntoResponse;
 
-    let group = params.iter().find(|(name, _)| *name == "group_id").map_or("", |(_, value)| value).to_owned();
+    // Per project; the organization's operations count against the organization.
+    let scope =
+        |wanted: &str| params.iter().find(|(name, _)| *name == wanted).map(|(_, value)| value.to_owned());
+    let group =
+        scope("group_id").or_else(|| scope("org_id").map(|org| format!("org:{org}"))).unwrap_or_default();
     let limit = state.limits.requests.limit();
     let (mut response, remaining) = match state.limits.requests.hit(group, Instant::now()) {
         Verdict::Allowed { remaining } => (next.run(request).await, remaining),
