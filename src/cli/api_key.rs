@@ -124,16 +124,7 @@ async fn run_access_list(command: AccessListCommand) -> anyhow::Result<()> {
 }
 
 fn key_json(key: &ApiKey) -> Value {
-    let mut roles: Vec<Value> = key
-        .org_roles
-        .iter()
-        .map(|role| json!({"orgId": key.org_id.to_string(), "roleName": role.as_str()}))
-        .collect();
-    roles.extend(
-        key.project_roles
-            .iter()
-            .map(|(group, role)| json!({"groupId": group.to_string(), "roleName": role.as_str()})),
-    );
+    let roles = key.role_assignments();
     let access_list: Vec<String> = key.access_list.iter().map(ToString::to_string).collect();
     json!({"id": key.id.to_string(), "publicKey": key.public_key, "description": key.description,
            "roles": roles, "accessList": access_list, "revoked": key.revoked})

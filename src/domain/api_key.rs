@@ -191,6 +191,19 @@ impl ApiKey {
         }
     }
 
+    /// Its roles as Atlas's `CloudAccessRoleAssignment`s: `{orgId, roleName}` for each
+    /// organization role, `{groupId, roleName}` for each project role.
+    pub fn role_assignments(&self) -> Vec<serde_json::Value> {
+        let by_org = self
+            .org_roles
+            .iter()
+            .map(|role| serde_json::json!({"orgId": self.org_id.to_string(), "roleName": role.as_str()}));
+        let by_project = self.project_roles.iter().map(
+            |(group, role)| serde_json::json!({"groupId": group.to_string(), "roleName": role.as_str()}),
+        );
+        by_org.chain(by_project).collect()
+    }
+
     /// Whether the key may see every project of its organization, and so may be told that
     /// a project does not exist (others are told only that they are not authorized).
     pub fn sees_whole_organization(&self) -> bool {

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::domain::api_key::ApiKey;
 use crate::domain::service_account::CLIENT_ID_PREFIX;
 use crate::http::AppState;
 use crate::http::auth::Caller;
@@ -15,20 +14,6 @@ use crate::http::error::ApiError;
 use crate::http::extract::SelfLink;
 use crate::http::mount::Mount;
 use crate::http::routes::integrations::ok;
-
-fn roles(key: &ApiKey) -> Vec<Value> {
-    let mut roles: Vec<Value> = key
-        .org_roles
-        .iter()
-        .map(|role| json!({"orgId": key.org_id.to_string(), "roleName": role.as_str()}))
-        .collect();
-    roles.extend(
-        key.project_roles
-            .iter()
-            .map(|(group, role)| json!({"groupId": group.to_string(), "roleName": role.as_str()})),
-    );
-    roles
-}
 
 /// The status.
 pub async fn status(
@@ -47,7 +32,7 @@ pub async fn status(
         })
         .collect();
     let credential = json!({"accessList": access_list, "id": key.id.to_string(), "publicKey": key.public_key,
-                            "roles": roles(&key)});
+                            "roles": key.role_assignments()});
     let mut body = json!({
         "appName": "MongoDB Atlas",
         "build": env!("CARGO_PKG_VERSION"),
@@ -57,7 +42,7 @@ pub async fn status(
     match key.public_key.starts_with(CLIENT_ID_PREFIX) {
         true => {
             body["apiKey"] = Value::Null;
-            body["serviceAccount"] = json!({"clientId": key.public_key, "roles": roles(&key)});
+            body["serviceAccount"] = json!({"clientId": key.public_key, "roles": key.role_assignments()});
         }
         false => body["apiKey"] = credential,
     }
