@@ -135,8 +135,9 @@ pub async fn authenticate(state: &AppState, form: &Form) -> Result<Client, OAuth
             if let Some(key) = throttle {
                 state.limits.auth_failures.hit(key, Instant::now());
             }
+            // The client id only when it has a client id's form: a pasted secret is never logged.
             state.refusals.authentication_failed(
-                None,
+                account.map(|_| client_id.as_str()),
                 address,
                 "wrong or expired service account credentials",
             );
