@@ -16,28 +16,37 @@ use super::organizations::find_project;
 
 /// An account with its organization roles, project roles (`PROJECT:ROLE`), access list
 /// (`ENTRY@CREATED`) and secrets (`ID:CREATED:EXPIRES:LAST_USED:MASKED`, `-1` for never),
-/// each joined with commas (none of them holds one).
+/// each joined with commas (none of them holds one). `accounts!(NO_SECRETS)` leaves the
+/// secrets out (`NULL`), for the token check on every request.
 macro_rules! accounts {
     () => {
+        accounts!("(SELECT string_agg(id || ':' || created_ms || ':' || expires_ms || ':' || COALESCE(last_used_ms, -1) \
+           || ':' || masked, ',' ORDER BY created_ms, id) FROM service_account_secrets WHERE client_id = a.client_id)")
+    };
+    (NO_SECRETS) => {
+        accounts!("NULL")
+    };
+    ($secrets:literal) => {
+        concat!(
         "SELECT a.client_id, a.org_id, a.name, a.description, a.created_ms, \
          (SELECT string_agg(role, ',') FROM service_account_org_roles WHERE client_id = a.client_id), \
          (SELECT string_agg(project_id || ':' || role, ',') FROM service_account_project_roles \
            WHERE client_id = a.client_id), \
          (SELECT string_agg(entry || '@' || created_ms, ',') FROM service_account_access_list \
-           WHERE client_id = a.client_id), \
-         (SELECT string_agg(id || ':' || created_ms || ':' || expires_ms || ':' || COALESCE(last_used_ms, -1) \
-           || ':' || masked, ',' ORDER BY created_ms, id) FROM service_account_secrets WHERE client_id = a.client_id) \
-         FROM service_accounts AS a"
+           WHERE client_id = a.client_id), ",
+        $secrets,
+        " FROM service_accounts AS a"
+        )
     };
 }
 
 const ALL: &str = concat!(accounts!(), " ORDER BY a.created_ms, a.client_id");
 const OF_ORGANIZATION: &str = concat!(accounts!(), " WHERE a.org_id = $1 ORDER BY a.created_ms, a.client_id");
 const ONE: &str = concat!(accounts!(), " WHERE a.client_id = $1");
-/// The account of a token (`$1`), if its secret (`$2`) is there and unexpired at `$4` and the
-/// token (`$3`) is not revoked.
+/// The account of a token (`$1`, without its secrets), if its secret (`$2`) is there and
+/// unexpired at `$4` and the token (`$3`) is not revoked.
 const OF_TOKEN: &str = concat!(
-    accounts!(),
+    accounts!(NO_SECRETS),
     " WHERE a.client_id = $1 \
      AND EXISTS (SELECT 1 FROM service_account_secrets WHERE id = $2 AND client_id = $1 AND expires_ms > $4) \
      AND NOT EXISTS (SELECT 1 FROM revoked_tokens WHERE token_id = $3)"
@@ -134,7 +143,8 @@ pub async fn find(db: &mut dyn Sql, account_id: ObjectId) -> Result<Option<Servi
     db.fetch_optional(ONE, &[text(&client_id_of(account_id))]).await?.map(account).transpose()
 }
 
-/// The account a token speaks for, if it still may.
+/// The account a token speaks for, if it still may (its secrets left out: only its roles and
+/// access list matter there).
 pub async fn of_token(
     db: &mut dyn Sql,
     account_id: ObjectId,
