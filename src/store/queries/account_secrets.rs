@@ -11,8 +11,6 @@ use crate::store::sql::{Param, Sql, id, text};
 use super::service_accounts::organization_of;
 
 const COUNT: &str = "SELECT COUNT(*) FROM service_account_secrets WHERE client_id = $1";
-const INSERT: &str = "INSERT INTO service_account_secrets (id, client_id, verifier, masked, created_ms, expires_ms) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
 const DELETE: &str = "DELETE FROM service_account_secrets WHERE client_id = $1 AND id = $2";
 const VERIFIERS: &str = "SELECT id, verifier, expires_ms FROM service_account_secrets \
      WHERE client_id = $1 AND expires_ms > $2 ORDER BY created_ms, id";
@@ -35,16 +33,7 @@ pub async fn add(db: &mut dyn Sql, account: ObjectId, secret: &NewSecret) -> Res
             "the service account {client_id} already has {MAX_SECRETS} secrets; delete one first"
         )));
     }
-    let params = [
-        id(secret.id),
-        text(&client_id),
-        text(&secret.verifier),
-        text(&secret.masked),
-        Param::Int(Some(secret.created_ms)),
-        Param::Int(Some(secret.expires_ms)),
-    ];
-    db.execute(INSERT, &params).await?;
-    Ok(())
+    import(db, account, &StoredSecret { secret: secret.clone(), last_used_ms: None }).await
 }
 
 /// Deletes a secret; whether the account had it.
@@ -87,7 +76,7 @@ pub async fn stored(db: &mut dyn Sql, account: ObjectId) -> Result<Vec<StoredSec
         .collect()
 }
 
-/// Copies in a secret as kept (nothing if it is there).
+/// Writes a secret as kept (nothing if it is there: an import run again).
 pub async fn import(db: &mut dyn Sql, account: ObjectId, stored: &StoredSecret) -> Result<(), StoreError> {
     let client_id = client_id_of(account);
     let secret = &stored.secret;

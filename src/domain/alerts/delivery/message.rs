@@ -62,7 +62,7 @@ impl Message<'_> {
 
     /// The webhook body: the alert as the Alerts resource shows it, with `humanReadable`.
     pub fn alert_json(&self) -> Value {
-        serde_json::from_str(&super::webhook_body(self.alert, self.base)).expect("the body is JSON")
+        super::webhook::webhook_json(self.alert, self.base)
     }
 
     /// The sentence for people: the observation's own, or one made of the event and target.

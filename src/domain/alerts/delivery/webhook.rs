@@ -18,6 +18,11 @@ pub fn prepare(message: &Message, settings: &Settings) -> Result<Delivery, Strin
 /// The webhook body for `alert`: the alert as the Alerts resource shows it (links under
 /// `base`), with `humanReadable` and `typeName` as Atlas's webhook bodies carry them.
 pub fn webhook_body(alert: &Alert, base: &str) -> String {
+    webhook_json(alert, base).to_string()
+}
+
+/// The same body as a JSON value (what other services' formats carry as the alert's details).
+pub fn webhook_json(alert: &Alert, base: &str) -> Value {
     let mut body = alert.to_wire(base);
     if let Value::Object(object) = &mut body {
         let observation = &alert.observation;
@@ -35,7 +40,7 @@ pub fn webhook_body(alert: &Alert, base: &str) -> String {
         object.insert("typeName".into(), Value::String(type_name));
         object.sort_keys();
     }
-    body.to_string()
+    body
 }
 
 /// The v1 `typeName` of an event type Atlas's v1 alerts carry (`HOST_METRIC`, `HOST`,
