@@ -20,6 +20,7 @@ use crate::http::server::{self, ConnectionLimits, descriptors};
 use crate::http::tls::server_config;
 use crate::http::{AppState, router};
 use crate::store::Store;
+use crate::telemetry::exporter;
 
 /// How often the counts of refusals left out of the log are written.
 const SUMMARY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
@@ -56,7 +57,18 @@ pub struct App {
     refusals: Arc<RefusalLog>,
     worker: Arc<Worker>,
     run_worker: bool,
+    metrics: Option<MetricsListener>,
 }
+
+/// The metrics address and what it serves.
+struct MetricsListener {
+    listener: TcpListener,
+    router: axum::Router,
+    handle: metrics_exporter_prometheus::PrometheusHandle,
+}
+
+/// Connections the metrics address takes at once (scrapers, not clients).
+const METRICS_CONNECTIONS: usize = 64;
 
 /// The label of the key that signs access tokens.
 const TOKEN_KEY: &str = "oauth-access-token";
@@ -111,6 +123,17 @@ impl App {
             Some(url) => format!("{}/api/atlas/v2", url.trim_end_matches('/')),
             None => format!("{}://{address}/api/atlas/v2", if tls.is_some() { "https" } else { "http" }),
         };
+        let metrics = match &config.metrics_listen {
+            Some(address) => {
+                let listener = TcpListener::bind(address)
+                    .await
+                    .map_err(|error| StartError::Listen { address: address.clone(), error })?;
+                let handle = exporter::install();
+                let router = exporter::router(handle.clone(), database.store.clone());
+                Some(MetricsListener { listener, router, handle })
+            }
+            None => None,
+        };
         let run_worker = config.delivery.run_worker;
         let worker =
             Worker::new(database.store.clone(), config.delivery, base).map_err(StartError::Delivery)?;
@@ -123,12 +146,18 @@ impl App {
             refusals,
             worker: Arc::new(worker),
             run_worker,
+            metrics,
         })
     }
 
     /// The address actually bound.
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The address `GET /metrics` is served on, if any.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|metrics| metrics.listener.local_addr().ok())
     }
 
     /// The store, for administrative operations beside the server.
@@ -153,9 +182,13 @@ impl App {
             }
         });
         let (stop_worker, stop) = tokio::sync::watch::channel(false);
+        let metrics = self.metrics.map(|metrics| serve_metrics(metrics, self.connections));
         let worker = self.run_worker.then(|| tokio::spawn(self.worker.clone().run(stop)));
         let served = server::serve(self.listener, self.tls, self.router, self.connections, shutdown).await;
         summaries.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         let _ = stop_worker.send(true);
         if let Some(worker) = worker {
             let _ = worker.await;
@@ -163,4 +196,24 @@ impl App {
         self.refusals.summarize();
         served
     }
+}
+
+/// Serves the metrics address until the task is aborted (when the API stops), folding
+/// histograms' samples in now and then.
+fn serve_metrics(metrics: MetricsListener, connections: ConnectionLimits) -> tokio::task::JoinHandle<()> {
+    let MetricsListener { listener, router, handle } = metrics;
+    let limits = ConnectionLimits { max_connections: METRICS_CONNECTIONS, ..connections };
+    tokio::spawn(async move {
+        let upkeep = tokio::spawn(async move {
+            let mut every = tokio::time::interval(exporter::UPKEEP_INTERVAL);
+            loop {
+                every.tick().await;
+                handle.run_upkeep();
+            }
+        });
+        if let Err(error) = server::serve(listener, None, router, limits, std::future::pending()).await {
+            tracing::warn!(%error, "the metrics listener failed");
+        }
+        upkeep.abort();
+    })
 }

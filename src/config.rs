@@ -64,6 +64,8 @@ pub struct Config {
     pub delivery: crate::delivery::worker::DeliverySettings,
     /// How long a service account's access token lives, in seconds.
     pub token_ttl_secs: u64,
+    /// Where to serve `GET /metrics` (Prometheus text), if anywhere.
+    pub metrics_listen: Option<String>,
 }
 
 /// The default lifetime of an access token, as Atlas's (an hour).

@@ -9,8 +9,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    atlas_integrations::telemetry::init();
     let cli = atlas_integrations::cli::Cli::parse();
+    atlas_integrations::telemetry::init(cli.log_format);
     match atlas_integrations::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

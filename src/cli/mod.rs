@@ -27,6 +27,9 @@ pub struct Cli {
     /// What to do; `serve` when omitted.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// How log lines are written to standard error: `text`, or `json` (one object a line).
+    #[arg(long, global = true, env = "ATLAS_INTEGRATIONS_LOG_FORMAT", value_enum, default_value_t)]
+    pub log_format: crate::telemetry::LogFormat,
 }
 
 /// The subcommands.

@@ -90,6 +90,10 @@ pub struct ServeArgs {
         value_name = "NAME=URL"
     )]
     pub endpoints: Vec<String>,
+    /// Serve `GET /metrics` (Prometheus text, unauthenticated) on this address of its own,
+    /// e.g. 127.0.0.1:9464; without it no metrics are kept.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -110,6 +114,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         public_url: args.public_url,
         nonce_ttl_secs: args.nonce_ttl_secs,
         token_ttl_secs: args.token_ttl_secs,
+        metrics_listen: args.metrics_listen,
         limits: Limits {
             requests_per_window: args.rate_limit,
             window: Duration::from_secs(args.rate_limit_window_secs),
@@ -158,6 +163,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     // server says it listens is a clean shutdown, not a kill.
     let shutdown = shutdown_signal().context("cannot handle SIGTERM")?;
     tracing::info!(%address, "listening");
+    if let Some(metrics) = app.metrics_addr() {
+        tracing::info!(%metrics, "serving metrics at /metrics");
+    }
     app.serve(shutdown).await.context("the server failed")?;
     tracing::info!("stopped");
     Ok(())

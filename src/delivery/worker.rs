@@ -147,7 +147,9 @@ impl Worker {
 
     /// Sends one notification and records the attempt.
     async fn deliver(&self, notification: Claimed) {
+        let started = std::time::Instant::now();
         let sent = self.sender.send(&notification.delivery).await;
+        let took = started.elapsed();
         let mut jitter = [0u8; 2];
         let _ = getrandom::fill(&mut jitter);
         let jitter = f64::from(u16::from_le_bytes(jitter)) / 65_536.0;
@@ -160,11 +162,12 @@ impl Worker {
             now,
             jitter,
         );
-        let (status, retry_at_ms) = match verdict {
-            Verdict::Delivered => ("DELIVERED", None),
-            Verdict::RetryAt(at) => ("PENDING", Some(at)),
-            Verdict::Failed => ("FAILED", None),
+        let (status, retry_at_ms, outcome) = match verdict {
+            Verdict::Delivered => ("DELIVERED", None, "delivered"),
+            Verdict::RetryAt(at) => ("PENDING", Some(at), "retry"),
+            Verdict::Failed => ("FAILED", None, "failed"),
         };
+        crate::telemetry::metrics::notification(&notification.type_name, outcome, took);
         let error = sent.error.as_deref().map(mask_urls);
         tracing::info!(
             notification = %notification.id,

@@ -98,10 +98,12 @@ pub async fn limit_requests(
         |wanted: &str| params.iter().find(|(name, _)| *name == wanted).map(|(_, value)| value.to_owned());
     let group =
         scope("group_id").or_else(|| scope("org_id").map(|org| format!("org:{org}"))).unwrap_or_default();
+    let counted_against = if group.starts_with("org:") { "organization" } else { "project" };
     let limit = state.limits.requests.limit();
     let (mut response, remaining) = match state.limits.requests.hit(group, Instant::now()) {
         Verdict::Allowed { remaining } => (next.run(request).await, remaining),
         Verdict::Limited { retry_after } => {
+            crate::telemetry::metrics::rate_limited(counted_against);
             (super::error::ApiError::rate_limited(limit, retry_after).into_response(), 0)
         }
     };

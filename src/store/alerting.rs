@@ -11,6 +11,15 @@ use crate::domain::alerts::outbox::{Attempted, Claimed, NotificationRecord};
 use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
 
+/// The notifications not yet delivered, for the operator's metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Backlog {
+    /// Pending or being sent.
+    pub waiting: u64,
+    /// The oldest due time (ms since the epoch) among those already due.
+    pub oldest_due_ms: Option<i64>,
+}
+
 /// Alert configurations and alerts.
 #[async_trait]
 pub trait AlertStore: Send + Sync {
@@ -92,6 +101,8 @@ pub trait AlertStore: Send + Sync {
     ) -> Result<Vec<NotificationRecord>, StoreError>;
     /// A project's alerting health (for its Prometheus).
     async fn alerting_stats(&self, group: GroupId) -> Result<AlertingStats, StoreError>;
+    /// The notifications of every project not yet delivered, as of `now_ms`.
+    async fn outbox_backlog(&self, now_ms: i64) -> Result<Backlog, StoreError>;
     /// Plans the repeats that are due for every open, unacknowledged alert; how many.
     async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError>;
     /// Claims up to `limit` due notifications for `worker` until `lease_until_ms`.

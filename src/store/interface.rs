@@ -46,6 +46,8 @@ pub trait Store: AlertStore + AccountStore + Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
     /// Whether the last integration change that reached the database failed there.
     fn writes_failing(&self) -> bool;
+    /// Records the connection pool's use in the metrics (in use, idle).
+    fn report_pool(&self);
     /// Makes a small durable write of its own (to `write_probe`), recording whether writes
     /// work again.
     async fn probe_write(&self) -> Result<(), StoreError>;

@@ -45,7 +45,7 @@ use std::sync::Arc;
 use crate::crypto::Sealer;
 
 pub use accounts::{AccountChange, AccountStore, NewSecret, SecretVerifier, StoredSecret};
-pub use alerting::AlertStore;
+pub use alerting::{AlertStore, Backlog};
 pub use clock::now_ms;
 pub use error::StoreError;
 pub use interface::{Counts, Resealed, Store};

@@ -183,6 +183,9 @@ pub trait Engine: Send + Sync + 'static {
         work: Work<T>,
     ) -> impl Future<Output = Result<T, StoreError>> + Send;
 
+    /// Records the pool's connections in use and idle in the metrics.
+    fn report_pool(&self);
+
     /// Records the use of a Digest response (see [`super::Store::claim_digest_use`]).
     fn claim_digest_use(
         &self,

@@ -44,6 +44,10 @@ impl<E: Engine> Store for SqlStore<E> {
         self.health.is_failing()
     }
 
+    fn report_pool(&self) {
+        self.engine.report_pool();
+    }
+
     async fn probe_write(&self) -> Result<(), StoreError> {
         let now = super::clock::now_ms();
         let written = self.engine.write(None, work(move |db| Box::pin(upkeep::write_probe(db, now)))).await;

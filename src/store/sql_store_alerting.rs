@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::alerting::AlertStore;
+use super::alerting::{AlertStore, Backlog};
 use super::error::StoreError;
 use super::queries::{alert_changes, alert_configs, alerts, outbox, stats};
 use super::sql::{Engine, work};
@@ -142,6 +142,10 @@ impl<E: Engine> AlertStore for SqlStore<E> {
 
     async fn alerting_stats(&self, group: GroupId) -> Result<AlertingStats, StoreError> {
         stats::alerting_stats(&mut *self.engine.reader().await?, group).await
+    }
+
+    async fn outbox_backlog(&self, now_ms: i64) -> Result<Backlog, StoreError> {
+        outbox::backlog(&mut *self.engine.reader().await?, now_ms).await
     }
 
     async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError> {

@@ -31,5 +31,6 @@ mod rotation;
 mod service_accounts;
 mod service_accounts_api;
 mod sigkill;
+mod telemetry;
 mod tls;
 mod vendors;

@@ -9,6 +9,7 @@ pub mod family;
 pub mod matcher;
 pub mod notification;
 mod notification_types;
+pub use notification_types::known_type_name;
 pub mod observation;
 pub mod outbox;
 pub mod stats;

@@ -105,3 +105,8 @@ pub(super) const TYPES: &[TypeSpec] = &[
 pub(super) fn spec_of(type_name: &str) -> Option<&'static TypeSpec> {
     TYPES.iter().find(|spec| spec.name == type_name)
 }
+
+/// Atlas's own spelling of a notification type, if `type_name` is one (for bounded labels).
+pub fn known_type_name(type_name: &str) -> Option<&'static str> {
+    spec_of(type_name).map(|spec| spec.name)
+}

@@ -20,6 +20,15 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The reason as a metric label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Refusal::Token(_) => "invalid_token",
+            Refusal::Withdrawn => "withdrawn",
+            Refusal::Store(_) => "unavailable",
+        }
+    }
+
     /// The reason in words, for the log and `error_description`.
     pub fn reason(&self) -> String {
         match self {

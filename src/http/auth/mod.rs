@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::AppState;
+use super::access_log::Credential;
 use super::client_ip::{ClientIp, client_ip};
 use super::error::ApiError;
 use super::pretty::to_pretty;
@@ -27,6 +28,7 @@ use super::rate_limit::{FAILURE_DELAY, Verdict, address_block};
 use crate::domain::access_list::allows;
 use crate::domain::api_key::{ApiKey, Ha1, REALM, is_public_key};
 use crate::store::StoreError;
+use crate::telemetry::metrics;
 use digest::{Algorithm, Challenge, expected_response, responses_match};
 use header::{DigestParams, HeaderError};
 use nonce::NonceState;
@@ -68,11 +70,13 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
             Ok(key) => admit(parts, body, key, client, next).await,
             Err(bearer::Refusal::Store(error)) => ApiError::from(error).into_response(),
             Err(refusal) => {
+                metrics::auth_failure("bearer", refusal.label());
                 state.refusals.authentication_failed(None, client, &refusal.reason());
                 if let Some(ip) = client
                     && let Verdict::Limited { .. } =
                         state.limits.address_failures.hit(address_block(ip), Instant::now())
                 {
+                    metrics::auth_throttled("address");
                     tokio::time::sleep(FAILURE_DELAY).await;
                 }
                 bearer_refusal(&state.nonces.issue(now), &refusal.reason())
@@ -84,6 +88,7 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     if let Some(key) = &throttle_key
         && let Some(retry_after) = state.limits.auth_failures.exhausted(key, Instant::now())
     {
+        metrics::auth_throttled("key_from_address");
         return ApiError::too_many_failures(retry_after).into_response();
     }
     match verify(&state, &parts, params, now).await {
@@ -104,6 +109,7 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
                 && let Verdict::Limited { .. } =
                     state.limits.address_failures.hit(address_block(ip), Instant::now())
             {
+                metrics::auth_throttled("address");
                 tokio::time::sleep(FAILURE_DELAY).await;
             }
             challenge(&state.nonces.issue(now), stale)
@@ -127,8 +133,22 @@ async fn admit(
         tracing::info!(public_key = key.public_key, remote = %ip, "address not on the key's access list");
         return ApiError::not_on_access_list(ip).into_response();
     }
+    let credential = Credential(key.public_key.clone());
     parts.extensions.insert(Caller(Arc::new(key)));
-    next.run(Request::from_parts(parts, body)).await
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    response.extensions_mut().insert(credential);
+    response
+}
+
+/// A Digest failure's reason as a metric label, from a fixed set.
+fn digest_failure_label(reason: &str) -> &'static str {
+    match reason {
+        "wrong response" => "wrong_response",
+        "unknown or revoked key" => "unknown_key",
+        "nonce was not issued by this service" => "forged_nonce",
+        _ if reason.starts_with("replayed") => "replay",
+        _ => "malformed",
+    }
 }
 
 type ParsedAuthorization<'a> = Option<Result<DigestParams<'a>, HeaderError>>;
@@ -146,6 +166,7 @@ fn refuse(state: &AppState, request: &Parts, user: Option<&str>, reason: &str) -
     let remote = request.extensions.get::<ClientIp>().map(|ip| ip.0);
     // Only a well-formed public key is logged: a mistyped private key never reaches a log.
     let user = user.filter(|u| is_public_key(u));
+    metrics::auth_failure("digest", digest_failure_label(reason));
     state.refusals.authentication_failed(user, remote, reason);
     Denied::Challenge { stale: false, failed_user: user.map(str::to_owned) }
 }

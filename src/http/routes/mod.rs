@@ -71,7 +71,7 @@ pub fn router(state: AppState) -> Router {
             // Security headers outermost, so that every answer carries them, even a panic's.
             ServiceBuilder::new()
                 .layer(from_fn_with_state(OverTls(state.tls), add_security_headers))
-                .layer(from_fn_with_state(state.refusals.clone(), log_request)),
+                .layer(from_fn_with_state(state.clone(), log_request)),
         )
         .with_state(state)
 }

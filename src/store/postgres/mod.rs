@@ -7,6 +7,7 @@
 mod connection;
 
 use std::str::FromStr;
+use std::time::Instant;
 
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -15,6 +16,7 @@ use self::connection::PgReader;
 use super::error::StoreError;
 use super::settings::{Durability, PoolSettings};
 use super::sql::{Engine, Param, Sql, Work, text};
+use crate::telemetry::metrics;
 
 const LOCK: &str = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 const FORGET_EXPIRED_REPLAYS: &str = "DELETE FROM digest_replays WHERE expires_ms < $1";
@@ -22,6 +24,9 @@ const FORGET_EXPIRED_REPLAYS: &str = "DELETE FROM digest_replays WHERE expires_m
 const CLAIM_REPLAY: &str = "INSERT INTO digest_replays (nonce, nc, expires_ms) VALUES ($1, $2, $3) \
      ON CONFLICT (nonce, nc) DO UPDATE SET expires_ms = excluded.expires_ms \
      WHERE digest_replays.expires_ms < $4";
+
+/// The engine's name in the metrics.
+const ENGINE: &str = "postgres";
 
 /// The PostgreSQL engine on one database.
 pub struct PostgresEngine {
@@ -53,11 +58,16 @@ impl Engine for PostgresEngine {
     type Reader = PgReader;
 
     async fn reader(&self) -> Result<PgReader, StoreError> {
-        Ok(PgReader(self.pool.acquire().await?))
+        let started = Instant::now();
+        let connection = self.pool.acquire().await?;
+        metrics::pool_wait(ENGINE, started.elapsed());
+        Ok(PgReader(connection))
     }
 
     async fn write<T: Send + 'static>(&self, lock: Option<String>, work: Work<T>) -> Result<T, StoreError> {
+        let started = Instant::now();
         let mut transaction = self.pool.begin().await?;
+        metrics::pool_wait(ENGINE, started.elapsed());
         if let Some(lock) = lock {
             transaction.execute(LOCK, &[text(&lock)]).await?;
         }
@@ -65,6 +75,11 @@ impl Engine for PostgresEngine {
         let done = work(&mut *transaction).await?;
         transaction.commit().await?;
         Ok(done)
+    }
+
+    fn report_pool(&self) {
+        let (size, idle) = (self.pool.size() as usize, self.pool.num_idle());
+        metrics::pool_connections(ENGINE, size.saturating_sub(idle), idle);
     }
 
     async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {

@@ -4,6 +4,7 @@
 use crate::crypto::Sealer;
 use crate::domain::alerts::outbox::{Attempted, Claimed, NotificationRecord};
 use crate::domain::ids::{GroupId, ObjectId};
+use crate::store::alerting::Backlog;
 use crate::store::error::StoreError;
 use crate::store::rows::parse_id;
 use crate::store::sealing::open_delivery;
@@ -95,6 +96,16 @@ pub async fn record(
 }
 
 /// Every notification of an alert, oldest first.
+/// The notifications waiting (pending, or being sent) and the oldest due time among those
+/// due by `now_ms`.
+pub async fn backlog(db: &mut dyn Sql, now_ms: i64) -> Result<Backlog, StoreError> {
+    let mut row = db.fetch_one(BACKLOG, &[Param::Int(Some(now_ms))]).await?;
+    Ok(Backlog { waiting: row.int(0)? as u64, oldest_due_ms: row.optional_int(1)? })
+}
+
+const BACKLOG: &str = "SELECT COUNT(*), MIN(CASE WHEN due_ms <= $1 THEN due_ms END) FROM notifications \
+     WHERE status IN ('PENDING', 'SENDING')";
+
 pub async fn log(
     db: &mut dyn Sql,
     group: GroupId,

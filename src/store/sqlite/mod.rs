@@ -90,6 +90,11 @@ impl Engine for SqliteEngine {
         self.writer.write(work).await
     }
 
+    fn report_pool(&self) {
+        let (in_use, idle) = self.reads.use_now();
+        crate::telemetry::metrics::pool_connections("sqlite", in_use, idle);
+    }
+
     async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {
         Ok(self.replays.claim(nonce, nc, expires_ms, super::clock::now_ms()))
     }

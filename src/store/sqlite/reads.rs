@@ -10,6 +10,7 @@
 
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,12 +33,18 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(500);
 pub struct ReadPool {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// Connections lent out now.
+    lent: AtomicUsize,
 }
 
 impl ReadPool {
     /// Reads of the database file at `path` (which must exist, in WAL mode).
     pub fn open(path: &Path) -> Result<Arc<Self>, StoreError> {
-        let pool = Arc::new(ReadPool { path: path.to_owned(), idle: Mutex::new(Vec::new()) });
+        let pool = Arc::new(ReadPool {
+            path: path.to_owned(),
+            idle: Mutex::new(Vec::new()),
+            lent: AtomicUsize::new(0),
+        });
         let first = pool.connect()?;
         pool.put_back(first);
         Ok(pool)
@@ -64,7 +71,14 @@ impl ReadPool {
             Some(connection) => connection,
             None => self.connect()?,
         };
+        self.lent.fetch_add(1, Ordering::Relaxed);
         Ok(Reader { connection: Some(connection), pool: self.clone() })
+    }
+
+    /// Connections lent out and idle now (a read never waits: it opens one more).
+    pub fn use_now(&self) -> (usize, usize) {
+        let idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).len();
+        (self.lent.load(Ordering::Relaxed), idle)
     }
 }
 
@@ -91,6 +105,7 @@ impl DerefMut for Reader {
 impl Drop for Reader {
     fn drop(&mut self) {
         if let Some(connection) = self.connection.take() {
+            self.pool.lent.fetch_sub(1, Ordering::Relaxed);
             self.pool.put_back(connection);
         }
     }

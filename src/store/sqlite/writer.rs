@@ -119,7 +119,10 @@ fn write_batches(mut connection: Connection, mut queue: mpsc::Receiver<Job>) {
         let mut jobs = batch.into_iter();
         let mut applied = Vec::with_capacity(changes);
         match commit(&mut connection, &mut jobs, &mut applied) {
-            Ok(()) => applied.into_iter().for_each(|applied| (applied.answer)(None)),
+            Ok(()) => {
+                crate::telemetry::metrics::write_batch(changes);
+                applied.into_iter().for_each(|applied| (applied.answer)(None))
+            }
             Err(error) => {
                 // Nothing of the batch is kept: roll back whatever is still open.
                 let _ = connection.execute_batch("ROLLBACK");

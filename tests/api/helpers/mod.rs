@@ -4,6 +4,7 @@
 mod database;
 mod digest_client;
 mod logs;
+mod process;
 mod proxy;
 mod raw;
 mod receiver;
@@ -30,6 +31,7 @@ pub use digest_client::{
     Credentials, DigestClient, Mode, TestResponse, challenge_nonce as challenge_nonce_of,
 };
 pub use logs::captured_logs;
+pub use process::ServerProcess;
 pub use proxy::TcpProxy;
 pub use raw::RawConnection;
 pub use receiver::{Received, Receiver, Reply};
@@ -114,6 +116,7 @@ pub fn config_with(
             ..DeliverySettings::default()
         }),
         token_ttl_secs: tuning.token_ttl_secs.unwrap_or(atlas_integrations::config::DEFAULT_TOKEN_TTL_SECS),
+        metrics_listen: None,
     }
 }
 

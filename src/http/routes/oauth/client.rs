@@ -104,6 +104,7 @@ pub async fn authenticate(state: &AppState, form: &Form) -> Result<Client, OAuth
     if let Some(key) = &throttle
         && let Some(retry_after) = state.limits.auth_failures.exhausted(key, Instant::now())
     {
+        crate::telemetry::metrics::auth_throttled("key_from_address");
         return Err(OAuthError::throttled(retry_after));
     }
     let account = parse_client_id(&client_id);
@@ -135,6 +136,7 @@ pub async fn authenticate(state: &AppState, form: &Form) -> Result<Client, OAuth
             if let Some(key) = throttle {
                 state.limits.auth_failures.hit(key, Instant::now());
             }
+            crate::telemetry::metrics::auth_failure("client_credentials", "wrong_secret");
             // The client id only when it has a client id's form: a pasted secret is never logged.
             state.refusals.authentication_failed(
                 account.map(|_| client_id.as_str()),

@@ -70,6 +70,7 @@ impl FromRequestParts<AppState> for PrometheusCaller {
         if let Some(key) = &throttle
             && let Some(retry_after) = state.limits.auth_failures.exhausted(key, Instant::now())
         {
+            crate::telemetry::metrics::auth_throttled("key_from_address");
             return Err(ApiError::too_many_failures(retry_after).into_response());
         }
         let text = |name: &str| match integration.fields.get(name) {
@@ -84,6 +85,7 @@ impl FromRequestParts<AppState> for PrometheusCaller {
             if let Some(key) = throttle {
                 state.limits.auth_failures.hit(key, Instant::now());
             }
+            crate::telemetry::metrics::auth_failure("prometheus_basic", "wrong_credentials");
             state.refusals.authentication_failed(None, client, "wrong Prometheus credentials");
             return Err(unauthorized());
         }
