@@ -4,6 +4,7 @@
 pub mod access_list;
 pub mod alerts;
 pub mod api_key;
+pub mod console_session;
 pub mod dates;
 pub mod event;
 pub mod ids;

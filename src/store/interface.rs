@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use super::accounts::AccountStore;
 use super::alerting::AlertStore;
 use super::error::StoreError;
+use super::sessions::SessionStore;
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
 use crate::domain::event::{Actor, Event, EventFilter};
@@ -41,7 +42,7 @@ pub struct Resealed {
 
 /// Everything the service keeps.
 #[async_trait]
-pub trait Store: AlertStore + AccountStore + Send + Sync + 'static {
+pub trait Store: AlertStore + AccountStore + SessionStore + Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Whether the last integration change that reached the database failed there.

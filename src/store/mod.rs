@@ -33,11 +33,13 @@ mod postgres;
 mod queries;
 mod rows;
 mod sealing;
+mod sessions;
 mod settings;
 mod sql;
 mod sql_store;
 mod sql_store_accounts;
 mod sql_store_alerting;
+mod sql_store_sessions;
 mod sqlite;
 
 use std::sync::Arc;
@@ -50,6 +52,7 @@ pub use clock::now_ms;
 pub use error::StoreError;
 pub use interface::{Counts, Resealed, Store};
 pub use queries::organizations::DEFAULT_ORGANIZATION;
+pub use sessions::SessionStore;
 pub use settings::{Durability, PoolSettings};
 
 use postgres::PostgresEngine;

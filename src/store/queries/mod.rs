@@ -6,6 +6,7 @@ pub mod account_secrets;
 pub mod alert_changes;
 pub mod alert_configs;
 pub mod alerts;
+pub mod console_sessions;
 pub mod events;
 pub mod integrations;
 pub mod keys;

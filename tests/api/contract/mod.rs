@@ -1,6 +1,7 @@
 //! The storage contract: what every `Store` must do, checked on each engine directly.
 
 mod alert_configs;
+mod console_sessions;
 mod keys_events_replays;
 mod service_accounts;
 
@@ -101,6 +102,7 @@ async fn the_sqlite_store_keeps_the_contract() {
     keys_events_replays::keeps_the_rest_of_the_contract(store.as_ref()).await;
     alert_configs::keeps_the_alert_config_contract(store.as_ref()).await;
     service_accounts::keeps_the_service_account_contract(store.as_ref()).await;
+    console_sessions::keeps_the_console_session_contract(store.as_ref()).await;
 }
 
 #[tokio::test]
@@ -116,6 +118,7 @@ async fn the_postgresql_store_keeps_the_contract() {
     keys_events_replays::keeps_the_rest_of_the_contract(store.as_ref()).await;
     alert_configs::keeps_the_alert_config_contract(store.as_ref()).await;
     service_accounts::keeps_the_service_account_contract(store.as_ref()).await;
+    console_sessions::keeps_the_console_session_contract(store.as_ref()).await;
 }
 
 pub(crate) fn actor() -> atlas_integrations::domain::event::Actor {
