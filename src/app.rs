@@ -16,6 +16,7 @@ use crate::delivery::worker::Worker;
 use crate::http::auth::nonce::NonceSigner;
 use crate::http::rate_limit::RateLimits;
 use crate::http::refusal_log::RefusalLog;
+use crate::http::routes::console::csrf::CsrfKey;
 use crate::http::server::{self, ConnectionLimits, descriptors};
 use crate::http::tls::server_config;
 use crate::http::{AppState, router};
@@ -99,6 +100,7 @@ impl App {
                 database.previous_keys.iter().map(|key| key.derive(TOKEN_KEY)).collect(),
             )),
             token_ttl_secs: config.token_ttl_secs,
+            console_csrf: Arc::new(CsrfKey::new(database.master_key.derive("console-csrf"))),
         };
         let address = listener
             .local_addr()

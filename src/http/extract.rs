@@ -15,7 +15,7 @@ use super::error::{ApiError, BODY_LIMIT};
 use super::error_code::ErrorCode;
 use super::mount::Mount;
 use super::query::Page;
-use crate::domain::api_key::Access;
+use crate::domain::api_key::{Access, ApiKey};
 use crate::domain::event::Actor;
 use crate::domain::ids::GroupId;
 use crate::domain::integration::IntegrationType;
@@ -43,22 +43,34 @@ impl FromRequestParts<AppState> for TargetGroup {
             ApiError::unexpected()
         })?;
         let needed = if parts.method == Method::GET { Access::Read } else { Access::Write };
-        if let Some(access) = key.access_by_project_role(group) {
-            return match access >= needed {
-                true => Ok(TargetGroup(group)),
-                false => Err(ApiError::user_unauthorized()),
-            };
-        }
-        let Some(project) = state.store.find_project(group).await? else {
-            return Err(match key.sees_whole_organization() {
-                true => ApiError::group_not_found(&raw),
-                false => ApiError::user_unauthorized(),
-            });
+        require_access(state, &key, group, needed).await.map(|()| TargetGroup(group))
+    }
+}
+
+/// Whether `key` may reach project `group` for `needed`: the one rule of the API and the
+/// console. A key that sees its whole organization learns that a project does not exist;
+/// any other is told only that it is not authorized.
+pub async fn require_access(
+    state: &AppState,
+    key: &ApiKey,
+    group: GroupId,
+    needed: Access,
+) -> Result<(), ApiError> {
+    if let Some(access) = key.access_by_project_role(group) {
+        return match access >= needed {
+            true => Ok(()),
+            false => Err(ApiError::user_unauthorized()),
         };
-        if key.access_to(&project) < needed {
-            return Err(ApiError::user_unauthorized());
-        }
-        Ok(TargetGroup(group))
+    }
+    let Some(project) = state.store.find_project(group).await? else {
+        return Err(match key.sees_whole_organization() {
+            true => ApiError::group_not_found(&group.to_string()),
+            false => ApiError::user_unauthorized(),
+        });
+    };
+    match key.access_to(&project) >= needed {
+        true => Ok(()),
+        false => Err(ApiError::user_unauthorized()),
     }
 }
 

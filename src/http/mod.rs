@@ -55,4 +55,6 @@ pub struct AppState {
     pub tokens: Arc<crate::crypto::TokenSigner>,
     /// How long a token lives, in seconds.
     pub token_ttl_secs: u64,
+    /// Computes and checks the web console's form tokens.
+    pub console_csrf: Arc<routes::console::csrf::CsrfKey>,
 }

@@ -4,6 +4,7 @@
 
 mod alert_configs;
 mod alerts;
+pub mod console;
 mod events;
 mod health;
 pub mod integrations;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .merge(prometheus::routes())
         .merge(oauth::routes())
+        .merge(console::routes(&state))
         .merge(api)
         .fallback(not_found)
         .layer(

@@ -15,6 +15,11 @@ pub struct OAuthError {
 }
 
 impl OAuthError {
+    /// What went wrong, in words.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
     /// `invalid_request` (400): the request is malformed.
     pub fn invalid_request(description: impl Into<String>) -> Self {
         OAuthError {

@@ -3,8 +3,8 @@
 //! `POST /api/oauth/revoke` (RFC 7009). Answers and errors in OAuth's shape, not Atlas's
 //! envelope, as OAuth clients expect.
 
-mod client;
-mod error;
+pub(crate) mod client;
+pub(crate) mod error;
 mod revoke;
 mod token;
 

@@ -1,0 +1,123 @@
+//! A project's alert configurations: each one's event type, whether it is on, whom it
+//! notifies; Enable and Disable for those who may change the project (the API's
+//! `PATCH …/alertConfigs/{id}`).
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::form::SessionForm;
+use super::page::{Chrome, error_page, render};
+use super::project::{can_write, project};
+use super::session::ConsoleUser;
+use crate::domain::api_key::Access;
+use crate::domain::dates::iso_date;
+use crate::domain::ids::ObjectId;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::error_code::ErrorCode;
+
+/// A configuration as the list shows it.
+pub struct ConfigRow {
+    /// Its id.
+    pub id: String,
+    /// The event type it watches.
+    pub event_type: String,
+    /// Whether it raises alerts.
+    pub enabled: bool,
+    /// The notification types it sends to.
+    pub notifies: String,
+    /// When it last changed.
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/alert_configs.html")]
+struct ConfigsPage {
+    chrome: Chrome,
+    writable: bool,
+    configs: Vec<ConfigRow>,
+    total: u64,
+}
+
+/// The most configurations a page lists.
+const LIMIT: u64 = 500;
+
+/// `GET /projects/{groupId}/alert-configs`.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(user): Extension<ConsoleUser>,
+    Path(group): Path<String>,
+) -> Response {
+    let chrome = Chrome::of("Alert configurations", &user);
+    let project = match project(&state, &user, &group, Access::Read).await {
+        Ok(project) => project,
+        Err(error) => return error_page(&chrome, error),
+    };
+    let chrome = chrome.in_project(&project, "alert-configs");
+    let (configs, total) = match state.store.list_alert_configs(project.id, 0, LIMIT).await {
+        Ok(found) => found,
+        Err(error) => return error_page(&chrome, error.into()),
+    };
+    let configs = configs
+        .into_iter()
+        .map(|config| ConfigRow {
+            id: config.id.to_string(),
+            event_type: config.settings.event_type_name.clone(),
+            enabled: config.settings.enabled,
+            notifies: config
+                .settings
+                .notifications
+                .iter()
+                .map(|notification| notification.type_name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            updated: iso_date(config.updated_ms),
+        })
+        .collect();
+    let writable = can_write(&state, &user, &project).await;
+    render(StatusCode::OK, &ConfigsPage { chrome, writable, configs, total })
+}
+
+/// `POST /projects/{groupId}/alert-configs/{id}/enabled` with `enabled=true|false`.
+pub async fn toggle(
+    State(state): State<AppState>,
+    Extension(user): Extension<ConsoleUser>,
+    Path((group, id)): Path<(String, String)>,
+    SessionForm(form): SessionForm,
+) -> Response {
+    let chrome = Chrome::of("Alert configurations", &user);
+    let project = match project(&state, &user, &group, Access::Write).await {
+        Ok(project) => project,
+        Err(error) => return error_page(&chrome, error),
+    };
+    let not_found = || {
+        ApiError::new(
+            ErrorCode::AlertConfigNotFound,
+            format!("No alert configuration with ID {id} exists in this project."),
+            vec![id.clone()],
+        )
+    };
+    let Some(config) = ObjectId::parse(&id) else { return error_page(&chrome, not_found()) };
+    let enabled = match form.get("enabled") {
+        Some("true") => true,
+        Some("false") => false,
+        _ => {
+            return error_page(
+                &chrome,
+                ApiError::new(
+                    ErrorCode::InvalidAttribute,
+                    "The form must say enabled=true or enabled=false.",
+                    vec![],
+                ),
+            );
+        }
+    };
+    match state.store.set_alert_config_enabled(project.id, config, enabled).await {
+        Ok(Some(_)) => Redirect::to(&format!("/projects/{}/alert-configs", project.id)).into_response(),
+        Ok(None) => error_page(&chrome, not_found()),
+        Err(error) => error_page(&chrome, error.into()),
+    }
+}

@@ -1,0 +1,258 @@
+//! A project's integrations: every type, configured or not, each with its form (Save),
+//! Remove and Send test for those who may change the project. Saving is the API's PUT
+//! (merge, secrets left as they are unless typed over), removing its DELETE, testing its
+//! `:test`, through the same domain code and store.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::form::{Fields, SessionForm};
+use super::integration_form::{FieldView, body, fields, place_error};
+use super::page::{Chrome, error_page, render};
+use super::project::{can_write, project};
+use super::session::ConsoleUser;
+use crate::delivery::test_alert::{TestOutcome, send_test_alert, untestable};
+use crate::domain::api_key::Access;
+use crate::domain::integration::{ChangeError, Integration, IntegrationType, Operation, Patch};
+use crate::domain::project::Project;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::SelfLink;
+use crate::http::mount::Mount;
+use crate::http::routes::alerts::links_base;
+use crate::store::StoreError;
+
+/// One type's section of the page.
+pub struct TypeView {
+    /// The wire name.
+    pub name: &'static str,
+    /// Whether the project has it.
+    pub configured: bool,
+    /// Why it cannot be configured (HIP_CHAT), if so.
+    pub retired: bool,
+    /// Why it cannot be tested, if so.
+    pub untestable: Option<String>,
+    /// Its inputs.
+    pub fields: Vec<FieldView>,
+    /// A refusal of the form as a whole.
+    pub error: Option<String>,
+    /// What just happened to it.
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/integrations.html")]
+struct IntegrationsPage {
+    chrome: Chrome,
+    writable: bool,
+    types: Vec<TypeView>,
+}
+
+/// `GET /projects/{groupId}/integrations`.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(user): Extension<ConsoleUser>,
+    Path(group): Path<String>,
+    Query(done): Query<HashMap<String, String>>,
+) -> Response {
+    let chrome = Chrome::of("Integrations", &user);
+    let project = match project(&state, &user, &group, Access::Read).await {
+        Ok(project) => project,
+        Err(error) => return error_page(&chrome, error),
+    };
+    let notice = notice(&done);
+    show(&state, &user, &project, StatusCode::OK, |kind, view| {
+        if notice.as_ref().is_some_and(|(name, _)| *name == kind.as_str()) {
+            view.notice = notice.as_ref().map(|(_, text)| text.clone());
+        }
+    })
+    .await
+}
+
+fn notice(done: &HashMap<String, String>) -> Option<(String, String)> {
+    if let Some(kind) = done.get("saved") {
+        return Some((kind.clone(), "Saved.".into()));
+    }
+    if let Some(kind) = done.get("removed") {
+        return Some((kind.clone(), "Removed.".into()));
+    }
+    let kind = done.get("tested")?;
+    let answer = done.get("answer").map_or("", String::as_str);
+    let took = done.get("ms").map_or("", String::as_str);
+    Some((kind.clone(), format!("Test alert delivered: the receiver answered {answer} in {took} ms.")))
+}
+
+/// Renders the page, letting `adjust` change a type's section (a refusal, a notice).
+async fn show(
+    state: &AppState,
+    user: &ConsoleUser,
+    project: &Project,
+    status: StatusCode,
+    mut adjust: impl FnMut(IntegrationType, &mut TypeView),
+) -> Response {
+    let chrome = Chrome::of("Integrations", user).in_project(project, "integrations");
+    let stored = match state.store.list_integrations(project.id).await {
+        Ok(stored) => stored,
+        Err(error) => return error_page(&chrome, error.into()),
+    };
+    let types = IntegrationType::ALL
+        .into_iter()
+        .map(|kind| {
+            let current = stored.iter().find(|integration| integration.kind == kind);
+            let mut view = TypeView {
+                name: kind.as_str(),
+                configured: current.is_some(),
+                retired: kind.spec().is_none(),
+                untestable: untestable(kind),
+                fields: fields(kind, current, None),
+                error: None,
+                notice: None,
+            };
+            adjust(kind, &mut view);
+            view
+        })
+        .collect();
+    let writable = can_write(state, user, project).await;
+    render(status, &IntegrationsPage { chrome, writable, types })
+}
+
+/// The project and type of a change, reached for writing.
+async fn target(
+    state: &AppState,
+    user: &ConsoleUser,
+    group: &str,
+    kind: &str,
+) -> Result<(Project, IntegrationType), Response> {
+    let chrome = Chrome::of("Integrations", user);
+    let project = project(state, user, group, Access::Write).await.map_err(|e| error_page(&chrome, e))?;
+    let kind = IntegrationType::parse(kind)
+        .ok_or_else(|| error_page(&chrome, ApiError::invalid_enum_value(kind)))?;
+    Ok((project, kind))
+}
+
+fn back(project: &Project, query: &str) -> Response {
+    Redirect::to(&format!("/projects/{}/integrations?{query}", project.id)).into_response()
+}
+
+/// `POST /projects/{groupId}/integrations/{type}`: saves the type's form.
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(user): Extension<ConsoleUser>,
+    Path((group, kind)): Path<(String, String)>,
+    SessionForm(posted): SessionForm,
+) -> Response {
+    let (project, kind) = match target(&state, &user, &group, &kind).await {
+        Ok(target) => target,
+        Err(refused) => return refused,
+    };
+    let current = match state.store.get_integration(project.id, kind).await {
+        Ok(current) => current,
+        Err(error) => return error_page(&Chrome::of("Integrations", &user), error.into()),
+    };
+    let change = Patch::parse(kind, body(kind, current.as_ref(), &posted));
+    let outcome = match change {
+        Ok(patch) => {
+            state.store.change_integration(project.id, Operation::Upsert(&patch), &user.actor()).await
+        }
+        Err(refused) => Err(StoreError::Rejected(refused.into())),
+    };
+    match outcome {
+        Ok(_) => back(&project, &format!("saved={kind}")),
+        Err(StoreError::Rejected(ChangeError::Settings(refused))) => {
+            refused_form(&state, &user, &project, kind, current.as_ref(), &posted, &refused).await
+        }
+        Err(error) => error_page(&Chrome::of("Integrations", &user), error.into()),
+    }
+}
+
+async fn refused_form(
+    state: &AppState,
+    user: &ConsoleUser,
+    project: &Project,
+    kind: IntegrationType,
+    current: Option<&Integration>,
+    posted: &Fields,
+    refused: &crate::domain::integration::SettingsError,
+) -> Response {
+    let mut refused_fields = fields(kind, current, Some(posted));
+    let general = place_error(&mut refused_fields, refused);
+    let mut refused_fields = Some(refused_fields);
+    show(state, user, project, StatusCode::UNPROCESSABLE_ENTITY, |shown, view| {
+        if shown == kind {
+            view.fields = refused_fields.take().unwrap_or_default();
+            view.error = general.clone().or_else(|| Some("Not saved: see the field marked below.".into()));
+        }
+    })
+    .await
+}
+
+/// `POST /projects/{groupId}/integrations/{type}/remove`.
+pub async fn remove(
+    State(state): State<AppState>,
+    Extension(user): Extension<ConsoleUser>,
+    Path((group, kind)): Path<(String, String)>,
+    _form: SessionForm,
+) -> Response {
+    let (project, kind) = match target(&state, &user, &group, &kind).await {
+        Ok(target) => target,
+        Err(refused) => return refused,
+    };
+    match state.store.change_integration(project.id, Operation::Delete(kind), &user.actor()).await {
+        Ok(_) => back(&project, &format!("removed={kind}")),
+        Err(error) => error_page(&Chrome::of("Integrations", &user), error.into()),
+    }
+}
+
+/// `POST /projects/{groupId}/integrations/{type}/test`: one test alert, at once.
+pub async fn test(
+    State(state): State<AppState>,
+    Extension(user): Extension<ConsoleUser>,
+    Path((group, kind)): Path<(String, String)>,
+    at: SelfLink,
+    _form: SessionForm,
+) -> Response {
+    let (project, kind) = match target(&state, &user, &group, &kind).await {
+        Ok(target) => target,
+        Err(refused) => return refused,
+    };
+    let integration = match state.store.get_integration(project.id, kind).await {
+        Ok(Some(integration)) => integration,
+        Ok(None) => {
+            return error_page(&Chrome::of("Integrations", &user), ChangeError::NotConfigured(kind).into());
+        }
+        Err(error) => return error_page(&Chrome::of("Integrations", &user), error.into()),
+    };
+    if let Some(reason) = untestable(kind) {
+        return show(&state, &user, &project, StatusCode::BAD_REQUEST, |shown, view| {
+            if shown == kind {
+                view.error = Some(format!("Cannot test: {reason}."));
+            }
+        })
+        .await;
+    }
+    let base = links_base(Mount::AtlasV2, &at);
+    match send_test_alert(&state.sender, &project, &integration, &base).await {
+        TestOutcome::Delivered { status, duration_ms } => {
+            back(&project, &format!("tested={kind}&answer={status}&ms={duration_ms}"))
+        }
+        TestOutcome::Failed { status, said } => {
+            let error = match status {
+                Some(status) => {
+                    format!("The test alert was not accepted: the receiver answered {status}: {said}")
+                }
+                None => format!("The test alert could not be sent: {said}"),
+            };
+            show(&state, &user, &project, StatusCode::BAD_GATEWAY, |shown, view| {
+                if shown == kind {
+                    view.error = Some(error.clone());
+                }
+            })
+            .await
+        }
+    }
+}
