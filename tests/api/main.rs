@@ -9,6 +9,7 @@ mod auth;
 mod cli;
 mod concurrency;
 mod connections;
+mod console;
 mod contract;
 mod copy;
 mod curl;

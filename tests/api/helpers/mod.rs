@@ -1,6 +1,7 @@
 //! The test harness: the real application on `127.0.0.1:0` in a fresh data folder, seeded
 //! with a project and keys, and a client that speaks HTTP Digest as Atlas's clients do.
 
+mod console;
 mod database;
 mod digest_client;
 mod logs;
@@ -26,6 +27,7 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use console::ConsoleClient;
 pub use database::{TestDatabase, postgres_server};
 pub use digest_client::{
     Credentials, DigestClient, Mode, TestResponse, challenge_nonce as challenge_nonce_of,

@@ -1,0 +1,405 @@
+//! The web console over HTTP, as a browser uses it: sign-in with an API key or a service
+//! account, the session cookie's attributes and life (sign-out, revocation, replicas,
+//! restarts), CSRF tokens on every form, the API's roles, secrets never shown, refusals
+//! next to their field, alerts with their notification log, and a page policy without
+//! inline code.
+
+use std::time::Duration;
+
+use atlas_integrations::accounts::{AccountRequest, create_account};
+use atlas_integrations::admin::{self, KeyGrant};
+use atlas_integrations::domain::api_key::{OrgRole, ProjectRole};
+use serde_json::{Value, json};
+
+use crate::helpers::{ConsoleClient, Receiver, TestApp};
+
+const SLACK_TOKEN: &str = "xoxb-console-token-0123456789-wxyz";
+
+fn integrations(app: &TestApp) -> String {
+    format!("/projects/{}/integrations", app.project.id)
+}
+
+async fn stored_slack(app: &TestApp) -> Option<Value> {
+    let answer = app.owner().get(&app.v2("SLACK")).await;
+    (answer.status == 200).then(|| answer.json())
+}
+
+#[tokio::test]
+async fn an_owner_saves_slack_and_changes_its_channel_without_retyping_the_token() {
+    let app = TestApp::spawn().await;
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let cookie = browser.session().expect("a session cookie");
+    assert_eq!(cookie.len(), 64);
+
+    let home = browser.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.html.contains(&app.project.id.to_string()) && home.html.contains("Owner"));
+
+    let page = browser.get(&integrations(&app)).await;
+    assert_eq!(page.status, 200);
+    for kind in [
+        "PAGER_DUTY",
+        "SLACK",
+        "DATADOG",
+        "NEW_RELIC",
+        "OPS_GENIE",
+        "VICTOR_OPS",
+        "FLOWDOCK",
+        "WEBHOOK",
+        "HIP_CHAT",
+        "PROMETHEUS",
+        "MICROSOFT_TEAMS",
+    ] {
+        assert!(page.html.contains(&format!("id=\"{kind}-title\"")), "{kind} has its section");
+    }
+    let csrf = page.csrf();
+    let saved = browser
+        .post(
+            &format!("{}/SLACK", integrations(&app)),
+            &[("csrf", &csrf), ("apiToken", SLACK_TOKEN), ("channelName", "ops"), ("teamName", "")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.html);
+    assert_eq!(saved.location(), Some(format!("{}?saved=SLACK", integrations(&app)).as_str()));
+    assert_eq!(stored_slack(&app).await.unwrap()["channelName"], "ops");
+
+    let shown = browser.get(&format!("{}?saved=SLACK", integrations(&app))).await;
+    assert!(!shown.html.contains(SLACK_TOKEN), "the token is never sent back");
+    assert!(shown.html.contains("****wxyz"), "its mask is shown");
+    assert!(shown.html.contains("id=\"SLACK-notice\""));
+
+    let renamed = browser
+        .post(
+            &format!("{}/SLACK", integrations(&app)),
+            &[("csrf", &csrf), ("apiToken", ""), ("channelName", "alerts")],
+        )
+        .await;
+    assert_eq!(renamed.status, 303, "{}", renamed.html);
+    let stored = stored_slack(&app).await.unwrap();
+    assert_eq!(stored["channelName"], "alerts");
+    let token = app
+        .store
+        .get_integration(app.project.id, atlas_integrations::domain::integration::IntegrationType::Slack)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        token.fields["apiToken"],
+        atlas_integrations::domain::integration::FieldValue::Secret(
+            atlas_integrations::domain::secret::Secret::new(SLACK_TOKEN)
+        ),
+        "an empty secret input leaves the stored token as it was"
+    );
+
+    let events = browser.get(&format!("/projects/{}/events", app.project.id)).await;
+    assert_eq!(events.status, 200);
+    assert!(events.html.contains("INTEGRATION_CONFIGURED") && events.html.contains(&app.owner.public_key));
+
+    let removed = browser.post(&format!("{}/SLACK/remove", integrations(&app)), &[("csrf", &csrf)]).await;
+    assert_eq!(removed.status, 303);
+    assert!(stored_slack(&app).await.is_none());
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_strict_and_pages_allow_no_inline_code() {
+    let app = TestApp::spawn().await;
+    let browser = ConsoleClient::new(&app.base);
+    let answer = browser.sign_in(&app.owner.public_key, &app.owner.private_key).await;
+    let cookie = answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("atlas_console_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=43200"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain HTTP here; Secure is set under TLS");
+    let page = browser.get(&integrations(&app)).await;
+    let policy = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("default-src 'none'") && policy.contains("form-action 'self'"));
+    assert!(!policy.contains("unsafe-inline"));
+    assert!(!page.html.contains("<script") && !page.html.contains("style=\""), "nothing inline");
+    assert_eq!(page.headers["cache-control"], "no-store");
+    let css = reqwest::get(format!("{}/console/assets/console.css", app.base)).await.unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+}
+
+#[tokio::test]
+async fn without_a_session_every_page_goes_to_sign_in_and_the_api_is_untouched() {
+    let app = TestApp::spawn().await;
+    let browser = ConsoleClient::new(&app.base);
+    for path in ["/".to_owned(), integrations(&app), format!("/projects/{}/alerts", app.project.id)] {
+        let answer = browser.get(&path).await;
+        assert_eq!((answer.status, answer.location()), (303, Some("/sign-in")), "{path}");
+    }
+    browser.set_cookie("atlas_console_session", "made-up");
+    let forged = browser.get("/").await;
+    assert_eq!(forged.location(), Some("/sign-in?ended=expired"));
+    assert!(browser.session().is_none(), "the unknown cookie is cleared");
+    let api = reqwest::get(format!("{}/api/atlas/v2/groups/{}/integrations", app.base, app.project.id))
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 401, "the API still asks for Digest");
+}
+
+#[tokio::test]
+async fn a_form_without_its_sessions_token_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let other = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let others_token = other.get("/").await.csrf();
+    let target = format!("{}/SLACK", integrations(&app));
+    let fields = [("apiToken", SLACK_TOKEN), ("channelName", "ops")];
+    let without = browser.post(&target, &fields).await;
+    assert_eq!(without.status, 403);
+    assert!(without.html.contains("security token"), "{}", without.html);
+    let mut with_others = fields.to_vec();
+    with_others.push(("csrf", &others_token));
+    assert_eq!(browser.post(&target, &with_others).await.status, 403);
+    assert!(stored_slack(&app).await.is_none());
+
+    let sign_in = ConsoleClient::new(&app.base);
+    let forged = sign_in
+        .post(
+            "/sign-in",
+            &[
+                ("csrf", "0".repeat(64).as_str()),
+                ("credential_id", &app.owner.public_key),
+                ("credential_secret", &app.owner.private_key),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403, "a sign-in form from elsewhere is refused");
+    assert!(sign_in.session().is_none());
+}
+
+#[tokio::test]
+async fn a_read_only_key_sees_no_save_button_and_is_refused_if_it_posts_anyway() {
+    let app = TestApp::spawn().await;
+    let reader = app.key(KeyGrant::Project(app.project.id, ProjectRole::GroupReadOnly)).await;
+    let browser = ConsoleClient::signed_in(&app.base, &reader.public_key, &reader.private_key).await;
+    let page = browser.get(&integrations(&app)).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.html.contains("-save\""), "no Save button");
+    assert!(page.html.contains("Read only"));
+    let refused = browser
+        .post(
+            &format!("{}/SLACK", integrations(&app)),
+            &[("csrf", &page.csrf()), ("apiToken", SLACK_TOKEN), ("channelName", "ops")],
+        )
+        .await;
+    assert_eq!(refused.status, 401);
+    assert!(
+        refused.html.contains("not authorized") || refused.html.contains("Unauthorized"),
+        "{}",
+        refused.html
+    );
+    assert!(stored_slack(&app).await.is_none());
+
+    let elsewhere = admin::create_project(app.store.as_ref(), "not theirs", None).await.unwrap();
+    let hidden = browser.get(&format!("/projects/{}/integrations", elsewhere.id)).await;
+    assert_eq!(hidden.status, 401);
+    assert!(!browser.get("/").await.html.contains("not theirs"));
+}
+
+#[tokio::test]
+async fn a_refused_value_is_shown_next_to_its_field_in_words() {
+    let app = TestApp::spawn().await;
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let csrf = browser.get("/").await.csrf();
+    let long = "c".repeat(81);
+    let refused = browser
+        .post(
+            &format!("{}/SLACK", integrations(&app)),
+            &[("csrf", &csrf), ("apiToken", SLACK_TOKEN), ("channelName", &long)],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.html.contains("id=\"SLACK-channelName-error\""), "{}", refused.html);
+    assert!(refused.html.contains("at most 80 characters"));
+    assert!(!refused.html.contains(SLACK_TOKEN), "a typed secret is not echoed back");
+    let missing = browser
+        .post(&format!("{}/PAGER_DUTY", integrations(&app)), &[("csrf", &csrf), ("serviceKey", "")])
+        .await;
+    assert_eq!(missing.status, 422);
+    assert!(
+        missing.html.contains("id=\"PAGER_DUTY-serviceKey-error\"")
+            && missing.html.contains("serviceKey is required")
+    );
+    assert!(stored_slack(&app).await.is_none());
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_refused_in_words_and_begin_no_session() {
+    let app = TestApp::spawn().await;
+    let browser = ConsoleClient::new(&app.base);
+    let wrong = browser.sign_in(&app.owner.public_key, "00000000-0000-0000-0000-000000000000").await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.html.contains("id=\"sign-in-error\"") && wrong.html.contains("wrong"), "{}", wrong.html);
+    assert!(!wrong.html.contains("00000000-0000-0000-0000-000000000000"));
+    assert!(browser.session().is_none());
+    let unknown = browser.sign_in("mdb_sa_id_000000000000000000000000", "mdb_sa_sk_nope").await;
+    assert_eq!(unknown.status, 401);
+    assert!(browser.session().is_none());
+}
+
+#[tokio::test]
+async fn signing_out_or_revoking_the_key_ends_the_session_at_once() {
+    let app = TestApp::spawn().await;
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let stolen = browser.session().unwrap();
+    let csrf = browser.get("/").await.csrf();
+    let out = browser.post("/sign-out", &[("csrf", &csrf)]).await;
+    assert_eq!(out.location(), Some("/sign-in?ended=signed-out"));
+    assert!(browser.session().is_none());
+    let replay = ConsoleClient::new(&app.base);
+    replay.set_cookie("atlas_console_session", &stolen);
+    assert_eq!(replay.get("/").await.status, 303, "the old cookie opens nothing");
+
+    let key = app.key(KeyGrant::Project(app.project.id, ProjectRole::GroupOwner)).await;
+    let browser = ConsoleClient::signed_in(&app.base, &key.public_key, &key.private_key).await;
+    assert_eq!(browser.get("/").await.status, 200);
+    app.store.revoke_api_key(&key.public_key).await.unwrap();
+    let after = browser.get(&integrations(&app)).await;
+    assert_eq!(after.location(), Some("/sign-in?ended=revoked"));
+    assert!(browser.session().is_none());
+}
+
+#[tokio::test]
+async fn a_service_account_signs_in_and_deleting_its_secret_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let request = AccountRequest {
+        org_id: app.project.org_id,
+        name: "Console user".into(),
+        description: "signs in".into(),
+        org_roles: vec![OrgRole::OrgMember],
+        secret_hours: 24,
+    };
+    let (account, secret) = create_account(app.store.as_ref(), request).await.unwrap();
+    app.store
+        .set_service_account_project_roles(account.id, app.project.id, &[ProjectRole::GroupOwner])
+        .await
+        .unwrap();
+    let browser = ConsoleClient::signed_in(&app.base, &account.client_id(), secret.secret.expose()).await;
+    let page = browser.get(&integrations(&app)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains(&account.client_id()) && page.html.contains("-save\""));
+    let saved = browser
+        .post(
+            &format!("{}/SLACK", integrations(&app)),
+            &[("csrf", &page.csrf()), ("apiToken", SLACK_TOKEN), ("channelName", "bots")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    assert_eq!(stored_slack(&app).await.unwrap()["channelName"], "bots");
+    app.store.delete_service_account_secret(account.id, secret.id).await.unwrap();
+    assert_eq!(browser.get("/").await.location(), Some("/sign-in?ended=revoked"));
+}
+
+#[tokio::test]
+async fn a_session_holds_on_another_replica_and_after_a_restart() {
+    let mut app = TestApp::spawn().await;
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let cookie = browser.session().unwrap();
+    let replica = app.replica().await;
+    let there = ConsoleClient::new(&replica.base);
+    there.set_cookie("atlas_console_session", &cookie);
+    let page = there.get(&integrations(&app)).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.csrf(), browser.get("/").await.csrf(), "every replica computes the same form token");
+    app.restart().await;
+    let after = ConsoleClient::new(&app.base);
+    after.set_cookie("atlas_console_session", &cookie);
+    assert_eq!(after.get("/").await.status, 200);
+}
+
+#[tokio::test]
+async fn an_alert_shows_its_notification_log_and_can_be_acknowledged_and_closed() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let body = json!({"eventTypeName": "HOST_DOWN", "enabled": true,
+        "notifications": [{"typeName": "WEBHOOK", "webhookUrl": receiver.url, "delayMin": 0, "intervalMin": 60}]});
+    assert_eq!(
+        app.owner()
+            .post(&format!("/api/atlas/v2/groups/{}/alertConfigs", app.project.id), &body)
+            .await
+            .status,
+        200
+    );
+    let observation = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": "db-0.example.net:27017"});
+    let raised = app
+        .owner()
+        .post(&format!("/api/atlas/v2/groups/{}/alerts", app.project.id), &observation)
+        .await
+        .json();
+    let alert = raised["results"][0]["id"].as_str().unwrap().to_owned();
+    receiver.wait_for(1, Duration::from_secs(10)).await;
+
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let list = browser.get(&format!("/projects/{}/alerts", app.project.id)).await;
+    assert!(list.html.contains(&format!("id=\"alert-{alert}\"")));
+    let mut page = browser.get(&format!("/projects/{}/alerts/{alert}", app.project.id)).await;
+    for _ in 0..100 {
+        if page.html.contains("DELIVERED") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        page = browser.get(&format!("/projects/{}/alerts/{alert}", app.project.id)).await;
+    }
+    assert!(
+        page.html.contains("id=\"notification-log\"") && page.html.contains("DELIVERED"),
+        "{}",
+        page.html
+    );
+    let path = format!("/projects/{}/alerts/{alert}", app.project.id);
+    let acked = browser
+        .post(&format!("{path}/acknowledge"), &[("csrf", &page.csrf()), ("hours", "4"), ("comment", "on it")])
+        .await;
+    assert_eq!(acked.status, 303, "{}", acked.html);
+    let api =
+        app.owner().get(&format!("/api/atlas/v2/groups/{}/alerts/{alert}", app.project.id)).await.json();
+    assert_eq!(api["acknowledgementComment"], "on it");
+    let closed = browser.post(&format!("{path}/close"), &[("csrf", &page.csrf())]).await;
+    assert_eq!(closed.status, 303);
+    let api =
+        app.owner().get(&format!("/api/atlas/v2/groups/{}/alerts/{alert}", app.project.id)).await.json();
+    assert_eq!(api["status"], "CLOSED");
+
+    let configs = browser.get(&format!("/projects/{}/alert-configs", app.project.id)).await;
+    assert!(configs.html.contains("HOST_DOWN") && configs.html.contains("Disable"));
+    let config = api["alertConfigId"].as_str().unwrap();
+    let off = browser
+        .post(
+            &format!("/projects/{}/alert-configs/{config}/enabled", app.project.id),
+            &[("csrf", &configs.csrf()), ("enabled", "false")],
+        )
+        .await;
+    assert_eq!(off.status, 303);
+    let stored = app
+        .owner()
+        .get(&format!("/api/atlas/v2/groups/{}/alertConfigs/{config}", app.project.id))
+        .await
+        .json();
+    assert_eq!(stored["enabled"], false);
+}
+
+#[tokio::test]
+async fn what_a_project_is_called_is_shown_as_text_never_as_markup() {
+    let app = TestApp::spawn().await;
+    let hostile =
+        admin::create_project(app.store.as_ref(), "<script>alert(1)</script>", Some(app.project.org_id))
+            .await
+            .unwrap();
+    let key = app.key(KeyGrant::Project(hostile.id, ProjectRole::GroupOwner)).await;
+    let browser = ConsoleClient::signed_in(&app.base, &key.public_key, &key.private_key).await;
+    let home = browser.get("/").await;
+    assert!(!home.html.contains("<script>alert(1)"));
+    assert!(
+        home.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || home.html.contains("&#60;script&#62;"),
+        "{}",
+        home.html
+    );
+}
