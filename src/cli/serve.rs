@@ -162,10 +162,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     // Handlers are installed before "listening" is logged, so a signal sent as soon as the
     // server says it listens is a clean shutdown, not a kill.
     let shutdown = shutdown_signal().context("cannot handle SIGTERM")?;
-    tracing::info!(%address, "listening");
+    // Said before "listening", which scripts wait for, so that both are in the log by then.
     if let Some(metrics) = app.metrics_addr() {
         tracing::info!(%metrics, "serving metrics at /metrics");
     }
+    tracing::info!(%address, "listening");
     app.serve(shutdown).await.context("the server failed")?;
     tracing::info!("stopped");
     Ok(())

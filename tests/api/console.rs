@@ -60,7 +60,7 @@ async fn an_owner_saves_slack_and_changes_its_channel_without_retyping_the_token
         )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.html);
-    assert_eq!(saved.location(), Some(format!("{}?saved=SLACK", integrations(&app)).as_str()));
+    assert_eq!(saved.location(), Some(format!("{}?saved=SLACK#SLACK", integrations(&app)).as_str()));
     assert_eq!(stored_slack(&app).await.unwrap()["channelName"], "ops");
 
     let shown = browser.get(&format!("{}?saved=SLACK", integrations(&app))).await;

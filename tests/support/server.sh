@@ -1,6 +1,7 @@
 # Sourced by the scripts that drive a real server from another language: starts BINARY on
 # 127.0.0.1:0 with a fresh data folder, stops it on exit, and exports ATLAS_BASE_URL,
-# ATLAS_GROUP, ATLAS_PUBLIC_KEY, ATLAS_PRIVATE_KEY from what its first start prints.
+# ATLAS_GROUP, ATLAS_PUBLIC_KEY, ATLAS_PRIVATE_KEY (and ATLAS_METRICS_URL, with
+# --metrics-listen) from what its first start prints.
 #   start_server BINARY [serve options]
 # Afterwards server_pid is its process, server_work its folder (removed on exit) and
 # SERVER_LOG its log file.
@@ -19,6 +20,8 @@ start_server() {
   export ATLAS_GROUP=$(sed -n 's/^Project ID: //p' "$server_work/out.txt")
   export ATLAS_PUBLIC_KEY=$(sed -n 's/^Public key: //p' "$server_work/out.txt")
   export ATLAS_PRIVATE_KEY=$(sed -n 's/^Private key: //p' "$server_work/out.txt")
+  # With --metrics-listen: where GET /metrics is served.
+  export ATLAS_METRICS_URL="http://$(sed -n 's/.*serving metrics.*metrics=\([0-9.:]*\).*/\1/p' "$server_work/err.txt")"
 }
 
 # After start_server: an ORG_OWNER service account of the project's organization, GROUP_OWNER
@@ -35,14 +38,15 @@ start_service_account() {
 
 # The virtual environment of the Python clients (schemathesis, which brings requests, and pytest;
 # pyomsdk, Ops Manager's generated client, which reads Prometheus discovery; prometheus-client,
-# whose parser reads the metrics; requests-oauthlib and authlib, two OAuth 2.0 clients).
+# whose parser reads the metrics; requests-oauthlib and authlib, two OAuth 2.0 clients; selenium,
+# which drives Chromium through the system's chromium-driver for the console's browser tests).
 python_venv() {
   venv="${SCHEMATHESIS_VENV:-target/schemathesis-venv}"
   if [ ! -x "$venv/bin/pytest" ]; then
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c "import schemathesis, pytest, pyomsdk, prometheus_client, requests_oauthlib, authlib" 2>/dev/null; then
+  if ! "$venv/bin/python" -c "import schemathesis, pytest, pyomsdk, prometheus_client, requests_oauthlib, authlib, selenium" 2>/dev/null; then
     "$venv/bin/pip" install --quiet "schemathesis>=4,<5" "pytest>=8" "pyomsdk>=9,<10" "prometheus-client>=0.20,<1" \
-      "requests-oauthlib>=2,<3" "authlib>=1.3,<2"
+      "requests-oauthlib>=2,<3" "authlib>=1.3,<2" "selenium>=4.20,<5"
   fi
 }

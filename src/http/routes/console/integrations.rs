@@ -135,8 +135,9 @@ async fn target(
     Ok((project, kind))
 }
 
-fn back(project: &Project, query: &str) -> Response {
-    Redirect::to(&format!("/projects/{}/integrations?{query}", project.id)).into_response()
+/// Back to the page, at the section of `kind`, saying what happened.
+fn back(project: &Project, kind: IntegrationType, query: &str) -> Response {
+    Redirect::to(&format!("/projects/{}/integrations?{query}#{kind}", project.id)).into_response()
 }
 
 /// `POST /projects/{groupId}/integrations/{type}`: saves the type's form.
@@ -162,7 +163,7 @@ pub async fn save(
         Err(refused) => Err(StoreError::Rejected(refused.into())),
     };
     match outcome {
-        Ok(_) => back(&project, &format!("saved={kind}")),
+        Ok(_) => back(&project, kind, &format!("saved={kind}")),
         Err(StoreError::Rejected(ChangeError::Settings(refused))) => {
             refused_form(&state, &user, &project, kind, current.as_ref(), &posted, &refused).await
         }
@@ -203,7 +204,7 @@ pub async fn remove(
         Err(refused) => return refused,
     };
     match state.store.change_integration(project.id, Operation::Delete(kind), &user.actor()).await {
-        Ok(_) => back(&project, &format!("removed={kind}")),
+        Ok(_) => back(&project, kind, &format!("removed={kind}")),
         Err(error) => error_page(&Chrome::of("Integrations", &user), error.into()),
     }
 }
@@ -238,7 +239,7 @@ pub async fn test(
     let base = links_base(Mount::AtlasV2, &at);
     match send_test_alert(&state.sender, &project, &integration, &base).await {
         TestOutcome::Delivered { status, duration_ms } => {
-            back(&project, &format!("tested={kind}&answer={status}&ms={duration_ms}"))
+            back(&project, kind, &format!("tested={kind}&answer={status}&ms={duration_ms}"))
         }
         TestOutcome::Failed { status, said } => {
             let error = match status {

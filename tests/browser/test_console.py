@@ -1,0 +1,233 @@
+"""The web console in Chromium, as its users meet it: sign in from the keyboard, configure
+SLACK, see the token only masked, change the channel without retyping the token, send a test
+to a local Slack stand-in, read an alert's notification log, remove, sign out; a form posted
+without its token is refused; a read-only key sees no Save button and is refused if it posts
+anyway. Each page is photographed under $SCREENSHOTS."""
+
+import json
+import os
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+from requests.auth import HTTPDigestAuth
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ["ATLAS_BASE_URL"]
+GROUP = os.environ["ATLAS_GROUP"]
+PUBLIC, PRIVATE = os.environ["ATLAS_PUBLIC_KEY"], os.environ["ATLAS_PRIVATE_KEY"]
+DIGEST = HTTPDigestAuth(PUBLIC, PRIVATE)
+V2 = f"{BASE}/api/atlas/v2/groups/{GROUP}"
+SHOTS = os.environ["SCREENSHOTS"]
+TOKEN = "xoxb-browser-test-token-5566778899-qrst"
+RECEIVED = []
+
+
+class SlackStandIn(BaseHTTPRequestHandler):
+    """Answers chat.postMessage as Slack does, keeping what it was sent."""
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        RECEIVED.append({"path": self.path, "authorization": self.headers.get("Authorization"),
+                         "body": json.loads(body or b"{}")})
+        answer = json.dumps({"ok": True, "channel": "C1", "ts": "1.2"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module", autouse=True)
+def receiver():
+    server = ThreadingHTTPServer(("127.0.0.1", int(os.environ["RECEIVER_PORT"])), SlackStandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def browser(width=1280, height=1000):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(2)
+    return driver
+
+
+@pytest.fixture
+def driver():
+    driver = browser()
+    yield driver
+    driver.quit()
+
+
+def go(driver, element, *keys):
+    """Clicks `element` (or types `keys` into it) and waits for the page it leads to."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    if keys:
+        element.send_keys(*keys)
+    else:
+        element.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
+
+
+def sign_in(driver, public, private):
+    """Signs in from the keyboard alone: type, Tab, type, Enter."""
+    driver.get(f"{BASE}/sign-in")
+    field = driver.find_element(By.ID, "credential_id")
+    field.click()
+    field.send_keys(public)
+    driver.switch_to.active_element.send_keys(Keys.TAB)
+    active = driver.switch_to.active_element
+    assert active.get_attribute("id") == "credential_secret", "Tab goes from the id to the secret"
+    go(driver, active, private, Keys.ENTER)
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Projects"
+
+
+def slack_now():
+    """SLACK's settings as the API reads them (status and body), to show nothing changed."""
+    answer = requests.get(f"{V2}/integrations/SLACK", auth=DIGEST, timeout=30)
+    return answer.status_code, answer.text
+
+
+def session_cookie(driver):
+    return {c["name"]: c["value"] for c in driver.get_cookies()}
+
+
+def slack_section(driver):
+    return driver.find_element(By.ID, "SLACK")
+
+
+def test_an_owner_configures_slack_tests_it_reads_an_alert_log_and_signs_out(driver, receiver):
+    driver.get(f"{BASE}/sign-in")
+    shot(driver, "01-sign-in")
+    sign_in(driver, PUBLIC, PRIVATE)
+    cookie = next(c for c in driver.get_cookies() if c["name"] == "atlas_console_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    shot(driver, "02-projects")
+
+    go(driver, driver.find_element(By.LINK_TEXT, "Default Project"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Integrations"
+    section = slack_section(driver)
+    section.find_element(By.ID, "SLACK-apiToken").send_keys(TOKEN)
+    section.find_element(By.ID, "SLACK-channelName").send_keys("ops")
+    go(driver, section.find_element(By.ID, "SLACK-save"))
+    section = slack_section(driver)
+    assert "Saved." in section.find_element(By.ID, "SLACK-notice").text
+    stored = section.find_element(By.ID, "SLACK-apiToken-stored").text
+    assert f"*{TOKEN[-4:]}" in stored and TOKEN not in driver.page_source
+    assert section.find_element(By.ID, "SLACK-apiToken").get_attribute("value") == ""
+    driver.execute_script("document.getElementById('SLACK').scrollIntoView()")
+    shot(driver, "03-integrations-slack-saved")
+
+    channel = section.find_element(By.ID, "SLACK-channelName")
+    channel.clear()
+    channel.send_keys("alerts")
+    go(driver, section.find_element(By.ID, "SLACK-save"))
+    stored = requests.get(f"{V2}/integrations/SLACK", auth=DIGEST, timeout=30).json()
+    assert stored["channelName"] == "alerts" and stored["apiToken"].endswith(TOKEN[-4:])
+
+    go(driver, slack_section(driver).find_element(By.ID, "SLACK-test"))
+    notice = slack_section(driver).find_element(By.ID, "SLACK-notice").text
+    assert "Test alert delivered" in notice and "200" in notice
+    tests = [r for r in RECEIVED if r["path"] == "/api/chat.postMessage"]
+    assert tests and tests[-1]["authorization"] == f"Bearer {TOKEN}", "the stored token, untouched, was used"
+    assert tests[-1]["body"]["channel"] == "alerts"
+    shot(driver, "04-integrations-slack-tested")
+
+    config = {"eventTypeName": "HOST_DOWN", "enabled": True,
+              "notifications": [{"typeName": "SLACK", "apiToken": TOKEN, "channelName": "alerts",
+                                 "delayMin": 0, "intervalMin": 60}]}
+    answer = requests.post(f"{V2}/alertConfigs", json=config, auth=DIGEST, timeout=30)
+    assert answer.status_code == 200, answer.text
+    observation = {"eventTypeName": "HOST_DOWN", "hostnameAndPort": "db-0.example.net:27017"}
+    alert = requests.post(f"{V2}/alerts", json=observation, auth=DIGEST, timeout=30).json()["results"][0]["id"]
+    go(driver, driver.find_element(By.LINK_TEXT, "Alerts"))
+    shot(driver, "05-alerts")
+    go(driver, driver.find_element(By.ID, f"alert-{alert}"))
+    for _ in range(50):
+        if "DELIVERED" in driver.find_element(By.ID, "notification-log").text:
+            break
+        time.sleep(0.2)
+        driver.refresh()
+    assert "SLACK" in driver.find_element(By.ID, "notification-log").text
+    assert "DELIVERED" in driver.find_element(By.ID, "notification-log").text
+    shot(driver, "06-alert-notification-log")
+    go(driver, driver.find_element(By.LINK_TEXT, "Alert configurations"))
+    shot(driver, "07-alert-configurations")
+    go(driver, driver.find_element(By.LINK_TEXT, "Events"))
+    assert "INTEGRATION_CONFIGURED" in driver.page_source
+    shot(driver, "08-events")
+
+    go(driver, driver.find_element(By.LINK_TEXT, "Integrations"))
+    go(driver, slack_section(driver).find_element(By.ID, "SLACK-remove"))
+    assert "Removed." in slack_section(driver).find_element(By.ID, "SLACK-notice").text
+    assert requests.get(f"{V2}/integrations/SLACK", auth=DIGEST, timeout=30).status_code == 404
+
+    go(driver, driver.find_element(By.ID, "sign-out"))
+    assert "You are signed out." in driver.page_source
+    driver.get(f"{BASE}/")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Sign in"
+
+
+def test_a_form_posted_without_its_token_is_refused(driver):
+    sign_in(driver, PUBLIC, PRIVATE)
+    driver.get(f"{BASE}/projects/{GROUP}/integrations")
+    cookies = session_cookie(driver)
+    before = slack_now()
+    answer = requests.post(f"{BASE}/projects/{GROUP}/integrations/SLACK", cookies=cookies,
+                           data={"apiToken": TOKEN, "channelName": "forged"}, allow_redirects=False, timeout=30)
+    assert answer.status_code == 403 and "security token" in answer.text
+    assert slack_now() == before
+
+
+def test_a_read_only_key_sees_no_save_button_and_is_refused_if_it_posts(driver):
+    created = subprocess.run(
+        [os.environ["ATLAS_BIN"], "api-key", "create", "--data-dir", os.environ["ATLAS_DATA_DIR"],
+         "--project", GROUP, "--role", "GROUP_READ_ONLY", "--description", "browser read-only"],
+        check=True, capture_output=True, text=True).stdout
+    key = json.loads(created)
+    sign_in(driver, key["publicKey"], key["privateKey"])
+    driver.get(f"{BASE}/projects/{GROUP}/integrations")
+    assert "Read only" in driver.page_source
+    assert driver.find_elements(By.ID, "SLACK-save") == []
+    assert driver.find_elements(By.ID, "SLACK-remove") == []
+    shot(driver, "09-integrations-read-only")
+    csrf = driver.find_element(By.NAME, "csrf").get_attribute("value")
+    before = slack_now()
+    answer = requests.post(f"{BASE}/projects/{GROUP}/integrations/SLACK", cookies=session_cookie(driver),
+                           data={"csrf": csrf, "apiToken": TOKEN, "channelName": "sneaky"},
+                           allow_redirects=False, timeout=30)
+    assert answer.status_code == 401, answer.text
+    assert slack_now() == before
+
+
+def test_pages_fit_a_phone_screen():
+    phone = browser(390, 844)
+    try:
+        sign_in(phone, PUBLIC, PRIVATE)
+        phone.get(f"{BASE}/projects/{GROUP}/integrations")
+        overflow = phone.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+        shot(phone, "10-integrations-phone")
+    finally:
+        phone.quit()
