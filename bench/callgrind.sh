@@ -5,6 +5,7 @@
 # (inclusive), and leaves the profile for callgrind_annotate or kcachegrind.
 #
 #   bench/callgrind.sh [SCENARIO] [OUT_DIR]
+# SERVER_ARGS adds options to `serve`, e.g. SERVER_ARGS="--metrics-listen 127.0.0.1:0".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
-  "$bin" serve --listen 127.0.0.1:0 --data-dir "$out/data" >"$out/out.txt" 2>"$out/err.txt" &
+  "$bin" serve --listen 127.0.0.1:0 --data-dir "$out/data" ${SERVER_ARGS:-} >"$out/out.txt" 2>"$out/err.txt" &
 valgrind_pid=$!
 for _ in $(seq 1 300); do grep -q listening "$out/err.txt" 2>/dev/null && break; sleep 0.2; done
 base="http://$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$out/err.txt")"

@@ -5,11 +5,12 @@
 # projects, the flushes durable writes took (when `perf` can count system calls), and the
 # server's resident memory at the end.
 #
-#   bench/run.sh [--quick] [--emulate-flush-ms MS]
+#   bench/run.sh [--quick] [--emulate-flush-ms MS] [--metrics]
 #
 # --quick: about a minute in all. --emulate-flush-ms: every fsync and fdatasync of the server
 # (and of the flush probe) takes MS milliseconds longer, as on a disk that really flushes
-# (bench/slow_flush.c, loaded with LD_PRELOAD; needs a C compiler).
+# (bench/slow_flush.c, loaded with LD_PRELOAD; needs a C compiler). --metrics: the server keeps
+# its metrics (--metrics-listen) and they are scraped every second throughout.
 #
 # Prints one line per scenario (JSON with --json-only), then a summary whose last line is
 # {"summary": true, "flush_rate": …, "rss_mib": …, "ratios": {…}}.
@@ -19,10 +20,12 @@ cd "$(dirname "$0")/.."
 duration=10
 concurrency=64
 emulate_flush_ms=""
+metrics_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) duration=3; shift ;;
     --emulate-flush-ms) emulate_flush_ms="$2"; shift 2 ;;
+    --metrics) metrics_args=(--metrics-listen 127.0.0.1:0); shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -73,9 +76,13 @@ PY
 # per-project rate limit, which is lifted for the measurement. It delivers no notifications:
 # a second process drains the outbox later, so that delivery is measured on its own.
 ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 "${slow_disk[@]}" "$bin" serve --listen 127.0.0.1:0 --data-dir "$work/data" \
-  --no-delivery-worker >"$work/out.txt" 2>"$work/err.txt" &
+  --no-delivery-worker "${metrics_args[@]}" >"$work/out.txt" 2>"$work/err.txt" &
 server=$!
 for _ in $(seq 1 100); do grep -q listening "$work/err.txt" 2>/dev/null && break; sleep 0.1; done
+if [ ${#metrics_args[@]} -gt 0 ]; then
+  metrics_url="http://$(sed -n 's/.*serving metrics.*metrics=\([0-9.:]*\).*/\1/p' "$work/err.txt")/metrics"
+  ( while kill -0 "$server" 2>/dev/null; do curl -s -o /dev/null "$metrics_url"; sleep 1; done ) &
+fi
 base="http://$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$work/err.txt")"
 group=$(sed -n 's/^Project ID: //p' "$work/out.txt")
 public=$(sed -n 's/^Public key: //p' "$work/out.txt")
@@ -155,7 +162,7 @@ receiver_url=$(sed -n 's/listening on //p' "$work/receiver.txt")
 run raise-alert reuse "$concurrency" --webhook "$receiver_url/hook" --webhook-secret bench-secret | tee -a "$results"
 raised=$(python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])['requests'])" "$results")
 "${slow_disk[@]}" "$bin" serve --listen 127.0.0.1:0 --data-dir "$work/data" --allow-private-targets \
-  >/dev/null 2>"$work/drain.txt" &
+  "${metrics_args[@]}" >/dev/null 2>"$work/drain.txt" &
 helpers+=($!)
 python3 - "$receiver_url" "$raised" "$results" <<'PY'
 import json, sys, time, urllib.request

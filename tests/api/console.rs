@@ -300,6 +300,30 @@ async fn a_service_account_signs_in_and_deleting_its_secret_ends_the_session() {
 }
 
 #[tokio::test]
+async fn a_session_unused_for_an_hour_or_begun_twelve_hours_ago_has_ended() {
+    let app = TestApp::spawn().await;
+    let idle = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let old = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let hash = |browser: &ConsoleClient| {
+        atlas_integrations::domain::console_session::session_id(&browser.session().unwrap())
+    };
+    let (idle_id, old_id) = (hash(&idle), hash(&old));
+    app.database
+        .execute(&format!("UPDATE console_sessions SET seen_ms = seen_ms - 3600000 WHERE id = '{idle_id}'"))
+        .await;
+    app.database
+        .execute(&format!(
+            "UPDATE console_sessions SET created_ms = created_ms - 43200000, seen_ms = seen_ms - 60000 WHERE id = '{old_id}'"
+        ))
+        .await;
+    for browser in [&idle, &old] {
+        assert_eq!(browser.get("/").await.location(), Some("/sign-in?ended=expired"));
+        assert!(browser.session().is_none());
+    }
+    assert_eq!(app.store.find_session(&idle_id).await.unwrap(), None, "an ended session is deleted");
+}
+
+#[tokio::test]
 async fn a_session_holds_on_another_replica_and_after_a_restart() {
     let mut app = TestApp::spawn().await;
     let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::form::SessionForm;
 use super::page::{Chrome, error_page, render};
-use super::project::{can_write, project};
+use super::project::{can_write, project, project_page};
 use super::session::ConsoleUser;
 use crate::domain::api_key::Access;
 use crate::domain::dates::iso_date;
@@ -51,12 +51,11 @@ pub async fn page(
     Extension(user): Extension<ConsoleUser>,
     Path(group): Path<String>,
 ) -> Response {
-    let chrome = Chrome::of("Alert configurations", &user);
-    let project = match project(&state, &user, &group, Access::Read).await {
-        Ok(project) => project,
-        Err(error) => return error_page(&chrome, error),
-    };
-    let chrome = chrome.in_project(&project, "alert-configs");
+    let (project, chrome) =
+        match project_page(&state, &user, &group, "Alert configurations", "alert-configs").await {
+            Ok(found) => found,
+            Err(refused) => return refused,
+        };
     let (configs, total) = match state.store.list_alert_configs(project.id, 0, LIMIT).await {
         Ok(found) => found,
         Err(error) => return error_page(&chrome, error.into()),

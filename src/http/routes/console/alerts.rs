@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::form::SessionForm;
 use super::page::{Chrome, error_page, render};
-use super::project::{can_write, project};
+use super::project::{can_write, project, project_page};
 use super::session::ConsoleUser;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter, AlertStatus};
 use crate::domain::api_key::Access;
@@ -120,12 +120,10 @@ pub async fn list(
     Extension(user): Extension<ConsoleUser>,
     Path(group): Path<String>,
 ) -> Response {
-    let chrome = Chrome::of("Alerts", &user);
-    let project = match project(&state, &user, &group, Access::Read).await {
-        Ok(project) => project,
-        Err(error) => return error_page(&chrome, error),
+    let (project, chrome) = match project_page(&state, &user, &group, "Alerts", "alerts").await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    let chrome = chrome.in_project(&project, "alerts");
     let (mut alerts, total) =
         match state.store.list_alerts(project.id, AlertFilter::default(), 0, LIMIT).await {
             Ok(found) => found,
@@ -150,12 +148,10 @@ pub async fn one(
     Extension(user): Extension<ConsoleUser>,
     Path((group, id)): Path<(String, String)>,
 ) -> Response {
-    let chrome = Chrome::of("Alert", &user);
-    let project = match project(&state, &user, &group, Access::Read).await {
-        Ok(project) => project,
-        Err(error) => return error_page(&chrome, error),
+    let (project, chrome) = match project_page(&state, &user, &group, "Alert", "alerts").await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    let chrome = chrome.in_project(&project, "alerts");
     let Some(alert_id) = ObjectId::parse(&id) else { return error_page(&chrome, not_found(&id)) };
     let alert = match state.store.get_alert(project.id, alert_id).await {
         Ok(Some(alert)) => alert,

@@ -8,9 +8,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::page::{Chrome, error_page, render};
-use super::project::project;
+use super::project::project_page;
 use super::session::ConsoleUser;
-use crate::domain::api_key::Access;
 use crate::domain::dates::iso_date;
 use crate::domain::event::EventFilter;
 use crate::http::AppState;
@@ -46,12 +45,10 @@ pub async fn page(
     Extension(user): Extension<ConsoleUser>,
     Path(group): Path<String>,
 ) -> Response {
-    let chrome = Chrome::of("Events", &user);
-    let project = match project(&state, &user, &group, Access::Read).await {
-        Ok(project) => project,
-        Err(error) => return error_page(&chrome, error),
+    let (project, chrome) = match project_page(&state, &user, &group, "Events", "events").await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    let chrome = chrome.in_project(&project, "events");
     let (events, total) = match state.store.list_events(project.id, &EventFilter::default(), 0, LIMIT).await {
         Ok(found) => found,
         Err(error) => return error_page(&chrome, error.into()),
