@@ -6,6 +6,8 @@
 //! `Host` and turns a panic anywhere below it into a 500, so that those answers are logged
 //! like any other.
 
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -79,8 +81,20 @@ fn request_id(headers: &HeaderMap) -> String {
         {
             id.to_owned()
         }
-        _ => uuid::Uuid::new_v4().simple().to_string(),
+        _ => new_request_id(),
     }
+}
+
+/// A new id: this process's random prefix and a count, 32 hex digits, unique across replicas
+/// and restarts without asking the system for randomness on every request.
+fn new_request_id() -> String {
+    static PREFIX: LazyLock<u64> = LazyLock::new(|| {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).expect("the system's random source works");
+        u64::from_le_bytes(bytes)
+    });
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    format!("{:016x}{:016x}", *PREFIX, COUNT.fetch_add(1, Ordering::Relaxed))
 }
 
 #[cfg(test)]
@@ -99,5 +113,6 @@ mod tests {
         headers.insert(REQUEST_ID, HeaderValue::from_str(&"a".repeat(65)).unwrap());
         assert_ne!(request_id(&headers), "a".repeat(65));
         assert_eq!(request_id(&HeaderMap::new()).len(), 32);
+        assert_ne!(request_id(&HeaderMap::new()), request_id(&HeaderMap::new()), "each id is new");
     }
 }
