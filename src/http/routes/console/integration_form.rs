@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::form::Fields;
+use super::page::sentence;
 use crate::domain::integration::spec::{FieldKind, FieldSpec};
 use crate::domain::integration::{Integration, IntegrationType, SettingsError};
 
@@ -145,13 +146,6 @@ pub fn place_error(fields: &mut [FieldView], error: &SettingsError) -> Option<St
         }
         None => Some(message),
     }
-}
-
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-    let text = format!("{first}{}", chars.as_str());
-    if text.ends_with('.') { text } else { text + "." }
 }
 
 #[cfg(test)]

@@ -87,6 +87,14 @@ impl Chrome {
     }
 }
 
+/// `text` as a sentence: a capital first letter and a full stop.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    let text = format!("{first}{}", chars.as_str());
+    if text.ends_with('.') { text } else { text + "." }
+}
+
 /// A rendered page with `status`.
 pub fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {

@@ -18,7 +18,7 @@ use subtle::ConstantTimeEq;
 
 use super::cookies;
 use super::form::{self, SessionForm};
-use super::page::{Chrome, render};
+use super::page::{Chrome, render, sentence};
 use super::session::{ConsoleUser, end};
 use crate::domain::api_key::{Ha1, is_public_key};
 use crate::domain::console_session::{ConsoleSession, SignedIn};
@@ -57,20 +57,7 @@ fn notice(ended: Option<&str>) -> Option<&'static str> {
 
 /// `GET /sign-in`: the form, bound to a fresh sign-in cookie.
 pub async fn show(State(state): State<AppState>, Query(ended): Query<Ended>) -> Response {
-    let binding = random_hex();
-    let csrf = state.console_csrf.token("sign-in", &binding);
-    let page = SignInPage {
-        chrome: Chrome::bare("Sign in"),
-        csrf: &csrf,
-        notice: notice(ended.ended.as_deref()),
-        error: None,
-        credential_id: "",
-    };
-    let mut response = render(StatusCode::OK, &page);
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, cookies::set(cookies::SIGN_IN, &binding, 3_600, state.tls));
-    response
+    form_page(&state, StatusCode::OK, notice(ended.ended.as_deref()), None, "")
 }
 
 /// `POST /sign-in`: checks the credential and begins a session.
@@ -107,7 +94,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> R
     };
     let signed_in = match signed_in {
         Ok(signed_in) => signed_in,
-        Err(reason) => return again(&state, StatusCode::UNAUTHORIZED, capitalised(&reason), &id),
+        Err(reason) => return again(&state, StatusCode::UNAUTHORIZED, sentence(&reason), &id),
     };
     let now = now_ms();
     let (session, secret) = ConsoleSession::begin(signed_in, now);
@@ -144,15 +131,20 @@ pub async fn sign_out(
 
 /// The sign-in form again, with `error`, under a new binding.
 fn again(state: &AppState, status: StatusCode, error: String, credential_id: &str) -> Response {
+    form_page(state, status, None, Some(error), credential_id)
+}
+
+/// The sign-in form, bound to a new sign-in cookie.
+fn form_page(
+    state: &AppState,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    credential_id: &str,
+) -> Response {
     let binding = random_hex();
     let csrf = state.console_csrf.token("sign-in", &binding);
-    let page = SignInPage {
-        chrome: Chrome::bare("Sign in"),
-        csrf: &csrf,
-        notice: None,
-        error: Some(error),
-        credential_id,
-    };
+    let page = SignInPage { chrome: Chrome::bare("Sign in"), csrf: &csrf, notice, error, credential_id };
     let mut response = render(status, &page);
     response
         .headers_mut()
@@ -210,14 +202,6 @@ async fn check_api_key(
         tokio::time::sleep(FAILURE_DELAY).await;
     }
     Err("the public key or private key is wrong, or the key was revoked".into())
-}
-
-fn capitalised(reason: &str) -> String {
-    let mut chars = reason.chars();
-    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-    let rest: String = chars.collect();
-    let sentence = format!("{first}{rest}");
-    if sentence.ends_with('.') { sentence } else { sentence + "." }
 }
 
 fn random_hex() -> String {
