@@ -5,7 +5,7 @@ use crate::domain::api_key::{ApiKey, Ha1, OrgRole, ProjectRole, generate_private
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::project::{Organization, Project, validate_project_name};
 use crate::domain::secret::Secret;
-use crate::store::{Counts, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Why an administrative operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -108,50 +108,28 @@ pub async fn bootstrap(store: &dyn Store) -> Result<Option<(Project, CreatedKey)
     Ok(Some((project, key)))
 }
 
-/// What [`copy`] found on both sides once done.
-#[derive(Debug, Clone, Copy)]
+/// What [`copy`] found on both sides once done: each table's rows.
+#[derive(Debug, Clone)]
 pub struct CopyReport {
-    /// Rows in the source.
-    pub source: Counts,
-    /// Rows in the destination after the copy.
-    pub destination: Counts,
+    /// Rows in the source, by table.
+    pub source: Vec<(String, u64)>,
+    /// Rows in the destination after the copy, by table.
+    pub destination: Vec<(String, u64)>,
 }
 
-/// Copies everything from `from` into `to`, keeping ids, keys and secrets, then checks that
-/// the destination holds at least what the source does. Running it again changes nothing
-/// that is already copied (integrations take the source's current settings).
+/// Copies every table the store keeps from `from` into `to`, an empty database, in one
+/// transaction: ids, keys, secrets, alerts and their notifications (pending ones stay
+/// pending) as they are. Refuses a destination that holds anything, and checks afterwards
+/// that both sides hold the same rows.
 pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopyReport, AdminError> {
-    for organization in from.list_organizations().await? {
-        to.import_organization(&organization).await?;
-    }
-    let projects = from.list_projects().await?;
-    for project in &projects {
-        to.import_project(project).await?;
-    }
-    for key in from.list_api_keys().await? {
-        let (key, ha1) = from.find_api_key(&key.public_key).await?.ok_or_else(|| {
-            AdminError::Invalid(format!("the key {} vanished during the copy", key.public_key))
-        })?;
-        to.import_api_key(&key, &ha1).await?;
-    }
-    for project in &projects {
-        for integration in from.list_integrations(project.id).await? {
-            to.import_integration(project.id, &integration).await?;
-        }
-    }
-    for account in from.list_service_accounts(None).await? {
-        let secrets = from.stored_secrets(account.id).await?;
-        to.import_service_account(&account, &secrets).await?;
-    }
-    let report = CopyReport { source: from.counts().await?, destination: to.counts().await? };
-    let (s, d) = (report.source, report.destination);
-    if d.organizations < s.organizations
-        || d.projects < s.projects
-        || d.api_keys < s.api_keys
-        || d.integrations < s.integrations
-        || d.service_accounts < s.service_accounts
-    {
-        return Err(AdminError::Invalid(format!("the copy is incomplete: source {s:?}, destination {d:?}")));
+    let tables = from.export_tables().await?;
+    to.import_tables(tables).await?;
+    let report = CopyReport { source: from.table_counts().await?, destination: to.table_counts().await? };
+    if report.source != report.destination {
+        return Err(AdminError::Invalid(format!(
+            "the copy does not match (the source changed meanwhile?): source {:?}, destination {:?}",
+            report.source, report.destination
+        )));
     }
     Ok(report)
 }

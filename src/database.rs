@@ -39,6 +39,22 @@ pub enum OpenError {
          admin command with --secret-key-file PATH (or ATLAS_INTEGRATIONS_SECRET_KEY_FILE)"
     )]
     KeyFileRequired,
+    /// The key file does not open what the database holds.
+    #[error(
+        "the secret key file {key_file} (key id {key_id}) cannot open the secrets stored in {database}: they \
+         were sealed with key id {sealed_with}. Start with the key file the data was written with \
+         (--secret-key-file PATH), adding --previous-key-file PATH while a rotation is unfinished"
+    )]
+    WrongKey {
+        /// The key file given.
+        key_file: String,
+        /// Its key's id.
+        key_id: String,
+        /// The ids of the keys the data was sealed with that no key given opens.
+        sealed_with: String,
+        /// The database, its password hidden.
+        database: String,
+    },
     /// The store failed to open or migrate.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -78,6 +94,17 @@ pub async fn open(config: &DatabaseConfig) -> Result<Database, OpenError> {
         };
     let previous =
         config.previous_key_files.iter().map(|path| MasterKey::read(path)).collect::<Result<Vec<_>, _>>()?;
-    let store = store::open(&url, Sealer::with_previous(&master_key, &previous), config.pool).await?;
+    let sealer = Sealer::with_previous(&master_key, &previous);
+    let key_id = sealer.active_key_id();
+    let store = store::open(&url, sealer, config.pool).await?;
+    let foreign = store.foreign_key_ids().await?;
+    if !foreign.is_empty() {
+        return Err(OpenError::WrongKey {
+            key_file: key_file.display().to_string(),
+            key_id,
+            sealed_with: foreign.join(", "),
+            database: store::redact_url(&url),
+        });
+    }
     Ok(Database { store, master_key, previous_keys: previous })
 }

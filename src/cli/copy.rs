@@ -1,10 +1,10 @@
-//! `atlas-integrations copy --from URL --to URL`: copies every organization, project, API key
-//! and integration from one database to another (SQLite to PostgreSQL or back), with the same
-//! key file on both sides, then checks the counts. Safe to run again.
+//! `atlas-integrations copy --from URL --to URL`: copies everything the store keeps from one
+//! database into another, empty one (SQLite to PostgreSQL or back), with the same key file on
+//! both sides, in one transaction, then prints each table's rows on both sides.
 
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use clap::Args;
 use serde_json::json;
 
@@ -42,12 +42,18 @@ pub async fn run(args: CopyArgs) -> anyhow::Result<()> {
         secret_key_file: Some(key_file.clone()),
         ..base.clone()
     };
-    let from = database::open(&side(&args.from)).await?;
-    let to = database::open(&side(&args.to)).await?;
+    if let Some(path) = args.from.strip_prefix("sqlite://").map(|rest| rest.split('?').next().unwrap_or(rest))
+        && !std::path::Path::new(path).exists()
+    {
+        bail!(
+            "the source database {path} does not exist: name the SQLite file the server used (--from sqlite://PATH)"
+        );
+    }
+    let from = database::open(&side(&args.from)).await.context("cannot open the source database")?;
+    let to = database::open(&side(&args.to)).await.context("cannot open the destination database")?;
     let report = admin::copy(from.store.as_ref(), to.store.as_ref()).await?;
-    let counts = |c: crate::store::Counts| {
-        json!({"organizations": c.organizations, "projects": c.projects, "apiKeys": c.api_keys,
-               "integrations": c.integrations, "serviceAccounts": c.service_accounts})
+    let counts = |tables: Vec<(String, u64)>| {
+        tables.into_iter().map(|(table, rows)| (table, json!(rows))).collect::<serde_json::Map<_, _>>()
     };
     print_json(&json!({
         "from": redact_url(&args.from),

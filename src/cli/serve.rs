@@ -77,6 +77,16 @@ pub struct ServeArgs {
     /// (if the worker died).
     #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_LEASE_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub delivery_lease_secs: u64,
+    /// Most notifications this process sends at once.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_CONCURRENCY", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub delivery_concurrency: u32,
+    /// Most notifications in flight to one destination (a URL's origin, or a service's API and
+    /// region), across every process on the database.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_PER_DESTINATION", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub delivery_per_destination: u32,
+    /// Most notifications of one project in flight, across every process on the database.
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_PER_PROJECT", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub delivery_per_project: u32,
     /// Seconds a service account's access token lives.
     #[arg(long, env = "ATLAS_INTEGRATIONS_TOKEN_TTL_SECS", default_value_t = DEFAULT_TOKEN_TTL_SECS, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub token_ttl_secs: u64,
@@ -134,6 +144,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             run_worker: !args.no_delivery_worker,
             allow_private_targets: args.allow_private_targets,
             lease: Duration::from_secs(args.delivery_lease_secs),
+            concurrency: args.delivery_concurrency,
+            per_destination: args.delivery_per_destination,
+            per_project: args.delivery_per_project,
             endpoints: Endpoints::parse(&args.endpoints).map_err(|e| anyhow::anyhow!(e))?,
             ..DeliverySettings::default()
         },

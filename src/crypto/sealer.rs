@@ -64,6 +64,17 @@ impl Sealer {
         }
     }
 
+    /// Whether the key with this id (hex, as [`SealError::OtherKey`] names it) is the active
+    /// key or a previous one.
+    pub fn knows_key(&self, id: &str) -> bool {
+        std::iter::once(&self.active).chain(&self.previous).any(|key| hex::encode(key.id) == id)
+    }
+
+    /// The active key's id, in hex.
+    pub fn active_key_id(&self) -> String {
+        hex::encode(self.active.id)
+    }
+
     /// Whether `sealed` was sealed under the active key (a rotation leaves it alone).
     pub fn is_current(&self, sealed: &[u8]) -> bool {
         sealed.get(1..5) == Some(&self.active.id[..])

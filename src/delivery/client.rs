@@ -10,8 +10,8 @@ use rustls::ClientConfig;
 use super::endpoints::Endpoints;
 use super::guard::{GuardedResolver, is_public, refusal};
 use super::retry::Outcome;
+use super::settings::DeliverySettings;
 use super::webhook;
-use super::worker::DeliverySettings;
 use crate::domain::alerts::delivery::{Answer, Delivery, is_transient_slack_error};
 
 /// How much of an answer is read.
@@ -73,14 +73,16 @@ impl Sender {
         Ok(Sender { client, allow_private, endpoints: std::sync::Arc::new(settings.endpoints.clone()) })
     }
 
-    /// Sends `delivery` and reads the answer as its destination means it.
-    pub async fn send(&self, delivery: &Delivery) -> Sent {
+    /// Sends `delivery` as the message `id` (a webhook's `webhook-id`, the same on every
+    /// attempt) and reads the answer as its destination means it.
+    pub async fn send(&self, delivery: &Delivery, id: &str) -> Sent {
         let url = match &delivery.vendor {
             Some(target) => self.endpoints.url(target, &delivery.url),
             None => delivery.url.clone(),
         };
-        let (sent, answer) =
-            self.post(&url, &webhook::headers(delivery), delivery.body.clone().into_bytes()).await;
+        let attempt = webhook::Attempt { id, timestamp: time::OffsetDateTime::now_utc().unix_timestamp() };
+        let headers = webhook::headers(delivery, attempt);
+        let (sent, answer) = self.post(&url, &headers, delivery.body.clone().into_bytes()).await;
         match delivery.answer {
             Answer::SlackOk if sent.error.is_none() => slack_verdict(sent, &answer),
             _ => sent,

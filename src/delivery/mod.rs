@@ -6,6 +6,7 @@ pub mod client;
 pub mod endpoints;
 pub mod guard;
 pub mod retry;
+pub mod settings;
 pub mod test_alert;
 pub mod webhook;
 pub mod worker;

@@ -115,7 +115,8 @@ pub async fn send_test_alert(
 
 /// One attempt, its failure in words with `hidden` values starred out.
 async fn attempt(sender: &Sender, delivery: &Delivery, hidden: &[String]) -> TestOutcome {
-    let sent = sender.send(delivery).await;
+    // A test is a message of its own: a fresh id, never one a notification has.
+    let sent = sender.send(delivery, &crate::domain::ids::ObjectId::generate().to_string()).await;
     match (sent.status, sent.error) {
         (Some(status), None) => TestOutcome::Delivered { status, duration_ms: 0 },
         (status, error) => {

@@ -5,58 +5,15 @@
 //! alert never waits for it: the outbox is its only link to the request path.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use super::client::Sender;
-use super::endpoints::Endpoints;
-use super::retry::{RetryPolicy, Verdict, judge};
-use crate::domain::alerts::outbox::{Attempted, Claimed, mask_urls};
+use super::retry::{Verdict, judge};
+pub use super::settings::DeliverySettings;
+use crate::domain::alerts::outbox::{Attempted, Claim, Claimed, mask_urls};
 use crate::store::{Store, now_ms};
-
-/// How the worker runs.
-#[derive(Clone, Debug)]
-pub struct DeliverySettings {
-    /// Whether this process runs a delivery worker (a replica may serve the API alone).
-    pub run_worker: bool,
-    /// Whether notifications may go to private, loopback and link-local addresses.
-    pub allow_private_targets: bool,
-    /// How long a claim holds before another worker may take the notification again.
-    pub lease: Duration,
-    /// How long the worker waits when nothing is due.
-    pub idle_wait: Duration,
-    /// How often repeats are planned.
-    pub repeat_sweep: Duration,
-    /// Most notifications claimed (and sent at once) per round.
-    pub batch: u32,
-    /// When failed attempts are repeated.
-    pub retry: RetryPolicy,
-    /// How long a connection may take.
-    pub connect_timeout: Duration,
-    /// How long an attempt may take in all.
-    pub attempt_timeout: Duration,
-    /// Where the services' APIs are reached.
-    pub endpoints: Endpoints,
-}
-
-impl Default for DeliverySettings {
-    fn default() -> Self {
-        DeliverySettings {
-            run_worker: true,
-            allow_private_targets: false,
-            lease: Duration::from_secs(60),
-            idle_wait: Duration::from_millis(250),
-            repeat_sweep: Duration::from_secs(10),
-            batch: 64,
-            retry: RetryPolicy::default(),
-            connect_timeout: Duration::from_secs(5),
-            attempt_timeout: Duration::from_secs(15),
-            endpoints: Endpoints::default(),
-        }
-    }
-}
 
 /// A running worker.
 pub struct Worker {
@@ -82,11 +39,12 @@ impl Worker {
     }
 
     /// Runs until `stop` turns true; what is claimed but unsent then is taken again when its
-    /// lease runs out (by this process after a restart, or another replica). Up to `batch`
-    /// notifications are in flight at once, and a slow receiver holds up only its own.
+    /// lease runs out (by this process after a restart, or another replica). Up to
+    /// `concurrency` notifications are in flight at once, of which one destination or one
+    /// project holds at most its share, so a slow receiver holds up only its own.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         tracing::info!(worker = %self.name, lease_secs = self.settings.lease.as_secs(), "delivering notifications");
-        let slots = Arc::new(Semaphore::new(self.settings.batch as usize));
+        let slots = Arc::new(Semaphore::new(self.settings.concurrency as usize));
         let mut sending = JoinSet::new();
         let mut last_sweep = tokio::time::Instant::now() - self.settings.repeat_sweep;
         while !*stop.borrow() {
@@ -117,8 +75,11 @@ impl Worker {
                 });
             }
             if idle {
+                // Nothing could be taken: wait until something may be (a send finishing frees
+                // its destination's share; time brings retries due).
                 tokio::select! {
                     _ = tokio::time::sleep(self.settings.idle_wait) => {}
+                    Some(_) = sending.join_next(), if !sending.is_empty() => {}
                     _ = stop.changed() => {}
                 }
             }
@@ -127,11 +88,18 @@ impl Worker {
         sending.shutdown().await;
     }
 
-    /// Claims up to `limit` due notifications (none if the database fails, which is logged).
+    /// Claims up to `limit` due notifications within their shares (none if the database
+    /// fails, which is logged).
     async fn claim(&self, limit: u32) -> Vec<Claimed> {
         let now = now_ms();
         let lease_until = now + self.settings.lease.as_millis() as i64;
-        match self.store.claim_notifications(&self.name, now, lease_until, limit).await {
+        let claim = Claim {
+            now_ms: now,
+            limit,
+            per_destination: self.settings.per_destination,
+            per_project: self.settings.per_project,
+        };
+        match self.store.claim_notifications(&self.name, lease_until, claim).await {
             Ok(claimed) => {
                 if !claimed.is_empty() {
                     tracing::debug!(worker = %self.name, count = claimed.len(), "claimed notifications");
@@ -148,7 +116,7 @@ impl Worker {
     /// Sends one notification and records the attempt.
     async fn deliver(&self, notification: Claimed) {
         let started = std::time::Instant::now();
-        let sent = self.sender.send(&notification.delivery).await;
+        let sent = self.sender.send(&notification.delivery, &notification.id.to_string()).await;
         let took = started.elapsed();
         let mut jitter = [0u8; 2];
         let _ = getrandom::fill(&mut jitter);

@@ -27,6 +27,10 @@ pub enum ErrorCode {
     AlertConfigNotFound,
     /// An alert id the project does not have.
     AlertNotFound,
+    /// A notification id the alert does not have (an extension's code).
+    NotificationNotFound,
+    /// A notification still waiting or being sent, or skipped, asked to be sent again.
+    NotificationNotRedeliverable,
     /// An organization that does not exist (or that the caller cannot see).
     OrgNotFound,
     /// A client id the organization or project has no service account under.
@@ -78,6 +82,8 @@ impl ErrorCode {
             ErrorCode::IntegrationNotConfigured => "INTEGRATION_NOT_CONFIGURED",
             ErrorCode::AlertConfigNotFound => "ALERT_CONFIG_NOT_FOUND",
             ErrorCode::AlertNotFound => "ALERT_NOT_FOUND",
+            ErrorCode::NotificationNotFound => "NOTIFICATION_NOT_FOUND",
+            ErrorCode::NotificationNotRedeliverable => "NOTIFICATION_NOT_REDELIVERABLE",
             ErrorCode::IntegrationTestFailed => "INTEGRATION_TEST_FAILED",
             ErrorCode::OrgNotFound => "ORG_NOT_FOUND",
             ErrorCode::ServiceAccountNotFound => "SERVICE_ACCOUNT_NOT_FOUND",
@@ -114,14 +120,15 @@ impl ErrorCode {
             | ErrorCode::IntegrationNotConfigured
             | ErrorCode::AlertConfigNotFound
             | ErrorCode::AlertNotFound
+            | ErrorCode::NotificationNotFound
             | ErrorCode::OrgNotFound
             | ErrorCode::ServiceAccountNotFound
             | ErrorCode::ResourceNotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::InvalidVersionDate | ErrorCode::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
-            ErrorCode::IntegrationAlreadyConfigured | ErrorCode::ServiceAccountSecretLimit => {
-                StatusCode::CONFLICT
-            }
+            ErrorCode::IntegrationAlreadyConfigured
+            | ErrorCode::ServiceAccountSecretLimit
+            | ErrorCode::NotificationNotRedeliverable => StatusCode::CONFLICT,
             ErrorCode::IntegrationTestFailed => StatusCode::BAD_GATEWAY,
             ErrorCode::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -7,7 +7,7 @@ use super::error::StoreError;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
-use crate::domain::alerts::outbox::{Attempted, Claimed, NotificationRecord};
+use crate::domain::alerts::outbox::{Attempted, Claim, Claimed, NotificationRecord, Redelivery};
 use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
 
@@ -99,19 +99,28 @@ pub trait AlertStore: Send + Sync {
         group: GroupId,
         alert: ObjectId,
     ) -> Result<Vec<NotificationRecord>, StoreError>;
+    /// Sends a delivered or failed notification of an alert again, from `now_ms`, with the
+    /// same body and id.
+    async fn redeliver_notification(
+        &self,
+        group: GroupId,
+        alert: ObjectId,
+        notification: ObjectId,
+        now_ms: i64,
+    ) -> Result<Redelivery, StoreError>;
     /// A project's alerting health (for its Prometheus).
     async fn alerting_stats(&self, group: GroupId) -> Result<AlertingStats, StoreError>;
     /// The notifications of every project not yet delivered, as of `now_ms`.
     async fn outbox_backlog(&self, now_ms: i64) -> Result<Backlog, StoreError>;
     /// Plans the repeats that are due for every open, unacknowledged alert; how many.
     async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError>;
-    /// Claims up to `limit` due notifications for `worker` until `lease_until_ms`.
+    /// Claims due notifications for `worker` until `lease_until_ms`, as `claim` bounds them:
+    /// each in its alert's order, each destination and project within its share.
     async fn claim_notifications(
         &self,
         worker: &str,
-        now_ms: i64,
         lease_until_ms: i64,
-        limit: u32,
+        claim: Claim,
     ) -> Result<Vec<Claimed>, StoreError>;
     /// Records an attempt `worker` made; `false` if its lease was lost meanwhile.
     async fn record_attempt(

@@ -3,17 +3,37 @@
 //! `/readyz` can take the replica out of a load balancer. While unhealthy, `/readyz` probes
 //! with a write of its own, so the replica comes back by itself once writes work again.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use super::error::StoreError;
+
+/// How long a successful readiness probe speaks for the database: calls of `/readyz` in
+/// between share it, so polling costs at most one small write a second.
+pub const PROBE_HOLDS: Duration = Duration::from_secs(1);
 
 /// The last write's outcome, as far as the database (not the request) is concerned.
 #[derive(Debug, Default)]
 pub struct WriteHealth {
     failing: AtomicBool,
+    last_good_probe: Mutex<Option<Instant>>,
 }
 
 impl WriteHealth {
+    /// Whether a readiness probe succeeded within [`PROBE_HOLDS`] and no write failed since.
+    pub fn recently_probed(&self) -> bool {
+        let last = *self.last_good_probe.lock().unwrap_or_else(|e| e.into_inner());
+        !self.is_failing() && last.is_some_and(|at| at.elapsed() < PROBE_HOLDS)
+    }
+
+    /// Records a readiness probe's outcome and hands it back.
+    pub fn observe_probe(&self, outcome: Result<(), StoreError>) -> Result<(), StoreError> {
+        let outcome = self.observe(outcome);
+        *self.last_good_probe.lock().unwrap_or_else(|e| e.into_inner()) = outcome.is_ok().then(Instant::now);
+        outcome
+    }
+
     /// Records the outcome of a write; refusals by the domain say nothing about the database.
     pub fn record<T>(&self, outcome: &Result<T, StoreError>) {
         match outcome {

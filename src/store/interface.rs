@@ -7,6 +7,7 @@ use super::accounts::AccountStore;
 use super::alerting::AlertStore;
 use super::error::StoreError;
 use super::sessions::SessionStore;
+use super::tables::TableStore;
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
 use crate::domain::event::{Actor, Event, EventFilter};
@@ -42,7 +43,7 @@ pub struct Resealed {
 
 /// Everything the service keeps.
 #[async_trait]
-pub trait Store: AlertStore + AccountStore + SessionStore + Send + Sync + 'static {
+pub trait Store: AlertStore + AccountStore + SessionStore + TableStore + Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Whether the last integration change that reached the database failed there.
@@ -52,12 +53,18 @@ pub trait Store: AlertStore + AccountStore + SessionStore + Send + Sync + 'stati
     /// Makes a small durable write of its own (to `write_probe`), recording whether writes
     /// work again.
     async fn probe_write(&self) -> Result<(), StoreError>;
+    /// Whether the database can be read and written now: a read and a probe write, unless a
+    /// probe succeeded within the last second and no write failed since.
+    async fn check_ready(&self) -> Result<(), StoreError>;
     /// Records the use of a Digest response until its nonce expires at `expires_ms`;
     /// `false` if its (nonce, nc) was used before: the request is a replay (RFC 7616: a
     /// count is used once per nonce, whatever the cnonce).
     async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError>;
     /// How many rows of each kind there are.
     async fn counts(&self) -> Result<Counts, StoreError>;
+    /// The ids (hex) of the keys that sealed the stored secrets this store cannot open: empty
+    /// when the key file (or a previous key) opens everything.
+    async fn foreign_key_ids(&self) -> Result<Vec<String>, StoreError>;
 
     /// Creates an organization; `Conflict` if the name is taken.
     async fn create_organization(&self, name: &str) -> Result<Organization, StoreError>;

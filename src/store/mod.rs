@@ -40,7 +40,9 @@ mod sql_store;
 mod sql_store_accounts;
 mod sql_store_alerting;
 mod sql_store_sessions;
+mod sql_store_tables;
 mod sqlite;
+mod tables;
 
 use std::sync::Arc;
 
@@ -54,6 +56,7 @@ pub use interface::{Counts, Resealed, Store};
 pub use queries::organizations::DEFAULT_ORGANIZATION;
 pub use sessions::SessionStore;
 pub use settings::{Durability, PoolSettings};
+pub use tables::{COPIED, LEFT_BEHIND, TableRows, TableStore};
 
 use postgres::PostgresEngine;
 use sql_store::SqlStore;

@@ -141,6 +141,12 @@ pub trait Sql: Send {
         sql: &'static str,
         params: &[Param<'_>],
     ) -> Result<Option<Row>, StoreError>;
+    /// Runs a statement built at run time (the copy between databases names tables and
+    /// columns it read from the catalog; every other statement is a constant); how many rows
+    /// it changed.
+    async fn execute_built(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError>;
+    /// Runs a query built at run time; all its rows.
+    async fn fetch_built(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError>;
 }
 
 impl dyn Sql + '_ {
@@ -159,12 +165,24 @@ pub type BoxFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> +
 /// its inputs, because on SQLite it runs on the writer's thread.
 pub type Work<T> = Box<dyn for<'c> FnOnce(&'c mut dyn Sql) -> BoxFuture<'c, T> + Send>;
 
+/// Which SQL an engine speaks, where a statement cannot be written once for both (its
+/// catalog, its types): only the copy between engines needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
 /// What differs between the engines beyond the dialect: where statements run, how a write
 /// transaction is serialised and made durable, and how Digest replays are remembered.
 pub trait Engine: Send + Sync + 'static {
     /// Whether replicas share this database, so a worker claiming rows must skip those
     /// another holds (`FOR UPDATE SKIP LOCKED`); SQLite has one worker.
     const SHARED_BY_REPLICAS: bool;
+    /// The engine's SQL, where it differs.
+    const DIALECT: Dialect;
 
     /// A connection to read with, outside any transaction: each statement sees every
     /// commit made before it began.

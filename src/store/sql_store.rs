@@ -54,12 +54,27 @@ impl<E: Engine> Store for SqlStore<E> {
         self.health.observe(written)
     }
 
+    async fn check_ready(&self) -> Result<(), StoreError> {
+        if self.health.recently_probed() {
+            return Ok(());
+        }
+        self.ping().await?;
+        let now = super::clock::now_ms();
+        let written = self.engine.write(None, work(move |db| Box::pin(upkeep::write_probe(db, now)))).await;
+        self.health.observe_probe(written)
+    }
+
     async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {
         self.engine.claim_digest_use(nonce, nc, expires_ms).await
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
         upkeep::counts(&mut *self.engine.reader().await?).await
+    }
+
+    async fn foreign_key_ids(&self) -> Result<Vec<String>, StoreError> {
+        let ids = upkeep::sealing_key_ids(&mut *self.engine.reader().await?).await?;
+        Ok(ids.into_iter().filter(|id| !self.sealer.knows_key(id)).collect())
     }
 
     async fn create_organization(&self, name: &str) -> Result<Organization, StoreError> {

@@ -10,7 +10,7 @@ use super::sql_store::SqlStore;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
-use crate::domain::alerts::outbox::{Attempted, Claimed, NotificationRecord};
+use crate::domain::alerts::outbox::{Attempted, Claim, Claimed, NotificationRecord, Redelivery};
 use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
 
@@ -140,6 +140,19 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         outbox::log(&mut *self.engine.reader().await?, group, alert).await
     }
 
+    async fn redeliver_notification(
+        &self,
+        group: GroupId,
+        alert: ObjectId,
+        notification: ObjectId,
+        now_ms: i64,
+    ) -> Result<Redelivery, StoreError> {
+        let redeliver = work(move |db| {
+            Box::pin(async move { outbox::redeliver(db, group, alert, notification, now_ms).await })
+        });
+        self.engine.write(None, redeliver).await
+    }
+
     async fn alerting_stats(&self, group: GroupId) -> Result<AlertingStats, StoreError> {
         stats::alerting_stats(&mut *self.engine.reader().await?, group).await
     }
@@ -159,9 +172,8 @@ impl<E: Engine> AlertStore for SqlStore<E> {
     async fn claim_notifications(
         &self,
         worker: &str,
-        now_ms: i64,
         lease_until_ms: i64,
-        limit: u32,
+        claim: Claim,
     ) -> Result<Vec<Claimed>, StoreError> {
         let statement = match E::SHARED_BY_REPLICAS {
             true => outbox::CLAIM_DUE_SKIP_LOCKED,
@@ -169,9 +181,9 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         };
         let (sealer, worker) = (self.sealer.clone(), worker.to_owned());
         let claim = work(move |db| {
-            Box::pin(async move {
-                outbox::claim(db, &sealer, statement, &worker, now_ms, lease_until_ms, limit).await
-            })
+            Box::pin(
+                async move { outbox::claim(db, &sealer, statement, &worker, lease_until_ms, &claim).await },
+            )
         });
         self.engine.write(None, claim).await
     }

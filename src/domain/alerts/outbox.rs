@@ -8,6 +8,21 @@ use crate::domain::dates::iso_date;
 use crate::domain::ids::ObjectId;
 use crate::domain::secret::mask_url;
 
+/// What one claim may take: at most `limit` notifications due by `now_ms`, keeping each
+/// destination's notifications in flight (across every worker) within `per_destination` and
+/// each project's within `per_project`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// Now.
+    pub now_ms: i64,
+    /// Most notifications taken.
+    pub limit: u32,
+    /// Most notifications in flight to one destination.
+    pub per_destination: u32,
+    /// Most notifications in flight of one project.
+    pub per_project: u32,
+}
+
 /// A notification claimed for an attempt.
 #[derive(Clone, Debug)]
 pub struct Claimed {
@@ -42,6 +57,17 @@ pub struct Attempted {
     pub error: Option<String>,
 }
 
+/// What asking to send a notification again came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Redelivery {
+    /// It waits to be sent again, as this record shows.
+    Queued(NotificationRecord),
+    /// The alert has no such notification.
+    NotFound,
+    /// It is not delivered or failed (it waits, is being sent, or was skipped): its status.
+    NotFinished(String),
+}
+
 /// One line of an alert's notification log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotificationRecord {
@@ -67,6 +93,10 @@ pub struct NotificationRecord {
     pub last_status_code: Option<i64>,
     /// What went wrong last, or why it is skipped.
     pub last_error: Option<String>,
+    /// How many times it was asked to be sent again.
+    pub redeliveries: u32,
+    /// When it was last asked to be sent again.
+    pub redelivered_ms: Option<i64>,
 }
 
 impl NotificationRecord {
@@ -83,6 +113,8 @@ impl NotificationRecord {
             "lastError": self.last_error.as_deref().map(mask_urls),
             "lastStatusCode": self.last_status_code,
             "nextAttemptAt": next,
+            "redeliveredAt": self.redelivered_ms.map(iso_date),
+            "redeliveries": self.redeliveries,
             "status": self.status,
             "typeName": self.type_name,
         })

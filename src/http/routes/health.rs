@@ -13,24 +13,20 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "OK"}))
 }
 
-/// Answers 200 when the database answers and takes writes, 503 otherwise. While changes
-/// are failing in the database, each call probes with a small write of its own, so the
-/// replica is ready again as soon as writes work.
+/// Answers 200 when the database can be read and written, 503 otherwise (unreachable,
+/// read-only, full, failing). Each call probes with a small write of its own unless one
+/// succeeded within the last second, so a replica leaves rotation as soon as its database
+/// stops taking writes and comes back by itself once it takes them again.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let unavailable = |detail: &str| {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "UNAVAILABLE", "detail": detail})))
-    };
-    if state.store.writes_failing()
-        && let Err(error) = state.store.probe_write().await
-    {
-        tracing::warn!(%error, "not ready: writes fail");
-        return unavailable("writes to the database fail");
-    }
-    match state.store.ping().await {
+    match state.store.check_ready().await {
         Ok(()) => (StatusCode::OK, Json(json!({"status": "OK"}))),
         Err(error) => {
+            let detail = match error {
+                crate::store::StoreError::Unavailable(_) => "the database does not answer",
+                _ => "the database cannot be read or written",
+            };
             tracing::warn!(%error, "not ready");
-            unavailable("the database does not answer")
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "UNAVAILABLE", "detail": detail})))
         }
     }
 }

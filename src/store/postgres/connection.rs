@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use crate::store::error::StoreError;
 use crate::store::sql::{Param, Row, Sql, Value};
 
-fn bound<'q>(sql: &'static str, params: &[Param<'q>]) -> Query<'q, Postgres, PgArguments> {
+fn bound<'q>(sql: impl sqlx::SqlSafeStr, params: &[Param<'q>]) -> Query<'q, Postgres, PgArguments> {
     params.iter().fold(sqlx::query(sql), |query, param| match *param {
         Param::Text(text) => query.bind(text),
         Param::Int(n) => query.bind(n),
@@ -60,6 +60,15 @@ impl Sql for PgConnection {
         params: &[Param<'_>],
     ) -> Result<Option<Row>, StoreError> {
         bound(sql, params).fetch_optional(self).await?.as_ref().map(read_row).transpose()
+    }
+
+    async fn execute_built(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+        Ok(bound(sqlx::AssertSqlSafe(sql.to_owned()), params).execute(self).await?.rows_affected())
+    }
+
+    async fn fetch_built(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
+        let rows = bound(sqlx::AssertSqlSafe(sql.to_owned()), params).fetch_all(self).await?;
+        rows.iter().map(read_row).collect()
     }
 }
 

@@ -41,19 +41,39 @@ impl PostgresEngine {
             ("statement_timeout", statement_timeout.as_str()),
             ("synchronous_commit", if settings.durability == Durability::Full { "on" } else { "off" }),
         ]);
+        let missing = missing_database_message(&options);
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections.max(1))
             .acquire_timeout(settings.acquire_timeout)
             .test_before_acquire(true)
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(|error| match &error {
+                // SQLSTATE 3D000: invalid_catalog_name, the database does not exist.
+                sqlx::Error::Database(db) if db.code().as_deref() == Some("3D000") => {
+                    StoreError::NotFound(missing)
+                }
+                _ => StoreError::from(error),
+            })?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PostgresEngine { pool })
     }
 }
 
+/// What to say when the database the URL names does not exist on its server.
+fn missing_database_message(options: &PgConnectOptions) -> String {
+    let name = options.get_database().unwrap_or("(the user's name)");
+    let (host, port, user) = (options.get_host(), options.get_port(), options.get_username());
+    format!(
+        "the database {name} does not exist on the PostgreSQL server at {host}:{port}. Create it first, \
+         with `createdb -h {host} -p {port} -U {user} {name}` or `CREATE DATABASE \"{name}\";` in psql, \
+         then run this again"
+    )
+}
+
 impl Engine for PostgresEngine {
     const SHARED_BY_REPLICAS: bool = true;
+    const DIALECT: crate::store::sql::Dialect = crate::store::sql::Dialect::Postgres;
 
     type Reader = PgReader;
 

@@ -15,4 +15,5 @@ pub mod organizations;
 pub mod outbox;
 pub mod service_accounts;
 pub mod stats;
+pub mod tables;
 pub mod upkeep;

@@ -15,8 +15,12 @@ use crate::store::sql::{Param, Sql, id, text};
 
 use super::integrations::list_integrations;
 
+/// Each notification takes the next number among its alert's events to the same notifier
+/// (`seq`): the worker sends them in that order.
 const INSERT: &str = "INSERT INTO notifications (id, project_id, alert_id, notifier_id, type_name, event, status, \
-     delivery, created_ms, due_ms, attempts, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11)";
+     delivery, created_ms, due_ms, attempts, last_error, destination, seq) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, \
+     (SELECT COALESCE(MAX(seq), 0) + 1 FROM notifications WHERE alert_id = $3 AND notifier_id = $4))";
 /// Notifications not yet attempted of these events are dropped (`$3`, `$4`: events; `$5`: why).
 const DROP_PENDING: &str = "UPDATE notifications SET status = 'SKIPPED', last_error = $5 \
      WHERE alert_id = $1 AND notifier_id = $2 AND status = 'PENDING' AND attempts = 0 AND event IN ($3, $4)";
@@ -87,9 +91,14 @@ impl Planner<'_> {
             };
             let prepared = settings_of(notification, &integrations)
                 .and_then(|settings| prepare(notification.type_name, &message, &settings));
-            let (status, delivery, reason) = match prepared {
-                Ok(delivery) => ("PENDING", seal_delivery(sealer, notification_id, &delivery), None),
-                Err(reason) => ("SKIPPED", Vec::new(), Some(reason)),
+            let (status, delivery, reason, destination) = match prepared {
+                Ok(delivery) => (
+                    "PENDING",
+                    seal_delivery(sealer, notification_id, &delivery),
+                    None,
+                    delivery.destination(),
+                ),
+                Err(reason) => ("SKIPPED", Vec::new(), Some(reason), String::new()),
             };
             let params = [
                 id(notification_id),
@@ -103,6 +112,7 @@ impl Planner<'_> {
                 Param::Int(Some(now_ms)),
                 Param::Int(Some(due)),
                 Param::Text(reason.as_deref()),
+                text(&destination),
             ];
             db.execute(INSERT, &params).await?;
         }

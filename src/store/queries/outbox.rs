@@ -2,7 +2,7 @@
 //! each attempt recorded, and the log an alert's notifications leave.
 
 use crate::crypto::Sealer;
-use crate::domain::alerts::outbox::{Attempted, Claimed, NotificationRecord};
+use crate::domain::alerts::outbox::{Attempted, Claim, Claimed, NotificationRecord, Redelivery};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::store::alerting::Backlog;
 use crate::store::error::StoreError;
@@ -15,11 +15,41 @@ macro_rules! claim_due {
         concat!(
             "UPDATE notifications SET status = 'SENDING', lease_until_ms = $2, claimed_by = $3, \
              attempts = attempts + 1, last_attempt_ms = $1, first_attempt_ms = COALESCE(first_attempt_ms, $1) \
-             WHERE id IN (SELECT id FROM notifications WHERE (status = 'PENDING' AND due_ms <= $1) \
-             OR (status = 'SENDING' AND lease_until_ms < $1) ORDER BY due_ms LIMIT $4",
+             WHERE id IN (SELECT id FROM notifications WHERE id IN (",
+            eligible!(),
+            ")",
             $lock,
             ") RETURNING id, alert_id, event, type_name, delivery, attempts, first_attempt_ms"
         )
+    };
+}
+
+/// The ids a claim may take, at most `$4`, earliest due first. A notification is eligible
+/// when it is due (or its claimer's lease ran out) and no earlier event of its alert to the
+/// same notifier is still pending or being sent; of those, a destination (`$5`) and a
+/// project (`$6`) take only as many as keep their notifications in flight within their share.
+/// Destinations and projects already at their share are passed over before the look-ahead of
+/// 4,096 due rows is cut, so a long queue for one of them never hides the others.
+macro_rules! eligible {
+    () => {
+        "WITH busy_destination AS (SELECT destination, COUNT(*) AS busy FROM notifications \
+           WHERE status = 'SENDING' AND lease_until_ms >= $1 GROUP BY destination), \
+         busy_project AS (SELECT project_id, COUNT(*) AS busy FROM notifications \
+           WHERE status = 'SENDING' AND lease_until_ms >= $1 GROUP BY project_id), \
+         due AS (SELECT c.id, c.due_ms, c.seq, c.destination, c.project_id FROM notifications c \
+           WHERE ((c.status = 'PENDING' AND c.due_ms <= $1) OR (c.status = 'SENDING' AND c.lease_until_ms < $1)) \
+           AND NOT EXISTS (SELECT 1 FROM notifications earlier WHERE earlier.alert_id = c.alert_id \
+             AND earlier.notifier_id = c.notifier_id AND earlier.seq < c.seq \
+             AND earlier.status IN ('PENDING', 'SENDING')) \
+           AND c.destination NOT IN (SELECT destination FROM busy_destination WHERE busy >= $5) \
+           AND c.project_id NOT IN (SELECT project_id FROM busy_project WHERE busy >= $6) \
+           ORDER BY c.due_ms LIMIT 4096), \
+         ranked AS (SELECT due.id, due.due_ms, \
+           COALESCE(bd.busy, 0) + ROW_NUMBER() OVER (PARTITION BY due.destination ORDER BY due.due_ms, due.seq, due.id) AS destination_load, \
+           COALESCE(bp.busy, 0) + ROW_NUMBER() OVER (PARTITION BY due.project_id ORDER BY due.due_ms, due.seq, due.id) AS project_load \
+           FROM due LEFT JOIN busy_destination bd ON bd.destination = due.destination \
+           LEFT JOIN busy_project bp ON bp.project_id = due.project_id) \
+         SELECT id FROM ranked WHERE destination_load <= $5 AND project_load <= $6 ORDER BY due_ms LIMIT $4"
     };
 }
 
@@ -33,8 +63,28 @@ const RECORD: &str = "UPDATE notifications SET status = $3, due_ms = COALESCE($4
      WHERE id = $1 AND claimed_by = $2 AND status = 'SENDING'";
 const NOTIFIED: &str =
     "UPDATE alerts SET last_notified_ms = $2 WHERE id = (SELECT alert_id FROM notifications WHERE id = $1)";
-const LOG: &str = "SELECT id, type_name, event, status, attempts, created_ms, last_attempt_ms, due_ms, delivered_ms, \
-     last_status_code, last_error FROM notifications WHERE project_id = $1 AND alert_id = $2 ORDER BY created_ms, id";
+/// The columns of a notification log's record.
+macro_rules! record_columns {
+    () => {
+        "id, type_name, event, status, attempts, created_ms, last_attempt_ms, due_ms, delivered_ms, \
+         last_status_code, last_error, redeliveries, redelivered_ms"
+    };
+}
+const LOG: &str = concat!(
+    "SELECT ",
+    record_columns!(),
+    " FROM notifications WHERE project_id = $1 AND alert_id = $2 ORDER BY created_ms, seq, id"
+);
+/// A delivered or failed notification waits to be sent again from now (`$4`), as if new: its
+/// attempts and retry window start again, its body and id stay.
+const REDELIVER: &str = concat!(
+    "UPDATE notifications SET status = 'PENDING', due_ms = $4, attempts = 0, first_attempt_ms = NULL, \
+     delivered_ms = NULL, lease_until_ms = NULL, claimed_by = NULL, redeliveries = redeliveries + 1, \
+     redelivered_ms = $4 WHERE id = $1 AND project_id = $2 AND alert_id = $3 \
+     AND status IN ('DELIVERED', 'FAILED') RETURNING ",
+    record_columns!()
+);
+const STATUS: &str = "SELECT status FROM notifications WHERE id = $1 AND project_id = $2 AND alert_id = $3";
 
 fn claimed(sealer: &Sealer, mut row: Row) -> Result<Claimed, StoreError> {
     let notification_id = row.text(0)?;
@@ -50,23 +100,24 @@ fn claimed(sealer: &Sealer, mut row: Row) -> Result<Claimed, StoreError> {
     })
 }
 
-/// Claims up to `limit` due notifications (or ones whose claimer's lease ran out) for
-/// `worker` until `lease_until_ms`, with `statement` ([`CLAIM_DUE`] or
+/// Claims due notifications (or ones whose claimer's lease ran out) for `worker` until
+/// `lease_until_ms`, as `claim` bounds them, with `statement` ([`CLAIM_DUE`] or
 /// [`CLAIM_DUE_SKIP_LOCKED`]).
 pub async fn claim(
     db: &mut dyn Sql,
     sealer: &Sealer,
     statement: &'static str,
     worker: &str,
-    now_ms: i64,
     lease_until_ms: i64,
-    limit: u32,
+    claim: &Claim,
 ) -> Result<Vec<Claimed>, StoreError> {
     let params = [
-        Param::Int(Some(now_ms)),
+        Param::Int(Some(claim.now_ms)),
         Param::Int(Some(lease_until_ms)),
         text(worker),
-        Param::Int(Some(limit.into())),
+        Param::Int(Some(claim.limit.into())),
+        Param::Int(Some(claim.per_destination.into())),
+        Param::Int(Some(claim.per_project.into())),
     ];
     db.fetch(statement, &params).await?.into_iter().map(|row| claimed(sealer, row)).collect()
 }
@@ -111,22 +162,41 @@ pub async fn log(
     group: GroupId,
     alert_id: ObjectId,
 ) -> Result<Vec<NotificationRecord>, StoreError> {
-    let rows = db.fetch(LOG, &[id(group), id(alert_id)]).await?;
-    rows.into_iter()
-        .map(|mut row| {
-            Ok(NotificationRecord {
-                id: parse_id(&row.text(0)?)?,
-                type_name: row.text(1)?,
-                event: row.text(2)?,
-                status: row.text(3)?,
-                attempts: row.int(4)? as u32,
-                created_ms: row.int(5)?,
-                last_attempt_ms: row.optional_int(6)?,
-                due_ms: row.int(7)?,
-                delivered_ms: row.optional_int(8)?,
-                last_status_code: row.optional_int(9)?,
-                last_error: row.optional_text(10)?,
-            })
-        })
-        .collect()
+    db.fetch(LOG, &[id(group), id(alert_id)]).await?.into_iter().map(log_record).collect()
+}
+
+/// Sends a delivered or failed notification of an alert again, from `now_ms`.
+pub async fn redeliver(
+    db: &mut dyn Sql,
+    group: GroupId,
+    alert_id: ObjectId,
+    notification: ObjectId,
+    now_ms: i64,
+) -> Result<Redelivery, StoreError> {
+    let keys = [id(notification), id(group), id(alert_id), Param::Int(Some(now_ms))];
+    if let Some(row) = db.fetch_optional(REDELIVER, &keys).await? {
+        return Ok(Redelivery::Queued(log_record(row)?));
+    }
+    match db.fetch_optional(STATUS, &keys[..3]).await? {
+        Some(mut row) => Ok(Redelivery::NotFinished(row.text(0)?)),
+        None => Ok(Redelivery::NotFound),
+    }
+}
+
+fn log_record(mut row: Row) -> Result<NotificationRecord, StoreError> {
+    Ok(NotificationRecord {
+        id: parse_id(&row.text(0)?)?,
+        type_name: row.text(1)?,
+        event: row.text(2)?,
+        status: row.text(3)?,
+        attempts: row.int(4)? as u32,
+        created_ms: row.int(5)?,
+        last_attempt_ms: row.optional_int(6)?,
+        due_ms: row.int(7)?,
+        delivered_ms: row.optional_int(8)?,
+        last_status_code: row.optional_int(9)?,
+        last_error: row.optional_text(10)?,
+        redeliveries: row.int(11)? as u32,
+        redelivered_ms: row.optional_int(12)?,
+    })
 }

@@ -22,6 +22,18 @@ const RESEAL_ALERT_CONFIG: &str =
 const SEALED_KEYS: &str = "SELECT public_key, ha1_sealed FROM api_keys";
 const RESEAL_KEY: &str = "UPDATE api_keys SET ha1_sealed = $1 WHERE public_key = $2 AND ha1_sealed = $3";
 
+/// The ids of the keys the rows a rotation re-seals were sealed with (bytes 2 to 5 of each
+/// blob).
+const SEALING_KEY_IDS: &str = "SELECT DISTINCT substr(settings, 2, 4) FROM integrations \
+     UNION SELECT DISTINCT substr(settings, 2, 4) FROM alert_configs \
+     UNION SELECT DISTINCT substr(ha1_sealed, 2, 4) FROM api_keys";
+
+/// The ids of the keys the stored secrets are sealed with, in hex.
+pub async fn sealing_key_ids(db: &mut dyn Sql) -> Result<Vec<String>, StoreError> {
+    let rows = db.fetch(SEALING_KEY_IDS, &[]).await?;
+    rows.into_iter().map(|mut row| Ok(hex::encode(row.bytes(0)?))).collect()
+}
+
 /// How many rows of each kind there are.
 pub async fn counts(db: &mut dyn Sql) -> Result<Counts, StoreError> {
     let mut row = db.fetch_one(COUNTS, &[]).await?;

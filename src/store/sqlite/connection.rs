@@ -104,6 +104,24 @@ impl Sql for Connection {
         let mut rows = statement.raw_query();
         rows.next()?.map(|row| read_row(row, width)).transpose()
     }
+
+    async fn execute_built(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+        let mut statement = self.prepare(sql)?;
+        bind(&mut statement, params)?;
+        Ok(statement.raw_execute()? as u64)
+    }
+
+    async fn fetch_built(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
+        let mut statement = self.prepare(sql)?;
+        bind(&mut statement, params)?;
+        let width = statement.column_count();
+        let mut rows = statement.raw_query();
+        let mut all = Vec::new();
+        while let Some(row) = rows.next()? {
+            all.push(read_row(row, width)?);
+        }
+        Ok(all)
+    }
 }
 
 fn read_row(row: &rusqlite::Row<'_>, width: usize) -> Result<Row, StoreError> {

@@ -79,6 +79,7 @@ fn prepare(path: &Path) -> Result<(), StoreError> {
 
 impl Engine for SqliteEngine {
     const SHARED_BY_REPLICAS: bool = false;
+    const DIALECT: crate::store::sql::Dialect = crate::store::sql::Dialect::Sqlite;
 
     type Reader = Reader;
 

@@ -84,12 +84,7 @@ pub struct Tuning {
     pub token_ttl_secs: Option<u64>,
 }
 
-/// The configuration of a server on `url` sealed with `key_file`.
-pub fn config(data_dir: &Path, url: &str, key_file: &Path, nonce_ttl_secs: u64) -> Config {
-    config_with(data_dir, url, key_file, nonce_ttl_secs, &Tuning::default())
-}
-
-/// The same, tuned.
+/// The configuration of a server on `url` sealed with `key_file`, tuned.
 pub fn config_with(
     data_dir: &Path,
     url: &str,

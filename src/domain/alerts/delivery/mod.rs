@@ -109,6 +109,28 @@ impl Delivery {
         self.headers.push((name.to_owned(), value.to_owned()));
     }
 
+    /// Whether this is a webhook (Atlas's `X-MMS-*` headers and the Standard Webhooks ones):
+    /// only webhooks name their event.
+    pub fn is_webhook(&self) -> bool {
+        !self.event.is_empty()
+    }
+
+    /// Where this goes, as the worker shares its slots out: a service's API and region
+    /// (`pagerduty/EU`), or a URL's origin (`https://hooks.example.com:443`). Every project
+    /// sending to one place shares that place's share.
+    pub fn destination(&self) -> String {
+        match &self.vendor {
+            Some(origin) => format!("{}/{}", origin.vendor.name(), origin.region),
+            None => match url::Url::parse(&self.url) {
+                Ok(url) => {
+                    let port = url.port_or_known_default().map(|p| format!(":{p}")).unwrap_or_default();
+                    format!("{}://{}{port}", url.scheme(), url.host_str().unwrap_or_default())
+                }
+                Err(_) => String::new(),
+            },
+        }
+    }
+
     /// A JSON `POST` to a user-given URL.
     fn to_url(url: String, body: String) -> Self {
         Delivery {

@@ -94,3 +94,13 @@ fn a_webhook_delivery_stored_before_vendors_were_sent_still_opens() {
     assert_eq!((delivery.vendor, delivery.answer, delivery.headers.len()), (None, Answer::Status, 0));
     assert_eq!(delivery.event, "alert.open");
 }
+
+#[test]
+fn a_destination_is_a_urls_origin_or_a_services_api_and_region() {
+    let to_url = |url: &str| Delivery::to_url(url.to_owned(), "{}".to_owned()).destination();
+    assert_eq!(to_url("https://Hooks.Example.com/a/b?c=d"), "https://hooks.example.com:443");
+    assert_eq!(to_url("http://127.0.0.1:9000/hook"), "http://127.0.0.1:9000");
+    assert_eq!(to_url("not a url"), "");
+    let paged = Delivery::to_vendor(Vendor::PagerDuty, "EU", "/v2/enqueue".into(), Vec::new(), "{}".into());
+    assert_eq!(paged.destination(), "pagerduty/EU");
+}

@@ -3,11 +3,12 @@
 //! configurations of an alert; and two extensions, raising alerts from an observation
 //! (`POST /groups/{groupId}/alerts`) and closing one (`POST …/alerts/{alertId}:close`), both
 //! `GROUP_OWNER` only; and each alert's notification log (`GET …/alerts/{alertId}/notifications`,
-//! an extension).
+//! an extension) with `…/notifications/{notificationId}:redeliver` to send one again.
 
 mod acknowledge;
 mod raise;
 mod read;
+mod redeliver;
 mod target;
 
 use axum::Router;
@@ -30,5 +31,9 @@ pub fn routes(prefix: &str) -> Router<AppState> {
         .route(
             &format!("{prefix}/groups/{{group_id}}/alerts/{{alert_id}}/notifications"),
             get(read::notifications),
+        )
+        .route(
+            &format!("{prefix}/groups/{{group_id}}/alerts/{{alert_id}}/notifications/{{notification_id}}"),
+            axum::routing::post(redeliver::redeliver),
         )
 }

@@ -77,6 +77,12 @@ impl AlertRow {
 
 /// One notification attempt as the log shows it.
 pub struct NotificationRow {
+    /// Its id.
+    pub id: String,
+    /// Whether it may be sent again (delivered or failed).
+    pub redeliverable: bool,
+    /// How many times it was sent again on request.
+    pub redeliveries: u32,
     /// The notification type.
     pub type_name: String,
     /// The alert event it told of.
@@ -165,6 +171,9 @@ pub async fn one(
     let notifications = log
         .into_iter()
         .map(|record| NotificationRow {
+            id: record.id.to_string(),
+            redeliverable: matches!(record.status.as_str(), "DELIVERED" | "FAILED"),
+            redeliveries: record.redeliveries,
             type_name: record.type_name,
             event: record.event,
             status: record.status,
@@ -188,7 +197,7 @@ pub async fn one(
 }
 
 /// An alert of a project the user may change.
-async fn writable_alert(
+pub(super) async fn writable_alert(
     state: &AppState,
     user: &ConsoleUser,
     group: &str,
@@ -204,7 +213,7 @@ async fn writable_alert(
     }
 }
 
-fn back_to(project: &Project, alert: &Alert) -> Response {
+pub(super) fn back_to(project: &Project, alert: &Alert) -> Response {
     Redirect::to(&format!("/projects/{}/alerts/{}", project.id, alert.id)).into_response()
 }
 

@@ -17,6 +17,7 @@ mod integrations;
 mod page;
 mod project;
 mod projects;
+mod redeliver;
 mod session;
 mod sign_in;
 
@@ -48,6 +49,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(&format!("{project}/alerts/{{alert_id}}"), get(alerts::one))
         .route(&format!("{project}/alerts/{{alert_id}}/acknowledge"), post(alerts::acknowledge))
         .route(&format!("{project}/alerts/{{alert_id}}/close"), post(alerts::close))
+        .route(
+            &format!("{project}/alerts/{{alert_id}}/notifications/{{notification_id}}/redeliver"),
+            post(redeliver::redeliver),
+        )
         .route(&format!("{project}/events"), get(events::page))
         // Counted against the project, as the API's requests are.
         .route_layer(from_fn_with_state(state.clone(), limit_requests));
