@@ -379,6 +379,24 @@ async fn an_alert_shows_its_notification_log_and_can_be_acknowledged_and_closed(
         page.html
     );
     let path = format!("/projects/{}/alerts/{alert}", app.project.id);
+    let log = app
+        .owner()
+        .get(&format!("/api/atlas/v2/groups/{}/alerts/{alert}/notifications", app.project.id))
+        .await;
+    let notification = log.json()["results"][0]["id"].as_str().unwrap().to_owned();
+    assert!(
+        page.html.contains(&format!("id=\"redeliver-{notification}\"")),
+        "a delivered one can be sent again"
+    );
+    let without_token = browser.post(&format!("{path}/notifications/{notification}/redeliver"), &[]).await;
+    assert_eq!(without_token.status, 403, "no change without the form's token");
+    let again = browser
+        .post(&format!("{path}/notifications/{notification}/redeliver"), &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(again.status, 303, "{}", again.html);
+    let second = receiver.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(second.len(), 2, "sent again");
+    assert_eq!(second[1].header("webhook-id").as_deref(), Some(notification.as_str()));
     let acked = browser
         .post(&format!("{path}/acknowledge"), &[("csrf", &page.csrf()), ("hours", "4"), ("comment", "on it")])
         .await;

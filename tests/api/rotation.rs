@@ -79,3 +79,27 @@ async fn a_rotation_under_load_fails_no_request_and_retires_the_old_key() {
     assert_eq!(after.json()["results"], expected, "every secret opens with the new key alone");
     assert_eq!(app.client(&app.reader).get(&app.v2("")).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_key_file_that_cannot_open_the_data_is_refused_at_start_naming_the_file_and_the_key() {
+    let app = TestApp::spawn().await;
+    let body = json!({"type": "SLACK", "apiToken": "xoxb-sealed-token", "channelName": "ops"});
+    assert_eq!(app.owner().post(&app.v2("SLACK"), &body).await.status, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let stranger = dir.path().join("stranger.key");
+    MasterKey::generate().write_new(&stranger).unwrap();
+    let sealed_with = hex::encode(MasterKey::read(&app.database.key_file).unwrap().id());
+
+    let mut args = app.database_args();
+    let key_at = args.iter().position(|arg| arg == "--secret-key-file").unwrap() + 1;
+    args[key_at] = stranger.display().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "the server must not start");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains(&stranger.display().to_string()), "names the key file: {said}");
+    assert!(said.contains(&sealed_with), "names the key the data was sealed with: {said}");
+}
