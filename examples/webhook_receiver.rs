@@ -1,6 +1,9 @@
 //! A webhook receiver for atlas-integrations' (and Atlas's) alert notifications: it checks
-//! each request's `X-MMS-Signature` (base64 of the body's HMAC-SHA1 under the shared secret),
-//! prints the event and the alert, and answers 200 (401 to a bad signature).
+//! each request's `X-MMS-Signature` (base64 of the body's HMAC-SHA1 under the shared secret)
+//! and, where the request carries them, the Standard Webhooks headers (`webhook-signature`:
+//! `v1,` + base64 of HMAC-SHA256 over `{webhook-id}.{webhook-timestamp}.{body}`, the timestamp
+//! within five minutes of now), prints the event, the message id and the alert, and answers
+//! 200 (401 to a bad signature). A message id seen before is printed as a repeat.
 //! `GET /stats` answers what it received, for benchmarks.
 //!
 //! ```sh
@@ -44,12 +47,32 @@ struct Counts {
 
 struct Receiver {
     secret: Option<String>,
+    /// The message ids seen, to tell a retry or a redelivery from a new notification.
+    seen: std::sync::Mutex<std::collections::HashSet<String>>,
     quiet: bool,
     counts: Counts,
 }
 
 fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Whether one of the space-separated `signatures` (`v1,<base64>`) is the Standard Webhooks
+/// signature of `id`, `timestamp` and `body` under `secret`'s bytes, and the timestamp is
+/// within five minutes of now (compared in constant time).
+fn standard_signed_by(secret: &str, id: &str, timestamp: &str, body: &[u8], signatures: &str) -> bool {
+    let Ok(seconds) = timestamp.parse::<i64>() else { return false };
+    if (now_ms() / 1000 - seconds).abs() > 300 {
+        return false;
+    }
+    signatures.split(' ').filter_map(|signature| signature.strip_prefix("v1,")).any(|claimed| {
+        let Ok(claimed) = base64::engine::general_purpose::STANDARD.decode(claimed) else { return false };
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+        mac.update(format!("{id}.{timestamp}.").as_bytes());
+        mac.update(body);
+        mac.verify_slice(&claimed).is_ok()
+    })
 }
 
 /// Whether `signature` is the body's HMAC-SHA1 under `secret` (compared in constant time).
@@ -65,13 +88,26 @@ fn signed_by(secret: &str, body: &[u8], signature: &str) -> bool {
 
 async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    if let Some(secret) = &receiver.secret
-        && !signed_by(secret, &body, &header("x-mms-signature"))
-    {
-        receiver.counts.refused.fetch_add(1, Ordering::Relaxed);
-        eprintln!("refused: the signature does not match the body");
-        return StatusCode::UNAUTHORIZED;
+    let id = header("webhook-id");
+    if let Some(secret) = &receiver.secret {
+        let atlas = signed_by(secret, &body, &header("x-mms-signature"));
+        let standard = id.is_empty()
+            || standard_signed_by(
+                secret,
+                &id,
+                &header("webhook-timestamp"),
+                &body,
+                &header("webhook-signature"),
+            );
+        if !(atlas && standard) {
+            receiver.counts.refused.fetch_add(1, Ordering::Relaxed);
+            let which = if atlas { "webhook-signature" } else { "X-MMS-Signature" };
+            eprintln!("refused: the {which} does not match the body");
+            return StatusCode::UNAUTHORIZED;
+        }
     }
+    let repeat =
+        !id.is_empty() && !receiver.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone());
     let now = now_ms();
     let counts = &receiver.counts;
     let _ = counts.first_ms.compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
@@ -80,8 +116,10 @@ async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body
     if !receiver.quiet {
         let alert: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         println!(
-            "{} {} {} {} {}",
+            "{}{} {} {} {} {} {}",
             header("x-mms-event"),
+            if repeat { " (a repeat)" } else { "" },
+            if id.is_empty() { "-" } else { id.as_str() },
             alert["id"].as_str().unwrap_or("?"),
             alert["status"].as_str().unwrap_or("?"),
             alert["eventTypeName"].as_str().unwrap_or("?"),
@@ -105,7 +143,12 @@ async fn stats(State(receiver): State<Arc<Receiver>>) -> String {
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
-    let receiver = Arc::new(Receiver { secret: args.secret, quiet: args.quiet, counts: Counts::default() });
+    let receiver = Arc::new(Receiver {
+        secret: args.secret,
+        seen: Default::default(),
+        quiet: args.quiet,
+        counts: Counts::default(),
+    });
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     eprintln!("listening on http://{}", listener.local_addr()?);
     let app = Router::new().route("/stats", get(stats)).fallback(receive).with_state(receiver);

@@ -39,14 +39,15 @@ start_service_account() {
 # The virtual environment of the Python clients (schemathesis, which brings requests, and pytest;
 # pyomsdk, Ops Manager's generated client, which reads Prometheus discovery; prometheus-client,
 # whose parser reads the metrics; requests-oauthlib and authlib, two OAuth 2.0 clients; selenium,
-# which drives Chromium through the system's chromium-driver for the console's browser tests).
+# which drives Chromium through the system's chromium-driver for the console's browser tests;
+# standardwebhooks, the Standard Webhooks reference library, which verifies webhooks).
 python_venv() {
   venv="${SCHEMATHESIS_VENV:-target/schemathesis-venv}"
   if [ ! -x "$venv/bin/pytest" ]; then
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c "import schemathesis, pytest, pyomsdk, prometheus_client, requests_oauthlib, authlib, selenium" 2>/dev/null; then
+  if ! "$venv/bin/python" -c "import schemathesis, pytest, pyomsdk, prometheus_client, requests_oauthlib, authlib, selenium, standardwebhooks" 2>/dev/null; then
     "$venv/bin/pip" install --quiet "schemathesis>=4,<5" "pytest>=8" "pyomsdk>=9,<10" "prometheus-client>=0.20,<1" \
-      "requests-oauthlib>=2,<3" "authlib>=1.3,<2" "selenium>=4.20,<5"
+      "requests-oauthlib>=2,<3" "authlib>=1.3,<2" "selenium>=4.20,<5" "standardwebhooks>=1.1,<2"
   fi
 }
