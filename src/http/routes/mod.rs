@@ -3,6 +3,7 @@
 //! metrics (behind the integration's own Basic credentials).
 
 mod alert_configs;
+pub mod alerting_json;
 mod alerts;
 pub mod console;
 mod events;

@@ -6,13 +6,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::target::{TargetConfig, config_json, invalid};
+use super::target::{TargetConfig, invalid};
 use crate::domain::alerts::config::AlertSettings;
 use crate::domain::ids::GroupId;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, SelfLink, TargetGroup};
 use crate::http::mount::Mount;
+use crate::http::routes::alerting_json::config_json;
 use crate::http::routes::integrations::ok;
 
 /// Creates a configuration; 200 with it, as the spec has it.

@@ -13,8 +13,6 @@ use axum::routing::get;
 
 use crate::http::AppState;
 
-pub use target::config_json;
-
 /// The resource's routes under a mount's `prefix`.
 pub fn routes(prefix: &str) -> Router<AppState> {
     Router::new()

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::target::{TargetConfig, config_json};
+use super::target::TargetConfig;
 use crate::domain::alerts::alert::{AlertFilter, AlertStatus};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -13,7 +13,8 @@ use crate::http::extract::{SelfLink, TargetGroup};
 use crate::http::mount::Mount;
 use crate::http::pagination::paginated;
 use crate::http::query::{Flags, Page};
-use crate::http::routes::alerts::alert_json;
+use crate::http::routes::alerting_json::alert_json;
+use crate::http::routes::alerting_json::config_json;
 use crate::http::routes::integrations::ok;
 
 /// One page of the project's configurations.

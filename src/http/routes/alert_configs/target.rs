@@ -1,15 +1,11 @@
-//! The `{alertConfigId}` of the path, and how a configuration is answered.
+//! The `{alertConfigId}` of the path, and how a refused configuration is answered.
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
-use serde_json::Value;
 
-use crate::domain::alerts::config::AlertConfig;
 use crate::domain::ids::ObjectId;
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
-use crate::http::extract::SelfLink;
-use crate::http::mount::Mount;
 
 /// The configuration the path names (its id as written, for errors).
 pub struct TargetConfig {
@@ -39,11 +35,6 @@ impl<S: Send + Sync> FromRequestParts<S> for TargetConfig {
         let raw = params.iter().find(|(name, _)| *name == "alert_config_id").map_or("", |(_, value)| value);
         Ok(TargetConfig { id: ObjectId::parse(raw), raw: raw.to_owned() })
     }
-}
-
-/// A configuration as the API shows it, linked under the mount the caller used.
-pub fn config_json(mount: Mount, at: &SelfLink, config: &AlertConfig) -> Value {
-    config.to_wire(&format!("{}{}", at.origin, mount.prefix()))
 }
 
 /// `INVALID_ATTRIBUTE` with the reason a configuration was refused.

@@ -11,7 +11,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::target::{TargetAlert, alert_json, links_base};
+use super::target::TargetAlert;
 use crate::domain::alerts::alert::{Acknowledgement, AlertStatus};
 use crate::domain::event::Actor;
 use crate::http::AppState;
@@ -19,6 +19,7 @@ use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
 use crate::http::extract::{JsonBody, SelfLink, TargetGroup};
 use crate::http::mount::Mount;
+use crate::http::routes::alerting_json::{alert_json, links_base};
 use crate::http::routes::integrations::ok;
 
 /// The newer media type of this operation.

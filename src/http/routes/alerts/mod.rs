@@ -16,8 +16,6 @@ use axum::routing::get;
 
 use crate::http::AppState;
 
-pub use target::{alert_json, links_base};
-
 /// The resource's routes under a mount's `prefix`.
 pub fn routes(prefix: &str) -> Router<AppState> {
     Router::new()

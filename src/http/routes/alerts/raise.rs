@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::target::{TargetAlert, alert_json, links_base};
+use super::target::TargetAlert;
 use crate::domain::alerts::observation::Observation;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -15,6 +15,7 @@ use crate::http::extract::{JsonBody, ListReply, SelfLink, TargetGroup};
 use crate::http::mount::Mount;
 use crate::http::pagination::paginated;
 use crate::http::query::Flags;
+use crate::http::routes::alerting_json::{alert_json, links_base};
 use crate::http::routes::integrations::ok;
 
 /// Matches an observation against the project's enabled configurations.

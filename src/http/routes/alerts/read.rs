@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
 
-use super::target::{TargetAlert, alert_json};
+use super::target::TargetAlert;
 use crate::domain::alerts::alert::{AlertFilter, AlertStatus};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -15,7 +15,7 @@ use crate::http::extract::{SelfLink, TargetGroup};
 use crate::http::mount::Mount;
 use crate::http::pagination::paginated;
 use crate::http::query::{Flags, Page};
-use crate::http::routes::alert_configs::config_json;
+use crate::http::routes::alerting_json::{alert_json, config_json};
 use crate::http::routes::integrations::ok;
 
 /// The `status` filter of the list.

@@ -1,15 +1,11 @@
-//! The `{alertId}` of the path, and how an alert is answered.
+//! The `{alertId}` of the path.
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
-use serde_json::Value;
 
-use crate::domain::alerts::alert::Alert;
 use crate::domain::ids::ObjectId;
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
-use crate::http::extract::SelfLink;
-use crate::http::mount::Mount;
 
 /// The alert the path names, as written (with any `:verb` after it).
 pub struct TargetAlert {
@@ -43,14 +39,4 @@ impl<S: Send + Sync> FromRequestParts<S> for TargetAlert {
         let raw = params.iter().find(|(name, _)| *name == "alert_id").map_or("", |(_, value)| value);
         Ok(TargetAlert { raw: raw.to_owned() })
     }
-}
-
-/// Where links point: the origin the caller reached and the mount it used.
-pub fn links_base(mount: Mount, at: &SelfLink) -> String {
-    format!("{}{}", at.origin, mount.prefix())
-}
-
-/// An alert as the API shows it, linked under the mount the caller used.
-pub fn alert_json(mount: Mount, at: &SelfLink, alert: &Alert) -> Value {
-    alert.to_wire(&links_base(mount, at))
 }

@@ -23,7 +23,7 @@ use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
 use crate::http::extract::SelfLink;
 use crate::http::mount::Mount;
-use crate::http::routes::alerts::links_base;
+use crate::http::routes::alerting_json::links_base;
 use crate::store::now_ms;
 
 /// The most alerts the list shows.

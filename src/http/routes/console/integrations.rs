@@ -24,7 +24,7 @@ use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::SelfLink;
 use crate::http::mount::Mount;
-use crate::http::routes::alerts::links_base;
+use crate::http::routes::alerting_json::links_base;
 use crate::store::StoreError;
 
 /// One type's section of the page.

@@ -49,7 +49,7 @@ pub async fn send_test(
         ));
     }
     let project = state.store.find_project(group).await?.ok_or(ChangeError::NotConfigured(kind))?;
-    let base = crate::http::routes::alerts::links_base(mount, &at);
+    let base = crate::http::routes::alerting_json::links_base(mount, &at);
     match send_test_alert(&state.sender, &project, &integration, &base).await {
         TestOutcome::Delivered { status, duration_ms } => Ok(ok(
             mount,
