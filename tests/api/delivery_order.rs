@@ -2,8 +2,6 @@
 //! down for the open and up for the close, and across a server killed between them; and a
 //! hanging receiver with hundreds of notifications queued does not hold up another project's.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use atlas_integrations::admin::{self, KeyGrant};
@@ -13,7 +11,7 @@ use atlas_integrations::domain::alerts::observation::Observation;
 use atlas_integrations::domain::api_key::ProjectRole;
 use serde_json::{Value, json};
 
-use crate::helpers::{Receiver, Reply, TestApp, Tuning};
+use crate::helpers::{DigestClient, Receiver, Reply, ServerProcess, TestApp, Tuning};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -36,6 +34,14 @@ fn at(group: impl std::fmt::Display, suffix: &str) -> String {
 fn host_down_to(url: &str) -> Value {
     json!({"eventTypeName": "HOST_DOWN", "enabled": true,
            "notifications": [{"typeName": "WEBHOOK", "webhookUrl": url, "delayMin": 0, "intervalMin": 60}]})
+}
+
+/// Raises `HOST_DOWN` on one host of `group`; the alert's id.
+async fn raise(client: &DigestClient, group: impl std::fmt::Display) -> String {
+    let observation = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": "db-0:27017"});
+    let raised = client.post(&at(group, "/alerts"), &observation).await;
+    assert_eq!(raised.status, 200, "{}", raised.text());
+    raised.json()["results"][0]["id"].as_str().unwrap().to_owned()
 }
 
 fn events(received: &[crate::helpers::Received]) -> Vec<String> {
@@ -86,11 +92,7 @@ async fn updates_and_an_acknowledgement_never_overtake_the_open_they_follow() {
         owner.post(&at(app.project.id, "/alertConfigs"), &host_down_to(&receiver.url)).await.status,
         200
     );
-    let observation = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": "db-0:27017"});
-    let alert = owner.post(&at(app.project.id, "/alerts"), &observation).await.json()["results"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let alert = raise(&owner, app.project.id).await;
     receiver.wait_for(1, WAIT).await;
     let ack = json!({"acknowledgedUntil": "2099-01-01T00:00:00Z", "acknowledgementComment": "mine"});
     assert_eq!(owner.patch(&at(app.project.id, &format!("/alerts/{alert}")), &ack).await.status, 200);
@@ -117,31 +119,6 @@ async fn updates_and_an_acknowledgement_never_overtake_the_open_they_follow() {
     assert_eq!(heard.last().map(String::as_str), Some("alert.close"), "{heard:?}");
 }
 
-/// A server process, killed (SIGKILL) when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_server(app: &TestApp) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--allow-private-targets", "--delivery-lease-secs", "2"])
-        .args(app.database_args())
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    lines.by_ref().map(Result::unwrap).find(|line| line.contains("address=")).expect("the server starts");
-    std::thread::spawn(move || lines.for_each(drop));
-    Server(child)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_order_holds_across_a_server_killed_while_it_sent_the_open() {
     let tuning = Tuning {
@@ -157,12 +134,9 @@ async fn the_order_holds_across_a_server_killed_while_it_sent_the_open() {
         200
     );
 
-    let first = start_server(&app);
-    let observation = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": "db-0:27017"});
-    let alert = owner.post(&at(app.project.id, "/alerts"), &observation).await.json()["results"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let serve = ["--allow-private-targets", "--delivery-lease-secs", "2"];
+    let first = ServerProcess::start(&app, &serve);
+    let alert = raise(&owner, app.project.id).await;
     receiver.wait_for(1, WAIT).await;
     assert_eq!(
         owner.post(&at(app.project.id, &format!("/alerts/{alert}:close")), &json!({})).await.status,
@@ -170,7 +144,7 @@ async fn the_order_holds_across_a_server_killed_while_it_sent_the_open() {
     );
     drop(first);
 
-    let _second = start_server(&app);
+    let _second = ServerProcess::start(&app, &serve);
     let received = receiver.wait_for(3, WAIT).await;
     assert_eq!(events(&received), ["alert.open", "alert.open", "alert.close"], "taken again in order");
 }
@@ -203,8 +177,7 @@ async fn a_hanging_receiver_with_hundreds_queued_leaves_another_projects_webhook
     let prompt = Receiver::start().await;
     assert_eq!(neighbour.post(&at(other.id, "/alertConfigs"), &host_down_to(&prompt.url)).await.status, 200);
     let raised_at = tokio::time::Instant::now();
-    let observation = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": "db-0:27017"});
-    assert_eq!(neighbour.post(&at(other.id, "/alerts"), &observation).await.status, 200);
+    raise(&neighbour, other.id).await;
     let heard = prompt.wait_for(1, Duration::from_secs(10)).await;
     let took = raised_at.elapsed();
     assert_eq!(heard.len(), 1, "the neighbour's webhook never arrived");

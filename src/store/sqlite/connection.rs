@@ -83,14 +83,7 @@ impl Sql for Connection {
 
     async fn fetch(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
         let mut statement = self.prepare_cached(sql)?;
-        bind(&mut statement, params)?;
-        let width = statement.column_count();
-        let mut rows = statement.raw_query();
-        let mut all = Vec::new();
-        while let Some(row) = rows.next()? {
-            all.push(read_row(row, width)?);
-        }
-        Ok(all)
+        all_rows(&mut statement, params)
     }
 
     async fn fetch_optional(
@@ -112,16 +105,20 @@ impl Sql for Connection {
     }
 
     async fn fetch_built(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
-        let mut statement = self.prepare(sql)?;
-        bind(&mut statement, params)?;
-        let width = statement.column_count();
-        let mut rows = statement.raw_query();
-        let mut all = Vec::new();
-        while let Some(row) = rows.next()? {
-            all.push(read_row(row, width)?);
-        }
-        Ok(all)
+        all_rows(&mut self.prepare(sql)?, params)
     }
+}
+
+/// Every row of `statement` run with `params`.
+fn all_rows(statement: &mut Statement<'_>, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
+    bind(statement, params)?;
+    let width = statement.column_count();
+    let mut rows = statement.raw_query();
+    let mut all = Vec::new();
+    while let Some(row) = rows.next()? {
+        all.push(read_row(row, width)?);
+    }
+    Ok(all)
 }
 
 fn read_row(row: &rusqlite::Row<'_>, width: usize) -> Result<Row, StoreError> {
