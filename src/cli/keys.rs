@@ -49,7 +49,8 @@ pub async fn run(command: KeysCommand) -> anyhow::Result<()> {
             let done = db.store.reseal_all().await?;
             print_json(&json!({
                 "keyFile": new_key_file.display().to_string(),
-                "resealed": {"integrations": done.integrations, "apiKeys": done.api_keys, "alertConfigs": done.alert_configs},
+                "resealed": {"integrations": done.integrations, "apiKeys": done.api_keys, "alertConfigs": done.alert_configs,
+                              "notifications": done.notifications},
             }));
         }
     }

@@ -39,6 +39,8 @@ pub struct Resealed {
     pub api_keys: u64,
     /// Alert configurations re-sealed.
     pub alert_configs: u64,
+    /// Notifications (what each carries to its destination) re-sealed.
+    pub notifications: u64,
 }
 
 /// Everything the service keeps.

@@ -128,6 +128,11 @@ pub fn reseal_integration(
     reseal(sealer, sealed, &context)
 }
 
+/// What a notification carries sealed again under the active key, or `None` if it already is.
+pub fn reseal_delivery(sealer: &Sealer, id: &str, sealed: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+    reseal(sealer, sealed, &notification_context(id))
+}
+
 /// A key's verifiers sealed again under the active key, or `None` if they already are.
 pub fn reseal_ha1(sealer: &Sealer, public_key: &str, sealed: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
     reseal(sealer, sealed, &ha1_context(public_key))

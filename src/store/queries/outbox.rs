@@ -8,7 +8,7 @@ use crate::store::alerting::Backlog;
 use crate::store::error::StoreError;
 use crate::store::rows::parse_id;
 use crate::store::sealing::open_delivery;
-use crate::store::sql::{Param, Row, Sql, id, text};
+use crate::store::sql::{Param, Row, Sql, Value, id, text};
 
 macro_rules! claim_due {
     ($lock:literal) => {
@@ -119,8 +119,26 @@ pub async fn claim(
         Param::Int(Some(claim.per_destination.into())),
         Param::Int(Some(claim.per_project.into())),
     ];
-    db.fetch(statement, &params).await?.into_iter().map(|row| claimed(sealer, row)).collect()
+    let mut taken = Vec::new();
+    for row in db.fetch(statement, &params).await? {
+        let id = row.0.first().cloned();
+        match claimed(sealer, row) {
+            Ok(notification) => taken.push(notification),
+            // One that cannot be opened (sealed under a retired key, altered) fails alone
+            // instead of stopping every claim after it.
+            Err(error) => {
+                let Some(Value::Text(id)) = id else { return Err(error) };
+                tracing::error!(notification = %id, %error, "a notification cannot be opened; it fails");
+                let why = format!("it cannot be opened: {error}");
+                db.execute(UNREADABLE, &[text(&id), text(&why)]).await?;
+            }
+        }
+    }
+    Ok(taken)
 }
+
+const UNREADABLE: &str = "UPDATE notifications SET status = 'FAILED', last_error = $2, lease_until_ms = NULL \
+     WHERE id = $1";
 
 /// Records an attempt of a notification `worker` holds; `false` if it no longer holds it.
 pub async fn record(

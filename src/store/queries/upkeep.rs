@@ -4,7 +4,7 @@
 use crate::crypto::Sealer;
 use crate::store::error::StoreError;
 use crate::store::interface::{Counts, Resealed};
-use crate::store::sealing::{reseal_alert_config, reseal_ha1, reseal_integration};
+use crate::store::sealing::{reseal_alert_config, reseal_delivery, reseal_ha1, reseal_integration};
 use crate::store::sql::{Engine, Param, Sql, text, work};
 
 const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM projects), \
@@ -19,6 +19,8 @@ const RESEAL_INTEGRATION: &str =
 const SEALED_ALERT_CONFIGS: &str = "SELECT project_id, id, settings FROM alert_configs";
 const RESEAL_ALERT_CONFIG: &str =
     "UPDATE alert_configs SET settings = $1 WHERE project_id = $2 AND id = $3 AND settings = $4";
+const SEALED_NOTIFICATIONS: &str = "SELECT id, delivery FROM notifications WHERE length(delivery) > 0";
+const RESEAL_NOTIFICATION: &str = "UPDATE notifications SET delivery = $1 WHERE id = $2 AND delivery = $3";
 const SEALED_KEYS: &str = "SELECT public_key, ha1_sealed FROM api_keys";
 const RESEAL_KEY: &str = "UPDATE api_keys SET ha1_sealed = $1 WHERE public_key = $2 AND ha1_sealed = $3";
 
@@ -66,6 +68,10 @@ pub async fn reseal_all<E: Engine>(engine: &E, sealer: &Sealer) -> Result<Reseal
         .await?,
         alert_configs: reseal_rows(engine, SEALED_ALERT_CONFIGS, RESEAL_ALERT_CONFIG, |keys, sealed| {
             reseal_alert_config(sealer, &keys[0], &keys[1], sealed)
+        })
+        .await?,
+        notifications: reseal_rows(engine, SEALED_NOTIFICATIONS, RESEAL_NOTIFICATION, |keys, sealed| {
+            reseal_delivery(sealer, &keys[0], sealed)
         })
         .await?,
     })
