@@ -15,4 +15,4 @@ UPDATE notifications SET seq = (
            OR (earlier.created_ms = notifications.created_ms AND earlier.id <= notifications.id)));
 
 CREATE INDEX notifications_in_order ON notifications (alert_id, notifier_id, seq);
-CREATE INDEX notifications_in_flight ON notifications (status, destination);
+CREATE INDEX notifications_by_destination ON notifications (status, destination, due_ms);

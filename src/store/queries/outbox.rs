@@ -17,7 +17,10 @@ macro_rules! claim_due {
              attempts = attempts + 1, last_attempt_ms = $1, first_attempt_ms = COALESCE(first_attempt_ms, $1) \
              WHERE id IN (SELECT id FROM notifications WHERE id IN (",
             eligible!(),
-            ")",
+            // Checked again on the row as it is when locked: another replica may have claimed
+            // it since this one's look at the outbox (PostgreSQL re-reads a locked row's
+            // newest version against this condition, not against the look's).
+            ") AND ((status = 'PENDING' AND due_ms <= $1) OR (status = 'SENDING' AND lease_until_ms < $1))",
             $lock,
             ") RETURNING id, alert_id, event, type_name, delivery, attempts, first_attempt_ms"
         )
@@ -26,24 +29,35 @@ macro_rules! claim_due {
 
 /// The ids a claim may take, at most `$4`, earliest due first. A notification is eligible
 /// when it is due (or its claimer's lease ran out) and no earlier event of its alert to the
-/// same notifier is still pending or being sent; of those, a destination (`$5`) and a
-/// project (`$6`) take only as many as keep their notifications in flight within their share.
-/// Destinations and projects already at their share are passed over before the look-ahead of
-/// 4,096 due rows is cut, so a long queue for one of them never hides the others.
+/// same notifier is still pending or being sent; of those, a destination (`$5`) and a project
+/// (`$6`) take only as many as keep their notifications in flight within their share.
+///
+/// The cost does not grow with a queue: the destinations with waiting notifications are
+/// walked one index seek each (`waiting`), those at their share are passed over, and of each
+/// other one only the earliest `$5` due are read, in the order of the index on
+/// (status, destination, due_ms).
 macro_rules! eligible {
     () => {
-        "WITH busy_destination AS (SELECT destination, COUNT(*) AS busy FROM notifications \
+        "WITH RECURSIVE busy_destination AS (SELECT destination, COUNT(*) AS busy FROM notifications \
            WHERE status = 'SENDING' AND lease_until_ms >= $1 GROUP BY destination), \
          busy_project AS (SELECT project_id, COUNT(*) AS busy FROM notifications \
            WHERE status = 'SENDING' AND lease_until_ms >= $1 GROUP BY project_id), \
-         due AS (SELECT c.id, c.due_ms, c.seq, c.destination, c.project_id FROM notifications c \
-           WHERE ((c.status = 'PENDING' AND c.due_ms <= $1) OR (c.status = 'SENDING' AND c.lease_until_ms < $1)) \
-           AND NOT EXISTS (SELECT 1 FROM notifications earlier WHERE earlier.alert_id = c.alert_id \
-             AND earlier.notifier_id = c.notifier_id AND earlier.seq < c.seq \
-             AND earlier.status IN ('PENDING', 'SENDING')) \
-           AND c.destination NOT IN (SELECT destination FROM busy_destination WHERE busy >= $5) \
-           AND c.project_id NOT IN (SELECT project_id FROM busy_project WHERE busy >= $6) \
-           ORDER BY c.due_ms LIMIT 4096), \
+         waiting (destination) AS (SELECT MIN(destination) FROM notifications WHERE status = 'PENDING' \
+           UNION ALL SELECT (SELECT MIN(later.destination) FROM notifications later \
+             WHERE later.status = 'PENDING' AND later.destination > waiting.destination) \
+           FROM waiting WHERE waiting.destination IS NOT NULL), \
+         due AS (SELECT c.id, c.due_ms, c.seq, c.destination, c.project_id FROM waiting \
+           JOIN notifications c ON c.id IN (SELECT n.id FROM notifications n \
+             WHERE n.status = 'PENDING' AND n.destination = waiting.destination AND n.due_ms <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM notifications earlier WHERE earlier.alert_id = n.alert_id \
+               AND earlier.notifier_id = n.notifier_id AND earlier.seq < n.seq \
+               AND earlier.status IN ('PENDING', 'SENDING')) \
+             AND n.project_id NOT IN (SELECT project_id FROM busy_project WHERE busy >= $6) \
+             ORDER BY n.due_ms LIMIT $5) \
+           WHERE waiting.destination IS NOT NULL \
+           AND waiting.destination NOT IN (SELECT destination FROM busy_destination WHERE busy >= $5) \
+           UNION ALL SELECT id, due_ms, seq, destination, project_id FROM notifications \
+           WHERE status = 'SENDING' AND lease_until_ms < $1), \
          ranked AS (SELECT due.id, due.due_ms, \
            COALESCE(bd.busy, 0) + ROW_NUMBER() OVER (PARTITION BY due.destination ORDER BY due.due_ms, due.seq, due.id) AS destination_load, \
            COALESCE(bp.busy, 0) + ROW_NUMBER() OVER (PARTITION BY due.project_id ORDER BY due.due_ms, due.seq, due.id) AS project_load \
