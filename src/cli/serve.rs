@@ -82,10 +82,10 @@ pub struct ServeArgs {
     pub delivery_concurrency: u32,
     /// Most notifications in flight to one destination (a URL's origin, or a service's API and
     /// region), across every process on the database.
-    #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_PER_DESTINATION", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_PER_DESTINATION", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub delivery_per_destination: u32,
     /// Most notifications of one project in flight, across every process on the database.
-    #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_PER_PROJECT", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(long, env = "ATLAS_INTEGRATIONS_DELIVERY_PER_PROJECT", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub delivery_per_project: u32,
     /// Seconds a service account's access token lives.
     #[arg(long, env = "ATLAS_INTEGRATIONS_TOKEN_TTL_SECS", default_value_t = DEFAULT_TOKEN_TTL_SECS, value_parser = clap::value_parser!(u64).range(1..=86_400))]

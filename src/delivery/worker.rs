@@ -41,14 +41,18 @@ impl Worker {
     /// Runs until `stop` turns true; what is claimed but unsent then is taken again when its
     /// lease runs out (by this process after a restart, or another replica). Up to
     /// `concurrency` notifications are in flight at once, of which one destination or one
-    /// project holds at most its share, so a slow receiver holds up only its own.
+    /// project holds at most its share, so a slow receiver holds up only its own. Each round
+    /// records the attempts finished since the last and claims the next in one transaction.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         tracing::info!(worker = %self.name, lease_secs = self.settings.lease.as_secs(), "delivering notifications");
         let slots = Arc::new(Semaphore::new(self.settings.concurrency as usize));
-        let mut sending = JoinSet::new();
+        let mut sending: JoinSet<Attempted> = JoinSet::new();
+        let mut finished = Vec::new();
         let mut last_sweep = tokio::time::Instant::now() - self.settings.repeat_sweep;
         while !*stop.borrow() {
-            while sending.try_join_next().is_some() {}
+            while let Some(done) = sending.try_join_next() {
+                finished.extend(done.ok());
+            }
             if last_sweep.elapsed() >= self.settings.repeat_sweep {
                 last_sweep = tokio::time::Instant::now();
                 if let Err(error) = self.store.schedule_repeats(now_ms(), &self.base).await {
@@ -56,41 +60,53 @@ impl Worker {
                 }
             }
             let free = slots.available_permits() as u32;
-            if free == 0 {
-                // Every slot is sending: claim again as soon as one is done.
+            if free == 0 && finished.is_empty() {
+                // Every slot is sending: go on as soon as one is done.
                 tokio::select! {
-                    _ = sending.join_next() => {}
+                    Some(done) = sending.join_next() => finished.extend(done.ok()),
                     _ = stop.changed() => {}
                 }
                 continue;
             }
-            let claimed = self.claim(free).await;
-            let idle = claimed.is_empty();
+            let claimed = self.settle_and_claim(std::mem::take(&mut finished), free).await;
+            // Fewer than asked for: nothing more may go now (none due, or each destination
+            // with some at its share), so claiming again at once would find nothing.
+            let idle = (claimed.len() as u32) < free;
             for notification in claimed {
                 let Ok(slot) = slots.clone().acquire_owned().await else { break };
                 let worker = self.clone();
                 sending.spawn(async move {
-                    worker.deliver(notification).await;
+                    let attempt = worker.deliver(notification).await;
                     drop(slot);
+                    attempt
                 });
             }
             if idle {
-                // Nothing could be taken: wait until something may be (a send finishing frees
-                // its destination's share; time brings retries due).
+                // Wait until something may be taken: a send finishing frees its destination's
+                // share; time brings retries due.
                 tokio::select! {
                     _ = tokio::time::sleep(self.settings.idle_wait) => {}
-                    Some(_) = sending.join_next(), if !sending.is_empty() => {}
+                    Some(done) = sending.join_next(), if !sending.is_empty() => finished.extend(done.ok()),
                     _ = stop.changed() => {}
                 }
             }
         }
-        // Sends under way are dropped; their leases run out and they are sent again.
+        // Attempts finished are recorded; sends under way are dropped, their leases run out
+        // and they are sent again.
+        while let Some(done) = sending.try_join_next() {
+            finished.extend(done.ok());
+        }
+        self.settle_and_claim(finished, 0).await;
         sending.shutdown().await;
     }
 
-    /// Claims up to `limit` due notifications within their shares (none if the database
-    /// fails, which is logged).
-    async fn claim(&self, limit: u32) -> Vec<Claimed> {
+    /// Records `finished` and claims up to `limit` due notifications within their shares
+    /// (none if the database fails, which is logged: the finished ones are then sent again
+    /// when their leases run out).
+    async fn settle_and_claim(&self, finished: Vec<Attempted>, limit: u32) -> Vec<Claimed> {
+        if finished.is_empty() && limit == 0 {
+            return Vec::new();
+        }
         let now = now_ms();
         let lease_until = now + self.settings.lease.as_millis() as i64;
         let claim = Claim {
@@ -99,22 +115,26 @@ impl Worker {
             per_destination: self.settings.per_destination,
             per_project: self.settings.per_project,
         };
-        match self.store.claim_notifications(&self.name, lease_until, claim).await {
-            Ok(claimed) => {
-                if !claimed.is_empty() {
-                    tracing::debug!(worker = %self.name, count = claimed.len(), "claimed notifications");
+        let count = finished.len();
+        match self.store.settle_and_claim(&self.name, finished, lease_until, claim).await {
+            Ok(settled) => {
+                for id in settled.lost {
+                    tracing::warn!(notification = %id, "a notification's lease ran out while it was sent; another worker has it");
                 }
-                claimed
+                if !settled.claimed.is_empty() {
+                    tracing::debug!(worker = %self.name, count = settled.claimed.len(), "claimed notifications");
+                }
+                settled.claimed
             }
             Err(error) => {
-                tracing::warn!(%error, "claiming notifications failed; trying again shortly");
+                tracing::warn!(%error, unrecorded = count, "recording attempts and claiming notifications failed; trying again shortly");
                 Vec::new()
             }
         }
     }
 
-    /// Sends one notification and records the attempt.
-    async fn deliver(&self, notification: Claimed) {
+    /// Sends one notification; the attempt, for the next round to record.
+    async fn deliver(&self, notification: Claimed) -> Attempted {
         let started = std::time::Instant::now();
         let sent = self.sender.send(&notification.delivery, &notification.id.to_string()).await;
         let took = started.elapsed();
@@ -148,15 +168,6 @@ impl Worker {
             error = error.as_deref().unwrap_or(""),
             "notification attempted"
         );
-        let attempt = Attempted { id: notification.id, status, retry_at_ms, status_code: sent.status, error };
-        match self.store.record_attempt(&self.name, &attempt, now).await {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!(notification = %notification.id, "a notification's lease ran out while it was sent; another worker has it")
-            }
-            Err(error) => {
-                tracing::warn!(%error, notification = %notification.id, "recording an attempt failed; it will be sent again")
-            }
-        }
+        Attempted { id: notification.id, status, retry_at_ms, status_code: sent.status, error, at_ms: now }
     }
 }

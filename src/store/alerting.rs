@@ -7,7 +7,7 @@ use super::error::StoreError;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
-use crate::domain::alerts::outbox::{Attempted, Claim, Claimed, NotificationRecord, Redelivery};
+use crate::domain::alerts::outbox::{Attempted, Claim, NotificationRecord, Redelivery, Settled};
 use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
 
@@ -114,19 +114,15 @@ pub trait AlertStore: Send + Sync {
     async fn outbox_backlog(&self, now_ms: i64) -> Result<Backlog, StoreError>;
     /// Plans the repeats that are due for every open, unacknowledged alert; how many.
     async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError>;
-    /// Claims due notifications for `worker` until `lease_until_ms`, as `claim` bounds them:
-    /// each in its alert's order, each destination and project within its share.
-    async fn claim_notifications(
+    /// In one transaction: records the attempts `worker` finished, then claims due
+    /// notifications for it until `lease_until_ms`, as `claim` bounds them (each in its
+    /// alert's order, each destination and project within its share, counting what is still
+    /// in flight once the finished attempts are recorded).
+    async fn settle_and_claim(
         &self,
         worker: &str,
+        finished: Vec<Attempted>,
         lease_until_ms: i64,
         claim: Claim,
-    ) -> Result<Vec<Claimed>, StoreError>;
-    /// Records an attempt `worker` made; `false` if its lease was lost meanwhile.
-    async fn record_attempt(
-        &self,
-        worker: &str,
-        attempt: &Attempted,
-        now_ms: i64,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<Settled, StoreError>;
 }

@@ -10,7 +10,7 @@ use super::sql_store::SqlStore;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
-use crate::domain::alerts::outbox::{Attempted, Claim, Claimed, NotificationRecord, Redelivery};
+use crate::domain::alerts::outbox::{Attempted, Claim, NotificationRecord, Redelivery, Settled};
 use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
 
@@ -169,34 +169,33 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         self.engine.write(Some("alert-repeats".into()), sweep).await
     }
 
-    async fn claim_notifications(
+    async fn settle_and_claim(
         &self,
         worker: &str,
+        finished: Vec<Attempted>,
         lease_until_ms: i64,
         claim: Claim,
-    ) -> Result<Vec<Claimed>, StoreError> {
+    ) -> Result<Settled, StoreError> {
         let statement = match E::SHARED_BY_REPLICAS {
             true => outbox::CLAIM_DUE_SKIP_LOCKED,
             false => outbox::CLAIM_DUE,
         };
         let (sealer, worker) = (self.sealer.clone(), worker.to_owned());
-        let claim = work(move |db| {
-            Box::pin(
-                async move { outbox::claim(db, &sealer, statement, &worker, lease_until_ms, &claim).await },
-            )
+        let settle = work(move |db| {
+            Box::pin(async move {
+                let mut lost = Vec::new();
+                for attempt in &finished {
+                    if !outbox::record(db, &worker, attempt).await? {
+                        lost.push(attempt.id);
+                    }
+                }
+                let claimed = match claim.limit {
+                    0 => Vec::new(),
+                    _ => outbox::claim(db, &sealer, statement, &worker, lease_until_ms, &claim).await?,
+                };
+                Ok(Settled { lost, claimed })
+            })
         });
-        self.engine.write(None, claim).await
-    }
-
-    async fn record_attempt(
-        &self,
-        worker: &str,
-        attempt: &Attempted,
-        now_ms: i64,
-    ) -> Result<bool, StoreError> {
-        let (worker, attempt) = (worker.to_owned(), attempt.clone());
-        let record =
-            work(move |db| Box::pin(async move { outbox::record(db, &worker, &attempt, now_ms).await }));
-        self.engine.write(None, record).await
+        self.engine.write(None, settle).await
     }
 }

@@ -55,6 +55,18 @@ pub struct Attempted {
     pub status_code: Option<u16>,
     /// What went wrong, in words (never a secret).
     pub error: Option<String>,
+    /// When the attempt ended.
+    pub at_ms: i64,
+}
+
+/// What one round of the worker's bookkeeping came to: the attempts it recorded whose
+/// lease had run out (another worker has those now), and the notifications it claimed.
+#[derive(Clone, Debug, Default)]
+pub struct Settled {
+    /// Attempts not recorded: the worker no longer held their notification.
+    pub lost: Vec<ObjectId>,
+    /// Notifications claimed for the next attempts.
+    pub claimed: Vec<Claimed>,
 }
 
 /// What asking to send a notification again came to.

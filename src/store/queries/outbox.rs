@@ -11,17 +11,12 @@ use crate::store::sealing::open_delivery;
 use crate::store::sql::{Param, Row, Sql, Value, id, text};
 
 macro_rules! claim_due {
-    ($lock:literal) => {
+    ($ids:expr) => {
         concat!(
             "UPDATE notifications SET status = 'SENDING', lease_until_ms = $2, claimed_by = $3, \
              attempts = attempts + 1, last_attempt_ms = $1, first_attempt_ms = COALESCE(first_attempt_ms, $1) \
-             WHERE id IN (SELECT id FROM notifications WHERE id IN (",
-            eligible!(),
-            // Checked again on the row as it is when locked: another replica may have claimed
-            // it since this one's look at the outbox (PostgreSQL re-reads a locked row's
-            // newest version against this condition, not against the look's).
-            ") AND ((status = 'PENDING' AND due_ms <= $1) OR (status = 'SENDING' AND lease_until_ms < $1))",
-            $lock,
+             WHERE id IN (",
+            $ids,
             ") RETURNING id, alert_id, event, type_name, delivery, attempts, first_attempt_ms"
         )
     };
@@ -34,43 +29,76 @@ macro_rules! claim_due {
 ///
 /// The cost does not grow with a queue: the destinations with waiting notifications are
 /// walked one index seek each (`waiting`), those at their share are passed over, and of each
-/// other one only the earliest `$5` due are read, in the order of the index on
-/// (status, destination, due_ms).
+/// other one only the earliest 16 due of projects below their share are read, in the order of
+/// the index on (status, destination, due_ms); what is in flight is counted through the same
+/// index (and the one on (project_id, status)).
 macro_rules! eligible {
-    () => {
-        "WITH RECURSIVE busy_destination AS (SELECT destination, COUNT(*) AS busy FROM notifications \
-           WHERE status = 'SENDING' AND lease_until_ms >= $1 GROUP BY destination), \
-         busy_project AS (SELECT project_id, COUNT(*) AS busy FROM notifications \
-           WHERE status = 'SENDING' AND lease_until_ms >= $1 GROUP BY project_id), \
-         waiting (destination) AS (SELECT MIN(destination) FROM notifications WHERE status = 'PENDING' \
+    ($earliest_of_each:expr) => {
+        concat!("WITH RECURSIVE waiting (destination) AS (SELECT MIN(destination) FROM notifications \
+           WHERE status = 'PENDING' \
            UNION ALL SELECT (SELECT MIN(later.destination) FROM notifications later \
              WHERE later.status = 'PENDING' AND later.destination > waiting.destination) \
            FROM waiting WHERE waiting.destination IS NOT NULL), \
-         due AS (SELECT c.id, c.due_ms, c.seq, c.destination, c.project_id FROM waiting \
-           JOIN notifications c ON c.id IN (SELECT n.id FROM notifications n \
-             WHERE n.status = 'PENDING' AND n.destination = waiting.destination AND n.due_ms <= $1 \
-             AND NOT EXISTS (SELECT 1 FROM notifications earlier WHERE earlier.alert_id = n.alert_id \
-               AND earlier.notifier_id = n.notifier_id AND earlier.seq < n.seq \
-               AND earlier.status IN ('PENDING', 'SENDING')) \
-             AND n.project_id NOT IN (SELECT project_id FROM busy_project WHERE busy >= $6) \
-             ORDER BY n.due_ms LIMIT $5) \
-           WHERE waiting.destination IS NOT NULL \
-           AND waiting.destination NOT IN (SELECT destination FROM busy_destination WHERE busy >= $5) \
-           UNION ALL SELECT id, due_ms, seq, destination, project_id FROM notifications \
+         open_to AS (SELECT destination, (SELECT COUNT(*) FROM notifications busy WHERE busy.status = 'SENDING' \
+             AND busy.destination = waiting.destination AND busy.lease_until_ms >= $1) AS busy \
+           FROM waiting WHERE destination IS NOT NULL), \
+         due AS (SELECT c.id, c.due_ms, c.seq, c.destination, c.project_id, open_to.busy FROM open_to ",
+        $earliest_of_each,
+        " WHERE open_to.busy < $5 \
+           UNION ALL SELECT id, due_ms, seq, destination, project_id, 0 FROM notifications \
            WHERE status = 'SENDING' AND lease_until_ms < $1), \
          ranked AS (SELECT due.id, due.due_ms, \
-           COALESCE(bd.busy, 0) + ROW_NUMBER() OVER (PARTITION BY due.destination ORDER BY due.due_ms, due.seq, due.id) AS destination_load, \
-           COALESCE(bp.busy, 0) + ROW_NUMBER() OVER (PARTITION BY due.project_id ORDER BY due.due_ms, due.seq, due.id) AS project_load \
-           FROM due LEFT JOIN busy_destination bd ON bd.destination = due.destination \
-           LEFT JOIN busy_project bp ON bp.project_id = due.project_id) \
-         SELECT id FROM ranked WHERE destination_load <= $5 AND project_load <= $6 ORDER BY due_ms LIMIT $4"
+           due.busy + ROW_NUMBER() OVER (PARTITION BY due.destination ORDER BY due.due_ms, due.seq, due.id) \
+             AS destination_load, \
+           ROW_NUMBER() OVER (PARTITION BY due.project_id ORDER BY due.due_ms, due.seq, due.id) \
+             + (SELECT COUNT(*) FROM notifications busy WHERE busy.project_id = due.project_id \
+               AND busy.status = 'SENDING' AND busy.lease_until_ms >= $1) AS project_load \
+           FROM due) \
+         SELECT id FROM ranked WHERE destination_load <= $5 AND project_load <= $6 ORDER BY due_ms LIMIT $4")
     };
 }
 
-/// Claims due notifications where one worker runs (SQLite).
-pub const CLAIM_DUE: &str = claim_due!("");
-/// Claims due notifications where replicas share the work: rows another claims are skipped.
-pub const CLAIM_DUE_SKIP_LOCKED: &str = claim_due!(" FOR UPDATE SKIP LOCKED");
+/// The earliest 16 due of one destination (`open_to.destination`) that may go: their alert's
+/// earlier events are done and their project is below its share (`$6`).
+macro_rules! earliest_due {
+    ($columns:literal) => {
+        concat!(
+            "SELECT ",
+            $columns,
+            " FROM notifications n \
+             WHERE n.status = 'PENDING' AND n.destination = open_to.destination AND n.due_ms <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM notifications earlier WHERE earlier.alert_id = n.alert_id \
+               AND earlier.notifier_id = n.notifier_id AND earlier.seq < n.seq \
+               AND earlier.status IN ('PENDING', 'SENDING')) \
+             AND n.project_id NOT IN (SELECT project_id FROM notifications WHERE status = 'SENDING' \
+               AND lease_until_ms >= $1 GROUP BY project_id HAVING COUNT(*) >= $6) \
+             ORDER BY n.due_ms LIMIT 16"
+        )
+    };
+}
+
+/// Claims due notifications where one worker runs (SQLite): what it looked at is what it
+/// takes, since no one else writes meanwhile.
+/// (SQLite has no `LATERAL`: it reads each destination's earliest through `IN`, which it
+/// drives from the list.)
+pub const CLAIM_DUE: &str =
+    claim_due!(eligible!(concat!("JOIN notifications c ON c.id IN (", earliest_due!("n.id"), ")")));
+/// Claims due notifications where replicas share the work: rows another claims are skipped,
+/// and each row is checked again as it is when locked (another replica may have claimed it
+/// since this one looked: PostgreSQL re-reads a locked row's newest version against this
+/// condition, not against the look's).
+/// (PostgreSQL reads each destination's earliest through `LATERAL`: with `IN` it would
+/// test every row against each destination's.)
+pub const CLAIM_DUE_SKIP_LOCKED: &str = claim_due!(concat!(
+    "SELECT id FROM notifications WHERE id IN (",
+    eligible!(concat!(
+        "CROSS JOIN LATERAL (",
+        earliest_due!("n.id, n.due_ms, n.seq, n.destination, n.project_id"),
+        ") c"
+    )),
+    ") AND ((status = 'PENDING' AND due_ms <= $1) OR (status = 'SENDING' AND lease_until_ms < $1)) \
+     FOR UPDATE SKIP LOCKED"
+));
 
 const RECORD: &str = "UPDATE notifications SET status = $3, due_ms = COALESCE($4, due_ms), delivered_ms = $5, \
      last_status_code = $6, last_error = $7, lease_until_ms = NULL \
@@ -155,12 +183,8 @@ const UNREADABLE: &str = "UPDATE notifications SET status = 'FAILED', last_error
      WHERE id = $1";
 
 /// Records an attempt of a notification `worker` holds; `false` if it no longer holds it.
-pub async fn record(
-    db: &mut dyn Sql,
-    worker: &str,
-    attempt: &Attempted,
-    now_ms: i64,
-) -> Result<bool, StoreError> {
+pub async fn record(db: &mut dyn Sql, worker: &str, attempt: &Attempted) -> Result<bool, StoreError> {
+    let now_ms = attempt.at_ms;
     let delivered = attempt.status == "DELIVERED";
     let params = [
         id(attempt.id),
