@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use rustls::ClientConfig;
 
 use super::endpoints::Endpoints;
-use super::guard::{GuardedResolver, is_public, refusal};
+use super::guard::{GuardRefusal, GuardedResolver, is_public, refusal};
 use super::retry::Outcome;
 use super::settings::DeliverySettings;
 use super::webhook;
@@ -91,12 +91,14 @@ impl Sender {
 
     /// POSTs `body` to `url` with `headers`; what came back, and the start of the answer.
     async fn post(&self, url: &str, headers: &[(String, String)], body: Vec<u8>) -> (Sent, String) {
-        let no_answer = |error: String| {
-            (Sent { outcome: Outcome::NoAnswer, status: None, error: Some(error) }, String::new())
+        let failed = |outcome: Outcome, error: String| {
+            (Sent { outcome, status: None, error: Some(error) }, String::new())
         };
         let parsed = match url::Url::parse(url) {
             Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => parsed,
-            _ => return no_answer("the URL is not an absolute http or https URL".into()),
+            _ => {
+                return failed(Outcome::Undeliverable, "the URL is not an absolute http or https URL".into());
+            }
         };
         // A literal address never reaches the resolver: check it here.
         let literal = match parsed.host() {
@@ -105,7 +107,7 @@ impl Sender {
             _ => None,
         };
         if let Some(ip) = literal.filter(|ip| !self.allow_private && !is_public(*ip)) {
-            return no_answer(refusal(&ip.to_string()));
+            return failed(Outcome::Undeliverable, refusal(&ip.to_string()));
         }
         let mut map = HeaderMap::new();
         for (name, value) in headers {
@@ -117,7 +119,13 @@ impl Sender {
         }
         let response = match self.client.post(parsed).headers(map).body(body).send().await {
             Ok(response) => response,
-            Err(error) => return no_answer(describe(&error.without_url())),
+            Err(error) => {
+                let outcome = match refused_by_guard(&error) {
+                    true => Outcome::Undeliverable,
+                    false => Outcome::NoAnswer,
+                };
+                return failed(outcome, describe(&error.without_url()));
+            }
         };
         let status = response.status().as_u16();
         let retry_after_secs = response
@@ -165,6 +173,18 @@ async fn read_some(mut response: reqwest::Response) -> String {
         }
     }
     String::from_utf8_lossy(&read).into_owned()
+}
+
+/// Whether the address guard refused the target somewhere in `error`'s causes.
+fn refused_by_guard(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.downcast_ref::<GuardRefusal>().is_some() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// An error in words, with its causes (reqwest's own message alone says little).

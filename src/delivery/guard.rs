@@ -3,7 +3,9 @@
 //! public address, the very one that was checked (the HTTP client connects to what this
 //! resolver answers). Loopback, private, link-local, carrier-grade NAT, unique-local,
 //! multicast, documentation and unspecified addresses are refused, in IPv4-mapped and
-//! IPv4-compatible IPv6 forms too. `--allow-private-targets` lifts this.
+//! IPv4-compatible IPv6 forms too, and in the transition forms that carry an IPv4 address
+//! inside (6to4 with a private one; Teredo and NAT64 always). `--allow-private-targets` lifts
+//! this.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -14,7 +16,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped().or_else(|| embedded_v4(v6)) {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped().or_else(|| embedded_v4(v6)).or_else(|| six_to_four(v6)) {
             Some(v4) => is_public_v4(v4),
             None => is_public_v6(v6),
         },
@@ -27,6 +29,16 @@ fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
     (segments[..6] == [0; 6] && (segments[6] != 0 || segments[7] > 1)).then(|| {
         let [a, b] = segments[6].to_be_bytes();
         let [c, d] = segments[7].to_be_bytes();
+        Ipv4Addr::new(a, b, c, d)
+    })
+}
+
+/// The IPv4 address a 6to4 address (`2002:aabb:ccdd::/48`) routes to.
+fn six_to_four(v6: Ipv6Addr) -> Option<Ipv4Addr> {
+    let segments = v6.segments();
+    (segments[0] == 0x2002).then(|| {
+        let [a, b] = segments[1].to_be_bytes();
+        let [c, d] = segments[2].to_be_bytes();
         Ipv4Addr::new(a, b, c, d)
     })
 }
@@ -56,15 +68,24 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || (first & 0xffc0) == 0xfe80 // link-local, fe80::/10
         || (first & 0xffc0) == 0xfec0 // site-local (deprecated), fec0::/10
         || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation, 2001:db8::/32
-        || first == 0x0064 && ip.segments()[1] == 0xff9b) // NAT64, 64:ff9b::/96
+        || first == 0x2001 && ip.segments()[1] == 0x0000 // Teredo, 2001::/32: carries IPv4 inside
+        || first == 0x0064 && ip.segments()[1] == 0xff9b) // NAT64, 64:ff9b::/96 and 64:ff9b:1::/48
 }
 
 /// Why a target was refused.
 pub fn refusal(host: &str) -> String {
-    format!(
-        "{host} resolves to no public address; this server sends only to public addresses \
-         (start it with --allow-private-targets to send to private networks)"
-    )
+    GuardRefusal { host: host.to_owned() }.to_string()
+}
+
+/// A target the guard refused: sending again would be refused again.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{host} resolves to no public address; this server sends only to public addresses \
+     (start it with --allow-private-targets to send to private networks)"
+)]
+pub struct GuardRefusal {
+    /// The host as the URL names it.
+    pub host: String,
 }
 
 /// The HTTP client's resolver: the system's answers, filtered by the guard.
@@ -83,7 +104,7 @@ impl Resolve for GuardedResolver {
             let allowed: Vec<SocketAddr> =
                 found.into_iter().filter(|addr| allow_private || is_public(addr.ip())).collect();
             if allowed.is_empty() {
-                return Err(refusal(&host).into());
+                return Err(Box::new(GuardRefusal { host }) as Box<dyn std::error::Error + Send + Sync>);
             }
             let addrs: Addrs = Box::new(allowed.into_iter());
             Ok(addrs)
@@ -128,10 +149,16 @@ mod tests {
             "::ffff:169.254.169.254",
             "::127.0.0.1",
             "::ffff:10.0.0.1",
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::1",
+            "2002:c0a8:0101::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "64:ff9b::7f00:1",
+            "64:ff9b:1::a00:1",
         ] {
             assert!(!public(refused), "{refused} must be refused");
         }
-        for allowed in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
+        for allowed in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "2002:808:808::1"] {
             assert!(public(allowed), "{allowed} is public");
         }
     }

@@ -1,7 +1,8 @@
 //! What an attempt's outcome means for a notification: delivered, tried again later
 //! (exponential backoff with jitter from 10 s, doubling, at most 1 h apart, or as the
-//! receiver's `Retry-After` says on 429 and 503), or failed for good (a 4xx other than 408,
-//! 425 and 429; or 24 h after the first attempt).
+//! receiver's `Retry-After` says on 429 and 503, taken between 1 s and 1 h), or failed for
+//! good (a 4xx other than 408, 425 and 429; a redirect; a target that cannot be sent to; or
+//! 24 h after the first attempt).
 
 /// When attempts are repeated, and until when.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,8 +31,11 @@ pub enum Outcome {
         /// `Retry-After`, in seconds, if the receiver said one.
         retry_after_secs: Option<u64>,
     },
-    /// No answer: the connection, TLS, a timeout, or the address guard failed.
+    /// No answer: the connection, TLS or a timeout failed.
     NoAnswer,
+    /// Nothing can be sent there however often it is tried: the address guard refused the
+    /// target, or the URL is not one.
+    Undeliverable,
     /// The service answered 2xx but refused in its body (Slack's `"ok": false`); `permanent`
     /// when trying again cannot help.
     Declined {
@@ -63,13 +67,15 @@ pub fn judge(
 ) -> Verdict {
     let retry_after = match *outcome {
         Outcome::Answered { status: 200..=299, .. } => return Verdict::Delivered,
-        Outcome::Declined { permanent: true } => return Verdict::Failed,
+        Outcome::Declined { permanent: true } | Outcome::Undeliverable => return Verdict::Failed,
         Outcome::Declined { permanent: false } => None,
         Outcome::Answered { status: 429 | 503, retry_after_secs: Some(secs) } => {
-            Some((secs.min(3_600) as i64) * 1_000)
+            Some((secs.clamp(1, 3_600) as i64) * 1_000)
         }
         Outcome::Answered { status: 408 | 425 | 429, .. } => None,
-        Outcome::Answered { status: 400..=499, .. } => return Verdict::Failed,
+        // Redirects are not followed (the guard would have to judge their target), and a
+        // receiver that redirects will redirect again.
+        Outcome::Answered { status: 300..=499, .. } => return Verdict::Failed,
         Outcome::Answered { .. } | Outcome::NoAnswer => None,
     };
     let wait = retry_after.unwrap_or_else(|| backoff(policy, attempts, jitter));
@@ -108,6 +114,16 @@ mod tests {
             assert!(matches!(judge(&P, &answered(retried), 1, 0, 0, 0.5), Verdict::RetryAt(_)), "{retried}");
         }
         assert!(matches!(judge(&P, &Outcome::NoAnswer, 1, 0, 0, 0.5), Verdict::RetryAt(_)));
+        assert_eq!(judge(&P, &Outcome::Undeliverable, 1, 0, 0, 0.5), Verdict::Failed);
+        assert_eq!(judge(&P, &answered(302), 1, 0, 0, 0.5), Verdict::Failed);
+    }
+
+    #[test]
+    fn a_retry_after_of_zero_waits_a_second_and_a_huge_one_an_hour() {
+        let now = Outcome::Answered { status: 429, retry_after_secs: Some(0) };
+        assert_eq!(judge(&P, &now, 1, 0, 1_000, 0.0), Verdict::RetryAt(2_000));
+        let never = Outcome::Answered { status: 503, retry_after_secs: Some(u64::MAX) };
+        assert_eq!(judge(&P, &never, 1, 0, 1_000, 0.0), Verdict::RetryAt(3_601_000));
     }
 
     #[test]

@@ -175,16 +175,33 @@ async fn a_client_error_fails_at_once_and_a_receiver_that_hangs_is_cut_off_and_r
 }
 
 #[tokio::test]
-async fn a_redirect_is_not_followed_and_counts_as_a_failed_attempt() {
+async fn a_redirect_is_not_followed_and_fails_at_once() {
     let app = TestApp::spawn_tuned(quick_retries(true)).await;
     let receiver = Receiver::start().await;
     receiver.script([Reply::Redirect("/elsewhere")]);
     webhook_alert(&app, &receiver.url, None).await;
     let alert = raise(&app).await;
-    let delivered = wait_for_status(&app, &alert, 0, "DELIVERED").await;
-    assert_eq!(delivered["attempts"], 2, "the 302 was an attempt that failed");
+    let failed = wait_for_status(&app, &alert, 0, "FAILED").await;
+    assert_eq!((failed["attempts"].as_u64(), failed["lastStatusCode"].as_u64()), (Some(1), Some(302)));
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let paths: Vec<String> = receiver.received().iter().map(|r| r.path.clone()).collect();
-    assert_eq!(paths, ["/hook", "/hook"], "nothing went to the redirect's target");
+    assert_eq!(paths, ["/hook"], "nothing went to the redirect's target, and it was not tried again");
+}
+
+#[tokio::test]
+async fn a_retry_after_of_zero_waits_a_second_rather_than_none() {
+    let app = TestApp::spawn_tuned(quick_retries(true)).await;
+    let receiver = Receiver::start().await;
+    receiver.script([Reply::RetryAfter(429, 0)]);
+    webhook_alert(&app, &receiver.url, None).await;
+    let alert = raise(&app).await;
+    let both = receiver.wait_for(2, WAIT).await;
+    assert_eq!(both.len(), 2);
+    let waiting = wait_for_status(&app, &alert, 0, "DELIVERED").await;
+    let first = receiver.received_at(0);
+    let second = receiver.received_at(1);
+    assert!(second.duration_since(first) >= Duration::from_millis(950), "retried after {:?}", second - first);
+    assert_eq!(waiting["attempts"], 2);
 }
 
 #[tokio::test]
@@ -209,6 +226,11 @@ async fn private_addresses_are_refused_unless_allowed_and_unsent_types_are_logge
     };
     for entry in &entries[..2] {
         assert!(entry["lastError"].as_str().unwrap().contains("no public address"), "{entry}");
+        assert_eq!(
+            (entry["status"].as_str(), entry["attempts"].as_u64()),
+            (Some("FAILED"), Some(1)),
+            "not retried"
+        );
     }
     assert_eq!(entries[2]["status"], "SKIPPED");
     assert!(entries[2]["lastError"].as_str().unwrap().contains("does not send EMAIL"));

@@ -23,6 +23,8 @@ pub struct Received {
     pub headers: HeaderMap,
     /// The body, byte for byte.
     pub body: Vec<u8>,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 impl Received {
@@ -76,7 +78,13 @@ async fn receive(
 ) -> Response {
     let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
     let method = method.to_string();
-    shared.received.lock().unwrap().push(Received { method, path, headers, body: body.to_vec() });
+    shared.received.lock().unwrap().push(Received {
+        method,
+        path,
+        headers,
+        body: body.to_vec(),
+        at: std::time::Instant::now(),
+    });
     let scripted = shared.script.lock().unwrap().pop_front();
     let reply = scripted.unwrap_or_else(|| shared.usual.lock().unwrap().clone());
     match reply {
@@ -129,6 +137,11 @@ impl Receiver {
     /// What arrived so far.
     pub fn received(&self) -> Vec<Received> {
         self.shared.received.lock().unwrap().clone()
+    }
+
+    /// When request `index` (from 0) arrived.
+    pub fn received_at(&self, index: usize) -> std::time::Instant {
+        self.shared.received.lock().unwrap()[index].at
     }
 
     /// Waits (up to `within`) until `count` requests arrived; what arrived.
