@@ -63,6 +63,10 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// An HTTP/1.1 request without `Host` (RFC 9112 §3.2).
     MissingHostHeader,
+    /// A request with more than one `Host` (RFC 9112 §3.2).
+    DuplicateHostHeader,
+    /// A console path holding a control character.
+    InvalidPath,
     /// Anything unexpected.
     UnexpectedError,
 }
@@ -95,6 +99,8 @@ impl ErrorCode {
             ErrorCode::RequestTooLarge => "REQUEST_TOO_LARGE",
             ErrorCode::UserUnauthorized => "USER_UNAUTHORIZED",
             ErrorCode::MissingHostHeader => "MISSING_HOST_HEADER",
+            ErrorCode::DuplicateHostHeader => "DUPLICATE_HOST_HEADER",
+            ErrorCode::InvalidPath => "INVALID_PATH",
             ErrorCode::UnexpectedError => "UNEXPECTED_ERROR",
             ErrorCode::ResourceNotFound => "RESOURCE_NOT_FOUND",
             ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
@@ -114,7 +120,9 @@ impl ErrorCode {
             | ErrorCode::InvalidAttribute
             | ErrorCode::InvalidIntegrationSettings
             | ErrorCode::InvalidQueryParameter
-            | ErrorCode::MissingHostHeader => StatusCode::BAD_REQUEST,
+            | ErrorCode::MissingHostHeader
+            | ErrorCode::DuplicateHostHeader
+            | ErrorCode::InvalidPath => StatusCode::BAD_REQUEST,
             ErrorCode::UserUnauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::GroupNotFound
             | ErrorCode::IntegrationNotConfigured

@@ -445,3 +445,22 @@ async fn what_a_project_is_called_is_shown_as_text_never_as_markup() {
         home.html
     );
 }
+
+#[tokio::test]
+async fn a_console_path_with_control_characters_is_refused_not_an_error() {
+    let app = TestApp::spawn().await;
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    for path in [
+        "/projects/abc%0d%0aSet-Cookie:%20x=1".to_owned(),
+        format!("/projects/{}%0d%0a/integrations", app.project.id),
+        format!("/projects/{}/alerts/abc%0a", app.project.id),
+        "/sign-in%0d%0a".to_owned(),
+    ] {
+        let page = browser.get(&path).await;
+        assert!((400..500).contains(&page.status), "{path}: {} {}", page.status, page.html);
+    }
+    let signed_out = ConsoleClient::new(&app.base);
+    let page = signed_out.get("/projects/x%0d%0ay").await;
+    assert!((300..500).contains(&page.status), "{}", page.status);
+    assert!(page.location().is_none_or(|to| !to.contains('\r') && !to.contains('\n')));
+}

@@ -51,7 +51,7 @@ async fn a_body_held_back_by_expect_100_continue_is_not_asked_for_and_the_connec
 }
 
 #[tokio::test]
-async fn an_http11_request_without_host_is_400_in_the_envelope() {
+async fn an_http11_request_without_host_or_with_two_is_400_in_the_envelope() {
     let app = TestApp::spawn().await;
     let mut client = RawConnection::open(&app.base).await;
     client.send(b"GET /healthz HTTP/1.1\r\n\r\n").await;
@@ -61,6 +61,14 @@ async fn an_http11_request_without_host_is_400_in_the_envelope() {
     let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
     assert_eq!(body["errorCode"], "MISSING_HOST_HEADER");
     assert_eq!(body["error"], 400);
+
+    let authority = app.base.trim_start_matches("http://").to_owned();
+    let mut twice = RawConnection::open(&app.base).await;
+    twice
+        .send(format!("GET /healthz HTTP/1.1\r\nHost: {authority}\r\nHost: evil.example\r\n\r\n").as_bytes())
+        .await;
+    let answer = twice.read_response(Duration::from_secs(5)).await.expect("answered");
+    assert_eq!((answer.status, answer.header("x-error-code")), (400, Some("DUPLICATE_HOST_HEADER")));
 
     let mut old = RawConnection::open(&app.base).await;
     old.send(b"GET /healthz HTTP/1.0\r\n\r\n").await;

@@ -15,6 +15,7 @@ mod form;
 mod integration_form;
 mod integrations;
 mod page;
+mod path_guard;
 mod project;
 mod projects;
 mod redeliver;
@@ -64,6 +65,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/sign-in", get(sign_in::show).post(sign_in::sign_in))
         .merge(signed_in)
+        .layer(from_fn(path_guard::refuse_control_characters))
         .layer(from_fn(page::page_headers))
         .route("/console/assets/console.css", get(stylesheet))
 }
