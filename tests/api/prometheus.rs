@@ -32,17 +32,38 @@ async fn get(url: &str, credentials: Option<(&str, &str)>) -> reqwest::Response 
 }
 
 #[tokio::test]
-async fn discovery_answers_404_until_the_integration_is_enabled() {
+async fn without_an_enabled_integration_the_answer_is_the_same_401_as_for_wrong_credentials() {
     let app = TestApp::spawn().await;
     let url = prometheus(&app, "discovery");
-    assert_eq!(get(&url, Some((USER, PASSWORD))).await.status(), 404);
+    let elsewhere = url.replace(&app.project.id.to_string(), "5f0000000000000000000000");
+    let answers = [
+        get(&url, Some((USER, PASSWORD))).await,
+        get(&elsewhere, Some((USER, PASSWORD))).await,
+        get(&url.replace(&app.project.id.to_string(), "not-a-project"), Some((USER, PASSWORD))).await,
+    ];
     integrate(&app, false).await;
     let disabled = get(&url, Some((USER, PASSWORD))).await;
-    assert_eq!(disabled.status(), 404);
-    let error: Value = serde_json::from_str(&disabled.text().await.unwrap()).unwrap();
-    assert_eq!(error["errorCode"], "RESOURCE_NOT_FOUND");
     integrate(&app, true).await;
+    let wrong = get(&url, Some((USER, "wrong-password"))).await;
+    let mut bodies = Vec::new();
+    for answer in answers.into_iter().chain([disabled, wrong]) {
+        assert_eq!(answer.status(), 401);
+        assert!(answer.headers()["www-authenticate"].to_str().unwrap().starts_with("Basic realm="));
+        bodies.push(answer.text().await.unwrap());
+    }
+    assert!(bodies.windows(2).all(|pair| pair[0] == pair[1]), "one answer for all: {bodies:?}");
     assert_eq!(get(&url, Some((USER, PASSWORD))).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_prometheus_password_shorter_than_eight_characters_is_refused() {
+    let app = TestApp::spawn().await;
+    let body = json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http",
+                      "username": USER, "password": "short"});
+    let refused = app.owner().put(&app.v2("PROMETHEUS"), &body).await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert!(refused.text().contains("at least 8 characters"), "{}", refused.text());
+    assert_eq!(app.owner().get(&app.v2("PROMETHEUS")).await.status, 404, "nothing was stored");
 }
 
 #[tokio::test]

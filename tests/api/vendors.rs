@@ -378,7 +378,7 @@ async fn every_type_can_be_tested_and_a_refused_key_says_so() {
         ("FLOWDOCK", json!({"type": "FLOWDOCK", "apiToken": "t0k3n", "flowName": "f", "orgName": "o"})),
         (
             "PROMETHEUS",
-            json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http", "username": "prom", "password": "pw"}),
+            json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http", "username": "prom", "password": "pw-long-enough"}),
         ),
     ] {
         integrate(&app, settings).await;

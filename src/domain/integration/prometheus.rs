@@ -2,7 +2,7 @@
 //! password that is accepted and kept but never shown.
 
 use super::IntegrationType;
-use super::limits::{KEY, NAME};
+use super::limits::{NAME, PASSWORD};
 use super::spec::{FieldKind, FieldSpec, TypeSpec, Unset};
 
 /// The PROMETHEUS fields.
@@ -12,7 +12,7 @@ pub static SPEC: TypeSpec = TypeSpec {
         FieldSpec::required("enabled", FieldKind::Flag),
         FieldSpec::required("serviceDiscovery", FieldKind::Choice(&["http", "file"])),
         FieldSpec::required("username", FieldKind::Text(NAME)),
-        FieldSpec::optional("password", FieldKind::WriteOnly(KEY), Unset::Omit),
+        FieldSpec::optional("password", FieldKind::WriteOnly(PASSWORD), Unset::Omit),
         FieldSpec::optional("sendUserProvidedResourceTagsEnabled", FieldKind::Flag, Unset::Flag(false)),
     ],
     type_last: false,
@@ -20,7 +20,7 @@ pub static SPEC: TypeSpec = TypeSpec {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{create, invalid_attribute, read};
+    use super::super::testing::{create, invalid_attribute, invalid_reason, read};
     use serde_json::json;
 
     #[test]
@@ -31,6 +31,15 @@ mod tests {
         assert!(shown.get("password").is_none());
         assert_eq!(shown["sendUserProvidedResourceTagsEnabled"], false);
         assert!(!serde_json::to_string(&shown).unwrap().contains("pa55word"));
+    }
+
+    #[test]
+    fn a_password_has_at_least_eight_characters() {
+        let reason = invalid_reason(json!({"type": "PROMETHEUS", "enabled": true,
+            "serviceDiscovery": "http", "username": "u", "password": "1234567"}));
+        assert_eq!(reason, "password must have at least 8 characters");
+        create(json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http",
+            "username": "u", "password": "12345678"}));
     }
 
     #[test]

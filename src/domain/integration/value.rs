@@ -50,7 +50,10 @@ fn as_string<'v>(name: &str, value: &'v Value) -> Result<&'v str, String> {
 fn check_text<'t>(name: &str, text: &'t str, rule: TextRule) -> Result<&'t str, String> {
     let chars = text.chars().count();
     if chars < rule.min_chars {
-        return Err(format!("{name} must not be empty"));
+        return Err(match rule.min_chars {
+            1 => format!("{name} must not be empty"),
+            least => format!("{name} must have at least {least} characters"),
+        });
     }
     if chars > rule.max_chars {
         return Err(format!("{name} must have at most {} characters", rule.max_chars));

@@ -122,7 +122,7 @@ mod tests {
     fn the_streamed_view_is_the_map_byte_for_byte() {
         for body in [
             json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "file", "username": "u",
-                "password": "p4ss"}),
+                "password": "p4ss-w0rd"}),
             json!({"type": "WEBHOOK", "url": "https://example.com/hook/0123456789", "secret": "s3cr3t-0123"}),
             json!({"type": "SLACK", "apiToken": "xoxb-0000-1111-abcd", "channelName": "alerts"}),
             json!({"type": "DATADOG", "apiKey": "0123456789abcdef0123456789abcdef"}),
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn stored_form_round_trips_every_kind_of_field() {
         let integration = create(json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "file",
-            "username": "u", "password": "p4ss"}));
+            "username": "u", "password": "p4ss-w0rd"}));
         let stored = integration.fields_to_stored();
         let back = Integration::from_stored(integration.id, integration.kind, &stored).unwrap();
         assert_eq!(back, integration);

@@ -1,7 +1,9 @@
 //! HTTP Basic against a project's PROMETHEUS integration: its `username` and `password`,
-//! compared in constant time. Failures count toward the same per-(name, address) throttle as
-//! Digest failures; the integration must exist and be enabled.
+//! compared in constant time. The integration must exist and be enabled; a project without one
+//! gets the same 401 as wrong credentials. Failures count toward the same per-(project,
+//! address) throttle and per-address delay as Digest failures.
 
+use std::net::IpAddr;
 use std::time::Instant;
 
 use axum::extract::FromRequestParts;
@@ -19,14 +21,10 @@ use crate::http::client_ip::client_ip;
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
 use crate::http::extract::path_param;
+use crate::http::rate_limit::{FAILURE_DELAY, Verdict, address_block};
 
 /// A project whose Prometheus credentials the request carried.
 pub struct PrometheusCaller(pub Project);
-
-fn not_found(group: &str) -> Response {
-    let detail = format!("Project {group} has no enabled PROMETHEUS integration.");
-    ApiError::new(ErrorCode::ResourceNotFound, detail, vec![group.to_owned()]).into_response()
-}
 
 fn unauthorized() -> Response {
     let detail = "Give the PROMETHEUS integration's username and password with HTTP Basic.";
@@ -57,23 +55,27 @@ impl FromRequestParts<AppState> for PrometheusCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let raw = path_param(parts, "group_id").await.map_err(IntoResponse::into_response)?;
-        let group = GroupId::parse(&raw).ok_or_else(|| not_found(&raw))?;
-        let integration = state
-            .store
-            .get_integration(group, IntegrationType::Prometheus)
-            .await
-            .map_err(|e| ApiError::from(e).into_response())?
-            .filter(|integration| integration.fields.get("enabled") == Some(&FieldValue::Flag(true)))
-            .ok_or_else(|| not_found(&raw))?;
         let client = client_ip(parts, &state.trusted_proxies);
-        let throttle = client.map(|ip| (format!("prometheus/{group}"), ip));
+        let throttle = client.map(|ip| (format!("prometheus/{raw}"), ip));
         if let Some(key) = &throttle
             && let Some(retry_after) = state.limits.auth_failures.exhausted(key, Instant::now())
         {
             crate::telemetry::metrics::auth_throttled("key_from_address");
             return Err(ApiError::too_many_failures(retry_after).into_response());
         }
-        let text = |name: &str| match integration.fields.get(name) {
+        // A project without the integration (or no project at all) is refused exactly as wrong
+        // credentials are, so the answer tells no one which projects have one.
+        let group = GroupId::parse(&raw);
+        let integration = match group {
+            Some(group) => state
+                .store
+                .get_integration(group, IntegrationType::Prometheus)
+                .await
+                .map_err(|e| ApiError::from(e).into_response())?
+                .filter(|integration| integration.fields.get("enabled") == Some(&FieldValue::Flag(true))),
+            None => None,
+        };
+        let text = |name: &str| match integration.as_ref().and_then(|i| i.fields.get(name)) {
             Some(FieldValue::Text(text)) => Some(text.as_str()),
             Some(FieldValue::Secret(secret)) => Some(secret.expose()),
             _ => None,
@@ -81,14 +83,9 @@ impl FromRequestParts<AppState> for PrometheusCaller {
         let accepted = credentials(parts).is_some_and(|(user, password)| {
             same(&user, text("username")) & same(&password, text("password"))
         });
-        if !accepted {
-            if let Some(key) = throttle {
-                state.limits.auth_failures.hit(key, Instant::now());
-            }
-            crate::telemetry::metrics::auth_failure("prometheus_basic", "wrong_credentials");
-            state.refusals.authentication_failed(None, client, "wrong Prometheus credentials");
-            return Err(unauthorized());
-        }
+        let (Some(group), true) = (group, accepted) else {
+            return Err(refuse(state, throttle, client).await);
+        };
         if let Some(key) = &throttle {
             state.limits.auth_failures.clear(key);
         }
@@ -97,7 +94,24 @@ impl FromRequestParts<AppState> for PrometheusCaller {
             .find_project(group)
             .await
             .map_err(|e| ApiError::from(e).into_response())?
-            .ok_or_else(|| not_found(&raw))?;
+            .ok_or_else(unauthorized)?;
         Ok(PrometheusCaller(project))
     }
+}
+
+/// Counts a failure against the (project, address) pair and the address (its /64 for IPv6),
+/// answering after [`FAILURE_DELAY`] once the address has failed too often, as Digest does.
+async fn refuse(state: &AppState, throttle: Option<(String, IpAddr)>, client: Option<IpAddr>) -> Response {
+    if let Some(key) = throttle {
+        state.limits.auth_failures.hit(key, Instant::now());
+    }
+    crate::telemetry::metrics::auth_failure("prometheus_basic", "wrong_credentials");
+    state.refusals.authentication_failed(None, client, "wrong Prometheus credentials");
+    if let Some(ip) = client
+        && let Verdict::Limited { .. } = state.limits.address_failures.hit(address_block(ip), Instant::now())
+    {
+        crate::telemetry::metrics::auth_throttled("address");
+        tokio::time::sleep(FAILURE_DELAY).await;
+    }
+    unauthorized()
 }

@@ -2,7 +2,8 @@
 //! `/prometheus/v1.0`: HTTP service discovery (`GET /groups/{groupId}/discovery`) and, as
 //! its one target, this server's metrics of that project's alerting
 //! (`GET /groups/{groupId}/metrics`). Both take HTTP Basic with the integration's `username`
-//! and `password`, not Digest, and answer 404 while the integration is absent or disabled.
+//! and `password`, not Digest, and answer the same 401 while the integration is absent or
+//! disabled as for wrong credentials.
 
 mod basic;
 mod discovery;
