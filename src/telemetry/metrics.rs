@@ -15,6 +15,9 @@ pub const HTTP_DURATION: &str = "atlas_integrations_http_request_duration_second
 pub const AUTH_FAILURES: &str = "atlas_integrations_auth_failures_total";
 /// Authentications refused or slowed for too many failures, by reason.
 pub const AUTH_THROTTLED: &str = "atlas_integrations_auth_throttled_total";
+/// Service account secrets checked against their Argon2id verifiers (the token endpoint and
+/// the console's sign-in), known clients or not.
+pub const SECRET_VERIFICATIONS: &str = "atlas_integrations_secret_verifications_total";
 /// Requests refused by the per-project (or per-organization) rate limit.
 pub const RATE_LIMITED: &str = "atlas_integrations_rate_limited_total";
 /// Database connections by engine and state (`in_use`, `idle`).
@@ -66,6 +69,11 @@ pub fn auth_failure(scheme: &'static str, reason: &'static str) {
 /// one address) or `address` (one address under any names).
 pub fn auth_throttled(reason: &'static str) {
     counter!(AUTH_THROTTLED, "reason" => reason).increment(1);
+}
+
+/// One secret checked against a verifier.
+pub fn secret_verification() {
+    counter!(SECRET_VERIFICATIONS).increment(1);
 }
 
 /// One request over the rate limit of a `project` or an `organization`.

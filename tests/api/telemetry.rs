@@ -162,3 +162,33 @@ async fn json_logs_are_one_object_a_line_with_the_request_fields_and_no_secret()
     assert!(!all.to_ascii_lowercase().contains("authorization"), "an Authorization header reached the log");
     assert!(!all.contains("Digest username"), "a Digest header reached the log");
 }
+
+#[tokio::test]
+async fn a_guessing_address_is_refused_at_the_token_endpoint_before_any_secret_is_hashed() {
+    let app = TestApp::spawn().await;
+    let server =
+        ServerProcess::start(&app, &["--metrics-listen", "127.0.0.1:0", "--auth-failure-address-limit", "5"]);
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for guess in 0..20 {
+        // A new (well-formed, unknown) client id each time: the per-client throttle never
+        // sees a repeat, only the per-address one can stop this.
+        let answer = client
+            .post(format!("{}/api/oauth/token", server.base))
+            .basic_auth(format!("mdb_sa_id_{guess:024x}"), Some("mdb_sa_sk_guess"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status().as_u16());
+    }
+    assert_eq!(statuses[..5], [401; 5], "{statuses:?}");
+    assert!(statuses[5..].iter().all(|status| *status == 429), "{statuses:?}");
+    let (_, samples) = scrape(&server).await;
+    assert_eq!(
+        samples.get("atlas_integrations_secret_verifications_total").copied(),
+        Some(5.0),
+        "only the first five were hashed"
+    );
+}

@@ -1,24 +1,28 @@
 //! Client authentication at the OAuth endpoints: HTTP Basic with the form-encoded client id
 //! and secret (RFC 6749 §2.3.1, what Go's oauth2 sends) or `client_id` and `client_secret`
-//! in the body, never both. The secret is checked against each unexpired secret's Argon2id
-//! verifier off the async threads; an unknown client costs the same. Failures count toward
-//! the per-(client, address) throttle that Digest failures count toward.
+//! in the body, never both. The cheap checks come first: the per-(client, address) throttle
+//! and the per-address one (an IPv6 /64) refuse before any hash is computed. Then the secret
+//! is checked against each unexpired secret's Argon2id verifier off the async threads, at
+//! most one check per core at a time (each takes 19 MiB), so memory stays bounded whatever
+//! arrives; an unknown client costs the same, inside the same bound.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::LazyLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{Request, header};
 use base64::Engine as _;
+use tokio::sync::Semaphore;
 
 use super::error::OAuthError;
 use crate::domain::ids::ObjectId;
 use crate::domain::service_account::{generate_secret, parse_client_id, verifier_of, verify_secret};
 use crate::http::AppState;
 use crate::http::client_ip::client_ip;
+use crate::http::rate_limit::address_block;
 use crate::store::now_ms;
 
 /// The most a form body may hold.
@@ -26,6 +30,15 @@ const MAX_FORM_BYTES: usize = 16 * 1024;
 
 /// A verifier no secret matches, so an unknown client costs what a known one does.
 static NO_CLIENT: LazyLock<String> = LazyLock::new(|| verifier_of(generate_secret().expose()));
+
+/// Argon2id checks under way at once: one per core (at most 8).
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Semaphore::new(cores.clamp(1, 8))
+});
+
+/// How long a check waits for its turn before the client is told to come back.
+const HASHING_WAIT: Duration = Duration::from_secs(10);
 
 /// An authenticated client.
 pub struct Client {
@@ -107,6 +120,12 @@ pub async fn authenticate(state: &AppState, form: &Form) -> Result<Client, OAuth
         crate::telemetry::metrics::auth_throttled("key_from_address");
         return Err(OAuthError::throttled(retry_after));
     }
+    if let Some(ip) = address
+        && let Some(retry_after) = state.limits.address_failures.exhausted(&address_block(ip), Instant::now())
+    {
+        crate::telemetry::metrics::auth_throttled("address");
+        return Err(OAuthError::throttled(retry_after));
+    }
     let account = parse_client_id(&client_id);
     let verifiers = match account {
         Some(account) => state
@@ -120,11 +139,22 @@ pub async fn authenticate(state: &AppState, form: &Form) -> Result<Client, OAuth
         true => vec![(None, NO_CLIENT.clone())],
         false => verifiers.into_iter().map(|v| (Some(v.id), v.verifier)).collect(),
     };
+    let turn = tokio::time::timeout(HASHING_WAIT, HASHING.acquire())
+        .await
+        .map_err(|_| OAuthError::unavailable("too many clients are authenticating; try again shortly"))?
+        .map_err(|e| OAuthError::unavailable(e.to_string()))?;
     let matched = tokio::task::spawn_blocking(move || {
-        candidates.into_iter().find(|(_, verifier)| verify_secret(verifier, &secret)).and_then(|(id, _)| id)
+        candidates
+            .into_iter()
+            .find(|(_, verifier)| {
+                crate::telemetry::metrics::secret_verification();
+                verify_secret(verifier, &secret)
+            })
+            .and_then(|(id, _)| id)
     })
     .await
     .map_err(|e| OAuthError::unavailable(e.to_string()))?;
+    drop(turn);
     match (account, matched) {
         (Some(account), Some(secret)) => {
             if let Some(key) = &throttle {
@@ -135,6 +165,9 @@ pub async fn authenticate(state: &AppState, form: &Form) -> Result<Client, OAuth
         _ => {
             if let Some(key) = throttle {
                 state.limits.auth_failures.hit(key, Instant::now());
+            }
+            if let Some(ip) = address {
+                state.limits.address_failures.hit(address_block(ip), Instant::now());
             }
             crate::telemetry::metrics::auth_failure("client_credentials", "wrong_secret");
             // The client id only when it has a client id's form: a pasted secret is never logged.
