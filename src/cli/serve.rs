@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// before each further failure from it is answered only after a 250 ms delay.
     #[arg(long, env = "ATLAS_INTEGRATIONS_AUTH_FAILURE_ADDRESS_LIMIT", default_value_t = 100)]
     pub auth_failure_address_limit: u32,
+    /// Alert configurations one project may hold (every raise reads its project's
+    /// configurations of the event type, so this bounds what one project's raise costs).
+    #[arg(long, env = "ATLAS_INTEGRATIONS_MAX_ALERT_CONFIGS_PER_PROJECT", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_alert_configs_per_project: u32,
     /// The failed-authentication window in seconds.
     #[arg(long, env = "ATLAS_INTEGRATIONS_AUTH_FAILURE_WINDOW_SECS", default_value_t = 60)]
     pub auth_failure_window_secs: u64,
@@ -131,6 +135,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             auth_failures: args.auth_failure_limit,
             auth_failure_window: Duration::from_secs(args.auth_failure_window_secs),
             address_failures: args.auth_failure_address_limit,
+            alert_configs_per_project: args.max_alert_configs_per_project,
         },
         connections: ConnectionLimits {
             timeouts: Timeouts {

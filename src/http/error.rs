@@ -214,6 +214,9 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Rejected(change) => change.into(),
+            StoreError::LimitReached(detail) => {
+                ApiError::new(ErrorCode::AlertConfigLimitReached, detail, vec![])
+            }
             StoreError::Unavailable(cause) => {
                 tracing::warn!(%cause, "database unavailable");
                 Self::service_unavailable()

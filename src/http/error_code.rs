@@ -27,6 +27,8 @@ pub enum ErrorCode {
     AlertConfigNotFound,
     /// An alert id the project does not have.
     AlertNotFound,
+    /// A project that holds the most alert configurations it may.
+    AlertConfigLimitReached,
     /// A notification id the alert does not have (an extension's code).
     NotificationNotFound,
     /// A notification still waiting or being sent, or skipped, asked to be sent again.
@@ -86,6 +88,7 @@ impl ErrorCode {
             ErrorCode::IntegrationNotConfigured => "INTEGRATION_NOT_CONFIGURED",
             ErrorCode::AlertConfigNotFound => "ALERT_CONFIG_NOT_FOUND",
             ErrorCode::AlertNotFound => "ALERT_NOT_FOUND",
+            ErrorCode::AlertConfigLimitReached => "ALERT_CONFIG_LIMIT_REACHED",
             ErrorCode::NotificationNotFound => "NOTIFICATION_NOT_FOUND",
             ErrorCode::NotificationNotRedeliverable => "NOTIFICATION_NOT_REDELIVERABLE",
             ErrorCode::IntegrationTestFailed => "INTEGRATION_TEST_FAILED",
@@ -136,7 +139,8 @@ impl ErrorCode {
             ErrorCode::InvalidVersionDate | ErrorCode::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ErrorCode::IntegrationAlreadyConfigured
             | ErrorCode::ServiceAccountSecretLimit
-            | ErrorCode::NotificationNotRedeliverable => StatusCode::CONFLICT,
+            | ErrorCode::NotificationNotRedeliverable
+            | ErrorCode::AlertConfigLimitReached => StatusCode::CONFLICT,
             ErrorCode::IntegrationTestFailed => StatusCode::BAD_GATEWAY,
             ErrorCode::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

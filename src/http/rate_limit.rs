@@ -22,6 +22,8 @@ pub struct Limits {
     /// Failed authentications from one address (an IPv6 /64) per window, under any names,
     /// after which each further failure from it is answered only after [`FAILURE_DELAY`].
     pub address_failures: u32,
+    /// Alert configurations one project may hold.
+    pub alert_configs_per_project: u32,
 }
 
 /// How long a failure is held back once its address is over its limit: a client that
@@ -50,6 +52,7 @@ impl Default for Limits {
             auth_failures: 20,
             auth_failure_window: Duration::from_secs(60),
             address_failures: 100,
+            alert_configs_per_project: 500,
         }
     }
 }
@@ -65,6 +68,8 @@ pub struct RateLimits {
     pub auth_failures: Counter<(String, std::net::IpAddr)>,
     /// Failed authentications per address block, whatever the name.
     pub address_failures: Counter<std::net::IpAddr>,
+    /// Alert configurations one project may hold.
+    pub alert_configs_per_project: u32,
 }
 
 impl RateLimits {
@@ -78,6 +83,7 @@ impl RateLimits {
                 limits.auth_failure_window,
                 COUNTER_CAPACITY,
             ),
+            alert_configs_per_project: limits.alert_configs_per_project,
         }
     }
 }

@@ -39,6 +39,7 @@ pub trait AlertStore: Send + Sync {
         &self,
         group: GroupId,
         settings: AlertSettings,
+        most: u32,
     ) -> Result<AlertConfig, StoreError>;
     /// Replaces an alert configuration's settings; `None` if there is no such configuration.
     async fn replace_alert_config(

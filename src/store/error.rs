@@ -13,6 +13,9 @@ pub enum StoreError {
     /// Something with that name or key already exists.
     #[error("{0}")]
     Conflict(String),
+    /// The change would take the project past a limit on what it may hold.
+    #[error("{0}")]
+    LimitReached(String),
     /// The thing named does not exist.
     #[error("{0}")]
     NotFound(String),

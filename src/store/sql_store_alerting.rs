@@ -37,12 +37,14 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         &self,
         group: GroupId,
         settings: AlertSettings,
+        most: u32,
     ) -> Result<AlertConfig, StoreError> {
         let sealer = self.sealer.clone();
         let create = work(move |db| {
-            Box::pin(async move { alert_configs::create(db, &sealer, group, settings).await })
+            Box::pin(async move { alert_configs::create(db, &sealer, group, settings, most).await })
         });
-        self.engine.write(None, create).await
+        // Creations in one project queue, so two cannot both take the last place.
+        self.engine.write(Some(format!("alert-configs-of:{group}")), create).await
     }
 
     async fn replace_alert_config(

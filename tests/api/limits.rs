@@ -106,3 +106,24 @@ async fn failures_under_ever_new_names_from_one_address_are_answered_late_and_va
     }
     assert!(quickest < atlas_integrations::http::rate_limit::FAILURE_DELAY, "valid keys are not held back");
 }
+
+#[tokio::test]
+async fn a_project_holds_at_most_its_cap_of_alert_configurations_and_a_refusal_changes_nothing() {
+    let app = TestApp::spawn_with_limits(Limits { alert_configs_per_project: 3, ..Limits::default() }).await;
+    let owner = app.owner();
+    let configs = format!("/api/atlas/v2/groups/{}/alertConfigs", app.project.id);
+    let body = json!({"eventTypeName": "HOST_DOWN", "enabled": true,
+                      "notifications": [{"typeName": "EMAIL", "emailAddress": "ops@example.com"}]});
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let created = owner.post(&configs, &body).await;
+        assert_eq!(created.status, 200, "{}", created.text());
+        ids.push(created.json()["id"].as_str().unwrap().to_owned());
+    }
+    let refused = owner.post(&configs, &body).await;
+    let error = refused.assert_error(409, "ALERT_CONFIG_LIMIT_REACHED");
+    assert!(error["detail"].as_str().unwrap().contains("3 alert configurations"), "{error}");
+    assert_eq!(owner.get(&configs).await.json()["totalCount"], 3, "nothing was added");
+    assert_eq!(owner.delete(&format!("{configs}/{}", ids[0])).await.status, 204);
+    assert_eq!(owner.post(&configs, &body).await.status, 200, "a freed place can be taken");
+}

@@ -34,7 +34,15 @@ pub async fn create(
     sealer: &Sealer,
     group: GroupId,
     settings: AlertSettings,
+    most: u32,
 ) -> Result<AlertConfig, StoreError> {
+    let held = db.fetch_one(COUNT, &[id(group)]).await?.int(0)?;
+    if held >= i64::from(most) {
+        return Err(StoreError::LimitReached(format!(
+            "Project {group} already has {held} alert configurations, the most it may hold \
+             ({most}); delete some or raise --max-alert-configs-per-project."
+        )));
+    }
     let (config_id, now) = (ObjectId::generate(), now_ms());
     let sealed = seal_alert_settings(sealer, group, config_id, &settings);
     let params = [

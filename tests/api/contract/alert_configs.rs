@@ -15,8 +15,8 @@ pub async fn keeps_the_alert_config_contract(store: &dyn Store) {
         None,
     )
     .unwrap();
-    let first = store.create_alert_config(project.id, settings.clone()).await.unwrap();
-    let second = store.create_alert_config(project.id, settings.clone()).await.unwrap();
+    let first = store.create_alert_config(project.id, settings.clone(), 500).await.unwrap();
+    let second = store.create_alert_config(project.id, settings.clone(), 500).await.unwrap();
     let found = store.get_alert_config(project.id, first.id).await.unwrap().unwrap();
     assert_eq!(found, first, "back exactly as stored, credentials in clear");
     assert_eq!(found.settings.notifications[0].fields["apiToken"], "xoxb-contract");

@@ -26,7 +26,8 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let settings = AlertSettings::parse(&body, None).map_err(invalid)?;
     check_integrations(&state, group, &settings).await?;
-    let config = state.store.create_alert_config(group, settings).await?;
+    let config =
+        state.store.create_alert_config(group, settings, state.limits.alert_configs_per_project).await?;
     Ok(ok(mount, StatusCode::OK, &config_json(mount, &at, &config)))
 }
 
