@@ -2,6 +2,9 @@
 //! `value`), checked when a configuration is saved and evaluated against what an
 //! observation says about its target.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use regex::RegexBuilder;
 use serde_json::{Value, json};
 
@@ -115,9 +118,27 @@ impl Matcher {
     }
 }
 
-/// The pattern anchored at both ends: the whole value must match.
+/// Patterns compiled so far, by their text: a configuration is read (and its matchers
+/// checked) on every raise, and compiling a heavy pattern each time cost tens of
+/// milliseconds. A compiled regex is shared cheaply; at [`COMPILED_MOST`] the memory starts
+/// over.
+static COMPILED: LazyLock<Mutex<HashMap<String, regex::Regex>>> = LazyLock::new(Default::default);
+
+/// The most patterns kept compiled (each at most [`REGEX_SIZE_LIMIT`]).
+const COMPILED_MOST: usize = 4_096;
+
+/// The pattern anchored at both ends (the whole value must match), compiled once.
 fn compile(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    RegexBuilder::new(&format!("^(?:{pattern})$")).size_limit(REGEX_SIZE_LIMIT).build()
+    if let Some(compiled) = COMPILED.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return Ok(compiled.clone());
+    }
+    let compiled = RegexBuilder::new(&format!("^(?:{pattern})$")).size_limit(REGEX_SIZE_LIMIT).build()?;
+    let mut kept = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= COMPILED_MOST {
+        kept.clear();
+    }
+    kept.insert(pattern.to_owned(), compiled.clone());
+    Ok(compiled)
 }
 
 /// The matchers' wire form.
@@ -145,6 +166,17 @@ mod tests {
         assert!(matcher("ENDS_WITH", ":27017").accepts(host));
         assert!(matcher("REGEX", r"cluster\d-shard-.*").accepts(host));
         assert!(!matcher("REGEX", "shard").accepts(host), "a pattern must match the whole value");
+    }
+
+    #[test]
+    fn a_pattern_is_compiled_once_and_answers_the_same_from_memory() {
+        let pattern = r"(?:\w{5})|a+-compiled-once";
+        let first = compile(pattern).unwrap();
+        assert!(COMPILED.lock().unwrap().contains_key(pattern));
+        let again = compile(pattern).unwrap();
+        assert_eq!(first.as_str(), again.as_str());
+        assert!(again.is_match("abcde") && !again.is_match("abcdef"), "still anchored");
+        assert!(compile("(").is_err() && !COMPILED.lock().unwrap().contains_key("("), "errors are not kept");
     }
 
     #[test]
