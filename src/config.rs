@@ -61,7 +61,7 @@ pub struct Config {
     /// Timeouts, the connection limit and the shutdown deadline.
     pub connections: ConnectionLimits,
     /// How alert notifications are delivered.
-    pub delivery: crate::delivery::worker::DeliverySettings,
+    pub delivery: crate::delivery::settings::DeliverySettings,
     /// How long a service account's access token lives, in seconds.
     pub token_ttl_secs: u64,
     /// Where to serve `GET /metrics` (Prometheus text), if anywhere.

@@ -8,8 +8,8 @@ use super::{DatabaseArgs, parse_object_id, print_json};
 use crate::database;
 use crate::delivery::client::Sender;
 use crate::delivery::endpoints::Endpoints;
+use crate::delivery::settings::DeliverySettings;
 use crate::delivery::test_alert::{TestOutcome, send_test_alert, untestable};
-use crate::delivery::worker::DeliverySettings;
 use crate::domain::ids::GroupId;
 use crate::domain::integration::IntegrationType;
 

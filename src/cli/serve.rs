@@ -11,7 +11,7 @@ use crate::admin;
 use crate::app::App;
 use crate::config::{Config, DEFAULT_NONCE_TTL_SECS, DEFAULT_TOKEN_TTL_SECS, TlsFiles};
 use crate::delivery::endpoints::Endpoints;
-use crate::delivery::worker::DeliverySettings;
+use crate::delivery::settings::DeliverySettings;
 use crate::http::rate_limit::Limits;
 use crate::http::server::{ConnectionLimits, Timeouts};
 

@@ -11,7 +11,7 @@ use tokio::task::JoinSet;
 
 use super::client::Sender;
 use super::retry::{Verdict, judge};
-pub use super::settings::DeliverySettings;
+use super::settings::DeliverySettings;
 use crate::domain::alerts::outbox::{Attempted, Claim, Claimed, mask_urls};
 use crate::store::{Store, now_ms};
 

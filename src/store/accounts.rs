@@ -109,13 +109,6 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// Every secret an account holds, as kept (for `copy`).
     async fn stored_secrets(&self, id: ObjectId) -> Result<Vec<StoredSecret>, StoreError>;
-    /// Copies in an account with its roles, access list and secrets, or brings an existing one
-    /// up to date; safe to run again.
-    async fn import_service_account(
-        &self,
-        account: &ServiceAccount,
-        secrets: &[StoredSecret],
-    ) -> Result<(), StoreError>;
     /// Remembers that token `token` is revoked until it would have expired.
     async fn revoke_token(&self, token: ObjectId, expires_ms: i64, now_ms: i64) -> Result<(), StoreError>;
     /// The account a token speaks for: none when the account or the secret it was minted

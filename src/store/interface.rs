@@ -137,13 +137,4 @@ pub trait Store: AlertStore + AccountStore + SessionStore + TableStore + Send + 
     /// Seals again, under the active key, every blob sealed under a previous one: one row per
     /// transaction, and a row changed meanwhile (already under the active key) is left alone.
     async fn reseal_all(&self) -> Result<Resealed, StoreError>;
-
-    /// Copies in an organization as it is elsewhere; does nothing if it exists.
-    async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError>;
-    /// Copies in a project as it is elsewhere; does nothing if it exists.
-    async fn import_project(&self, project: &Project) -> Result<(), StoreError>;
-    /// Copies in an API key with its roles and verifiers; brings an existing one up to date.
-    async fn import_api_key(&self, key: &ApiKey, ha1: &Ha1) -> Result<(), StoreError>;
-    /// Copies in an integration; replaces the project's integration of that type.
-    async fn import_integration(&self, group: GroupId, integration: &Integration) -> Result<(), StoreError>;
 }

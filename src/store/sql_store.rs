@@ -51,7 +51,7 @@ impl<E: Engine> Store for SqlStore<E> {
     async fn probe_write(&self) -> Result<(), StoreError> {
         let now = super::clock::now_ms();
         let written = self.engine.write(None, work(move |db| Box::pin(upkeep::write_probe(db, now)))).await;
-        self.health.observe(written)
+        self.health.observe_probe(written)
     }
 
     async fn check_ready(&self) -> Result<(), StoreError> {
@@ -59,9 +59,7 @@ impl<E: Engine> Store for SqlStore<E> {
             return Ok(());
         }
         self.ping().await?;
-        let now = super::clock::now_ms();
-        let written = self.engine.write(None, work(move |db| Box::pin(upkeep::write_probe(db, now)))).await;
-        self.health.observe_probe(written)
+        self.probe_write().await
     }
 
     async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {
@@ -200,35 +198,5 @@ impl<E: Engine> Store for SqlStore<E> {
 
     async fn reseal_all(&self) -> Result<Resealed, StoreError> {
         upkeep::reseal_all(&self.engine, &self.sealer).await
-    }
-
-    async fn import_organization(&self, organization: &Organization) -> Result<(), StoreError> {
-        let organization = organization.clone();
-        let import = work(move |db| {
-            Box::pin(async move { organizations::import_organization(db, &organization).await })
-        });
-        self.engine.write(None, import).await
-    }
-
-    async fn import_project(&self, project: &Project) -> Result<(), StoreError> {
-        let project = project.clone();
-        let import =
-            work(move |db| Box::pin(async move { organizations::import_project(db, &project).await }));
-        self.engine.write(None, import).await
-    }
-
-    async fn import_api_key(&self, key: &ApiKey, ha1: &Ha1) -> Result<(), StoreError> {
-        let (key, ha1, sealer) = (key.clone(), ha1.clone(), self.sealer.clone());
-        let import =
-            work(move |db| Box::pin(async move { keys::import_api_key(db, &sealer, &key, &ha1).await }));
-        self.engine.write(None, import).await
-    }
-
-    async fn import_integration(&self, group: GroupId, integration: &Integration) -> Result<(), StoreError> {
-        let (integration, sealer) = (integration.clone(), self.sealer.clone());
-        let import = work(move |db| {
-            Box::pin(async move { integrations::write_integration(db, &sealer, group, &integration).await })
-        });
-        self.engine.write(None, import).await
     }
 }

@@ -127,25 +127,6 @@ impl<E: Engine> AccountStore for SqlStore<E> {
         account_secrets::stored(&mut *self.engine.reader().await?, id).await
     }
 
-    async fn import_service_account(
-        &self,
-        account: &ServiceAccount,
-        secrets: &[StoredSecret],
-    ) -> Result<(), StoreError> {
-        let (account, secrets) = (account.clone(), secrets.to_vec());
-        let locked = lock(account.id);
-        let import = work(move |db| {
-            Box::pin(async move {
-                service_accounts::import(db, &account).await?;
-                for secret in &secrets {
-                    account_secrets::import(db, account.id, secret).await?;
-                }
-                Ok(())
-            })
-        });
-        self.engine.write(locked, import).await
-    }
-
     async fn revoke_token(&self, token: ObjectId, expires_ms: i64, now_ms: i64) -> Result<(), StoreError> {
         let revoke = work(move |db| {
             Box::pin(async move { account_secrets::revoke(db, token, expires_ms, now_ms).await })

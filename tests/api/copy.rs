@@ -7,7 +7,7 @@
 use std::process::{Command, Output};
 
 use atlas_integrations::accounts::{AccountRequest, create_account};
-use atlas_integrations::delivery::worker::DeliverySettings;
+use atlas_integrations::delivery::settings::DeliverySettings;
 use atlas_integrations::domain::api_key::OrgRole;
 use atlas_integrations::domain::console_session::{ConsoleSession, SignedIn};
 use atlas_integrations::store::{COPIED, LEFT_BEHIND, now_ms};

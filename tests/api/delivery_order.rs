@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use atlas_integrations::admin::{self, KeyGrant};
 use atlas_integrations::delivery::retry::RetryPolicy;
-use atlas_integrations::delivery::worker::DeliverySettings;
+use atlas_integrations::delivery::settings::DeliverySettings;
 use atlas_integrations::domain::alerts::observation::Observation;
 use atlas_integrations::domain::api_key::ProjectRole;
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use atlas_integrations::delivery::retry::RetryPolicy;
-use atlas_integrations::delivery::worker::DeliverySettings;
+use atlas_integrations::delivery::settings::DeliverySettings;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};

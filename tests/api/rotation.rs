@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use atlas_integrations::crypto::MasterKey;
-use atlas_integrations::delivery::worker::DeliverySettings;
+use atlas_integrations::delivery::settings::DeliverySettings;
 use serde_json::json;
 
 use crate::helpers::{DigestClient, Mode, Receiver, TestApp, Tuning};

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use atlas_integrations::delivery::endpoints::Endpoints;
 use atlas_integrations::delivery::retry::RetryPolicy;
-use atlas_integrations::delivery::worker::DeliverySettings;
+use atlas_integrations::delivery::settings::DeliverySettings;
 use serde_json::{Value, json};
 
 use crate::helpers::{Received, Receiver, Reply, TestApp, Tuning};

@@ -19,12 +19,6 @@ macro_rules! insert_key {
     };
 }
 const INSERT_KEY: &str = insert_key!();
-/// An imported key keeps a revocation it has here, and takes one it has there.
-const IMPORT_KEY: &str = concat!(
-    insert_key!(),
-    " ON CONFLICT (id) DO UPDATE SET description = excluded.description, \
-     revoked_at = COALESCE(api_keys.revoked_at, excluded.revoked_at)"
-);
 const KEY_AND_ORGANIZATION: &str = "SELECT id, org_id FROM api_keys WHERE public_key = $1";
 const REVOKE: &str = "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE public_key = $2";
 const ADD_ACCESS_ENTRY: &str =
@@ -58,17 +52,6 @@ pub async fn create_api_key(
     write_key(db, INSERT_KEY, sealer, key, ha1)
         .await
         .map_err(|e| e.conflict_as(|| format!("the public key {} is taken", key.public_key)))
-}
-
-/// Copies in a key, or brings an existing one up to date (description, revocation, and
-/// every role and access-list entry it has there).
-pub async fn import_api_key(
-    db: &mut dyn Sql,
-    sealer: &Sealer,
-    key: &ApiKey,
-    ha1: &Ha1,
-) -> Result<(), StoreError> {
-    write_key(db, IMPORT_KEY, sealer, key, ha1).await
 }
 
 /// Writes the key's row with `insert` (one of the statements above), then its roles and

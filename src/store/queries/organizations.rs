@@ -10,16 +10,12 @@ use crate::store::sql::{Param, Sql, id, text};
 pub const DEFAULT_ORGANIZATION: &str = "Default Organization";
 
 const INSERT_ORGANIZATION: &str = "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)";
-const IMPORT_ORGANIZATION: &str =
-    "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
 const INSERT_DEFAULT_ORGANIZATION: &str =
     "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING";
 const ORGANIZATION_NAMED: &str = "SELECT id FROM organizations WHERE name = $1";
 const ORGANIZATION: &str = "SELECT id, name FROM organizations WHERE id = $1";
 const ORGANIZATIONS: &str = "SELECT id, name FROM organizations ORDER BY created_at, id";
 const INSERT_PROJECT: &str = "INSERT INTO projects (id, org_id, name, created_at) VALUES ($1, $2, $3, $4)";
-const IMPORT_PROJECT: &str =
-    "INSERT INTO projects (id, org_id, name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 const PROJECT: &str = "SELECT id, org_id, name FROM projects WHERE id = $1";
 const PROJECTS: &str = "SELECT id, org_id, name FROM projects ORDER BY created_at, id";
 
@@ -30,12 +26,6 @@ pub async fn create_organization(db: &mut dyn Sql, name: &str) -> Result<Organiz
         .await
         .map_err(|e| e.conflict_as(|| format!("an organization named {name:?} already exists")))?;
     Ok(organization)
-}
-
-/// Copies in an organization; nothing if it exists.
-pub async fn import_organization(db: &mut dyn Sql, organization: &Organization) -> Result<(), StoreError> {
-    db.execute(IMPORT_ORGANIZATION, &[id(organization.id), text(&organization.name), Param::Now]).await?;
-    Ok(())
 }
 
 /// The organization with this id, if any.
@@ -77,13 +67,6 @@ pub async fn create_project(
         .await
         .map_err(|e| e.conflict_as(|| format!("a project named {name:?} already exists")))?;
     Ok(project)
-}
-
-/// Copies in a project; nothing if it exists.
-pub async fn import_project(db: &mut dyn Sql, project: &Project) -> Result<(), StoreError> {
-    let params = [id(project.id), id(project.org_id), text(&project.name), Param::Now];
-    db.execute(IMPORT_PROJECT, &params).await?;
-    Ok(())
 }
 
 /// The project with this id, if any.

@@ -55,9 +55,6 @@ const INSERT: &str = "INSERT INTO service_accounts (client_id, org_id, name, des
      VALUES ($1, $2, $3, $4, $5)";
 const ADD_ORG_ROLE: &str =
     "INSERT INTO service_account_org_roles (client_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-const IMPORT: &str = "INSERT INTO service_accounts (client_id, org_id, name, description, created_ms) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, \
-     description = excluded.description";
 const CLEAR_ORG_ROLES: &str = "DELETE FROM service_account_org_roles WHERE client_id = $1";
 const RENAME: &str = "UPDATE service_accounts SET name = COALESCE($2, name), \
      description = COALESCE($3, description) WHERE client_id = $1";
@@ -160,21 +157,6 @@ pub async fn of_token(
 /// Stores a new account (its secret is stored by [`super::account_secrets::add`]).
 pub async fn insert(db: &mut dyn Sql, account: &ServiceAccount) -> Result<(), StoreError> {
     write(db, INSERT, account).await
-}
-
-/// Copies in an account with its roles and access list, or brings one up to date.
-pub async fn import(db: &mut dyn Sql, account: &ServiceAccount) -> Result<(), StoreError> {
-    write(db, IMPORT, account).await?;
-    let client_id = account.client_id();
-    for (group, role) in &account.project_roles {
-        db.execute(ADD_PROJECT_ROLE, &[text(&client_id), id(*group), text(role.as_str())]).await?;
-    }
-    for (entry, created_ms) in &account.access_list {
-        let entry = entry.to_string();
-        let params = [text(&client_id), text(&entry), Param::Int(Some(*created_ms))];
-        db.execute(ADD_ACCESS_ENTRY, &params).await?;
-    }
-    Ok(())
 }
 
 /// Writes the account's row with `statement` ([`INSERT`] or [`IMPORT`]) and its

@@ -5,7 +5,7 @@ use atlas_integrations::domain::api_key::{Ha1, ProjectRole};
 use atlas_integrations::domain::event::{EventFilter, EventType};
 use atlas_integrations::domain::ids::ObjectId;
 use atlas_integrations::domain::integration::{IntegrationType, Operation, Patch};
-use atlas_integrations::store::{Resealed, Store, StoreError};
+use atlas_integrations::store::{COPIED, Resealed, Store, StoreError};
 use serde_json::json;
 
 use super::{actor, key};
@@ -13,7 +13,7 @@ use super::{actor, key};
 pub async fn keeps_the_rest_of_the_contract(store: &dyn Store) {
     organizations_and_keys(store).await;
     events(store).await;
-    replays_probe_reseal_and_imports(store).await;
+    replays_probe_reseal_and_tables(store).await;
 }
 
 async fn organizations_and_keys(store: &dyn Store) {
@@ -69,7 +69,7 @@ async fn events(store: &dyn Store) {
     assert_eq!(store.list_events(other.id, &EventFilter::default(), 0, 10).await.unwrap().1, 0);
 }
 
-async fn replays_probe_reseal_and_imports(store: &dyn Store) {
+async fn replays_probe_reseal_and_tables(store: &dyn Store) {
     let expires = i64::MAX / 2;
     let nonce = format!("contract-{}", ObjectId::generate());
     assert!(store.claim_digest_use(&nonce, "00000001", expires).await.unwrap());
@@ -80,15 +80,10 @@ async fn replays_probe_reseal_and_imports(store: &dyn Store) {
     assert!(!store.writes_failing());
     assert_eq!(store.reseal_all().await.unwrap(), Resealed::default(), "nothing under an old key");
 
-    let project = store.create_project("restored", None).await.unwrap();
-    let slack =
-        Patch::parse(IntegrationType::Slack, json!({"type": "SLACK", "apiToken": "t-9", "channelName": "c"}))
-            .unwrap();
-    store.change_integration(project.id, Operation::Create(&slack), &actor()).await.unwrap();
-    let original = store.get_integration(project.id, IntegrationType::Slack).await.unwrap().unwrap();
-    store.change_integration(project.id, Operation::Delete(IntegrationType::Slack), &actor()).await.unwrap();
-    store.import_integration(project.id, &original).await.unwrap();
-    store.import_integration(project.id, &original).await.unwrap();
-    let copied = store.list_integrations(project.id).await.unwrap();
-    assert_eq!(copied, [original], "copied in once, by id, settings and all");
+    assert!(store.foreign_key_ids().await.unwrap().is_empty(), "everything opens with this key");
+    let tables = store.export_tables().await.unwrap();
+    let names: Vec<&str> = tables.iter().map(|table| table.name.as_str()).collect();
+    assert_eq!(names, COPIED, "every table copy carries, parents first");
+    let refused = store.import_tables(tables).await;
+    assert!(matches!(&refused, Err(StoreError::Conflict(why)) if why.contains("not empty")), "{refused:?}");
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use atlas_integrations::admin::{self, KeyGrant};
 use atlas_integrations::app::App;
 use atlas_integrations::config::{Config, DEFAULT_NONCE_TTL_SECS, DatabaseConfig};
-use atlas_integrations::delivery::worker::DeliverySettings;
+use atlas_integrations::delivery::settings::DeliverySettings;
 use atlas_integrations::domain::access_list::AccessEntry;
 use atlas_integrations::domain::api_key::ProjectRole;
 use atlas_integrations::domain::project::Project;
