@@ -182,6 +182,14 @@ pub async fn claim(
 const UNREADABLE: &str = "UPDATE notifications SET status = 'FAILED', last_error = $2, lease_until_ms = NULL \
      WHERE id = $1";
 
+const ANYTHING_DUE: &str = "SELECT EXISTS (SELECT 1 FROM notifications WHERE status = 'PENDING' AND due_ms <= $1) \
+     OR EXISTS (SELECT 1 FROM notifications WHERE status = 'SENDING' AND lease_until_ms < $1)";
+
+/// Whether any notification is due by `now_ms` (or held by a claim whose lease ran out).
+pub async fn anything_due(db: &mut dyn Sql, now_ms: i64) -> Result<bool, StoreError> {
+    db.fetch_one(ANYTHING_DUE, &[Param::Int(Some(now_ms))]).await?.bool(0)
+}
+
 /// Records an attempt of a notification `worker` holds; `false` if it no longer holds it.
 pub async fn record(db: &mut dyn Sql, worker: &str, attempt: &Attempted) -> Result<bool, StoreError> {
     let now_ms = attempt.at_ms;
