@@ -229,5 +229,12 @@ def test_pages_fit_a_phone_screen():
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"the page is {overflow}px wider than the phone"
         shot(phone, "10-integrations-phone")
+        # The alert the first test raised and delivered: its log with "Send again" on a phone.
+        alert = requests.get(f"{V2}/alerts", auth=DIGEST, timeout=30).json()["results"][-1]["id"]
+        phone.get(f"{BASE}/projects/{GROUP}/alerts/{alert}")
+        button = phone.find_element(By.CSS_SELECTOR, "[id^=redeliver-]")
+        phone.execute_script("arguments[0].scrollIntoView()", button)
+        assert button.is_displayed()
+        shot(phone, "11-alert-phone")
     finally:
         phone.quit()
