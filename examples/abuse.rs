@@ -7,6 +7,10 @@
 //! - `connection-flood`: connections that send nothing, held open.
 //! - `login-flood`: Digest answers under random user names as fast as they are answered.
 //! - `big-body`: PUTs of a 100,000-key body, authenticated with a real key.
+//! - `token-flood`: `POST /api/oauth/token` with random client ids and secrets (no client
+//!   exists: the guesses a password sprayer makes).
+//! - `prometheus-flood`: Prometheus discovery of `--group` with HTTP Basic and random
+//!   passwords.
 //!
 //! ```sh
 //! cargo run --release --example abuse -- --base http://127.0.0.1:8080 --attack slowloris \
@@ -31,6 +35,8 @@ enum Attack {
     ConnectionFlood,
     LoginFlood,
     BigBody,
+    TokenFlood,
+    PrometheusFlood,
 }
 
 /// Hostile clients for atlas-integrations.
@@ -44,7 +50,7 @@ struct Args {
     /// Connections held (slowloris, connection-flood).
     #[arg(long, default_value_t = 500)]
     connections: usize,
-    /// Concurrent workers (login-flood, big-body).
+    /// Concurrent workers (the floods, big-body).
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
     /// Seconds between the header lines of a slowloris connection.
@@ -57,7 +63,8 @@ struct Args {
     /// 50 requests in turn (a flood from many hosts); 0: all from one address.
     #[arg(long, default_value_t = 0)]
     spread_addresses: u32,
-    /// A key of the project (big-body).
+    /// A key of the project (big-body); `--group` is also the project a Prometheus flood
+    /// guesses at.
     #[arg(long, default_value = "")]
     public_key: String,
     #[arg(long, default_value = "")]
@@ -74,7 +81,9 @@ async fn main() {
     let report = match args.attack {
         Attack::Slowloris => hold_connections(&args, until, true).await,
         Attack::ConnectionFlood => hold_connections(&args, until, false).await,
-        Attack::LoginFlood | Attack::BigBody => requests(&args, until).await,
+        Attack::LoginFlood | Attack::BigBody | Attack::TokenFlood | Attack::PrometheusFlood => {
+            requests(&args, until).await
+        }
     };
     println!("{report}");
 }
@@ -157,6 +166,13 @@ impl Names {
             })
             .collect()
     }
+
+    /// 24 hex digits, as a client id's.
+    fn hex24(&mut self) -> String {
+        let (high, low) = (self.next(), self.next());
+        let digits: String = high.bytes().chain(low.bytes()).map(|b| format!("{:x}", b % 16)).collect();
+        format!("{digits}{:08x}", self.0 as u32)
+    }
 }
 
 /// Requests sent from one source address before the next (with --spread-addresses).
@@ -165,6 +181,46 @@ const REQUESTS_PER_ADDRESS: u32 = 50;
 fn big_body() -> String {
     let members: Vec<String> = (0..100_000).map(|i| format!("\"{i:x}\":1")).collect();
     format!("{{\"type\":\"SLACK\",{}}}", members.join(","))
+}
+
+/// An unauthenticated guess of a flood that needs no challenge first, else `None`.
+fn guess(attack: Attack, base: &str, group: &str, names: &mut Names) -> Option<Guess> {
+    match attack {
+        Attack::TokenFlood => Some(Guess {
+            url: format!("{base}/api/oauth/token"),
+            method: Method::POST,
+            user: format!("mdb_sa_id_{}", names.hex24()),
+            password: format!("mdb_sa_sk_{}", names.next()),
+            body: Some("grant_type=client_credentials"),
+        }),
+        Attack::PrometheusFlood => Some(Guess {
+            url: format!("{base}/prometheus/v1.0/groups/{group}/discovery"),
+            method: Method::GET,
+            user: "prom_user".into(),
+            password: names.next(),
+            body: None,
+        }),
+        _ => None,
+    }
+}
+
+/// One guessed request with HTTP Basic.
+struct Guess {
+    url: String,
+    method: Method,
+    user: String,
+    password: String,
+    body: Option<&'static str>,
+}
+
+impl Guess {
+    fn build(self, http: &reqwest::Client) -> reqwest::Request {
+        let mut request = http.request(self.method, self.url).basic_auth(self.user, Some(self.password));
+        if let Some(body) = self.body {
+            request = request.header("content-type", "application/x-www-form-urlencoded").body(body);
+        }
+        request.build().expect("a well-formed request")
+    }
 }
 
 async fn requests(args: &Args, until: Instant) -> serde_json::Value {
@@ -188,6 +244,7 @@ async fn requests(args: &Args, until: Instant) -> serde_json::Value {
         let (base, attack, body) = (args.base.clone(), args.attack, body.clone());
         let (user, ha1) = (args.public_key.clone(), digest::ha1(&args.public_key, &args.private_key));
         let path = format!("/api/atlas/v2/groups/{}/integrations/SLACK", args.group);
+        let args_group = args.group.clone();
         let mut names =
             Names(0x9e37_79b9_7f4a_7c15 ^ (worker as u64 + 1) ^ started.elapsed().as_nanos() as u64);
         workers.push(tokio::spawn(async move {
@@ -198,6 +255,18 @@ async fn requests(args: &Args, until: Instant) -> serde_json::Value {
                 if spread > 0 && step % REQUESTS_PER_ADDRESS == 0 {
                     http = client_from(step / REQUESTS_PER_ADDRESS);
                     kept_nonce = None;
+                }
+                if let Some(guess) = guess(attack, &base, &args_group, &mut names) {
+                    let status = match http.execute(guess.build(&http)).await {
+                        Ok(response) => {
+                            let status = response.status().as_u16().to_string();
+                            let _ = response.bytes().await;
+                            status
+                        }
+                        Err(_) => "transport-error".into(),
+                    };
+                    *statuses.entry(status).or_default() += 1;
+                    continue;
                 }
                 // A flood of failed logins keeps one nonce (its answers are wrong anyway); a
                 // real key asks a fresh challenge each time, as the Go SDK does.
@@ -249,7 +318,7 @@ async fn requests(args: &Args, until: Instant) -> serde_json::Value {
     let total: u64 = statuses.values().sum();
     let secs = started.elapsed().as_secs_f64();
     json!({
-        "attack": if args.attack == Attack::BigBody { "big-body" } else { "login-flood" },
+        "attack": args.attack.to_possible_value().map(|value| value.get_name().to_owned()),
         "source_addresses": args.spread_addresses.max(1),
         "requests": total, "rps": total as f64 / secs, "statuses": statuses, "secs": secs,
     })

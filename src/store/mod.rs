@@ -26,6 +26,7 @@
 mod accounts;
 mod alerting;
 mod clock;
+mod config_memory;
 mod error;
 mod health;
 mod interface;

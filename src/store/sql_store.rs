@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::config_memory::ConfigMemory;
 use super::error::StoreError;
 use super::health::WriteHealth;
 use super::interface::{Counts, Resealed, Store};
@@ -24,13 +25,19 @@ use crate::domain::project::{Organization, Project};
 pub struct SqlStore<E> {
     pub(super) engine: E,
     pub(super) sealer: Arc<Sealer>,
+    pub(super) config_memory: Arc<ConfigMemory>,
     health: WriteHealth,
 }
 
 impl<E: Engine> SqlStore<E> {
     /// The store on `engine`, sealing with `sealer`.
     pub fn new(engine: E, sealer: Sealer) -> Self {
-        SqlStore { engine, sealer: Arc::new(sealer), health: WriteHealth::default() }
+        SqlStore {
+            engine,
+            sealer: Arc::new(sealer),
+            config_memory: Arc::default(),
+            health: WriteHealth::default(),
+        }
     }
 }
 

@@ -3,8 +3,10 @@
 use async_trait::async_trait;
 
 use super::alerting::{AlertStore, Backlog};
+use super::clock::now_ms;
 use super::error::StoreError;
-use super::queries::{alert_changes, alert_configs, alerts, outbox, stats};
+use super::queries::alert_changes::{self, Configs};
+use super::queries::{alert_configs, alerts, outbox, stats};
 use super::sql::{Engine, work};
 use super::sql_store::SqlStore;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
@@ -13,6 +15,20 @@ use crate::domain::alerts::observation::Observation;
 use crate::domain::alerts::outbox::{Attempted, Claim, NotificationRecord, Redelivery, Settled};
 use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
+
+/// Most alerts one write transaction of the repeat sweep looks at: a batch holds the writer
+/// for a few milliseconds, and other writes go between batches.
+const REPEAT_BATCH: u32 = 32;
+
+impl<E: Engine> SqlStore<E> {
+    /// Opens `group`'s configurations on a reader, if they changed, so the write transaction
+    /// that needs them finds them in memory instead of opening (and compiling) them while it
+    /// holds the writer.
+    async fn open_configs_of(&self, group: GroupId) -> Result<(), StoreError> {
+        let mut reader = self.engine.reader().await?;
+        self.config_memory.of(&mut *reader, &self.sealer, group).await.map(drop)
+    }
+}
 
 #[async_trait]
 impl<E: Engine> AlertStore for SqlStore<E> {
@@ -55,7 +71,11 @@ impl<E: Engine> AlertStore for SqlStore<E> {
     ) -> Result<Option<AlertConfig>, StoreError> {
         let sealer = self.sealer.clone();
         let replace = work(move |db| {
-            Box::pin(async move { alert_configs::replace(db, &sealer, group, id, settings).await })
+            Box::pin(async move {
+                let replaced = alert_configs::replace(db, &sealer, group, id, settings).await?;
+                alerts::reconsider_repeats(db, id, now_ms()).await?;
+                Ok(replaced)
+            })
         });
         self.engine.write(Some(format!("alert-config:{id}")), replace).await
     }
@@ -68,7 +88,11 @@ impl<E: Engine> AlertStore for SqlStore<E> {
     ) -> Result<Option<AlertConfig>, StoreError> {
         let sealer = self.sealer.clone();
         let toggle = work(move |db| {
-            Box::pin(async move { alert_configs::set_enabled(db, &sealer, group, id, enabled).await })
+            Box::pin(async move {
+                let toggled = alert_configs::set_enabled(db, &sealer, group, id, enabled).await?;
+                alerts::reconsider_repeats(db, id, now_ms()).await?;
+                Ok(toggled)
+            })
         });
         self.engine.write(Some(format!("alert-config:{id}")), toggle).await
     }
@@ -84,9 +108,14 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         observation: &Observation,
         base: &str,
     ) -> Result<Vec<Alert>, StoreError> {
-        let (observation, sealer, base) = (observation.clone(), self.sealer.clone(), base.to_owned());
+        self.open_configs_of(group).await?;
+        let (observation, base) = (observation.clone(), base.to_owned());
+        let (sealer, memory) = (self.sealer.clone(), self.config_memory.clone());
         let raise = work(move |db| {
-            Box::pin(async move { alert_changes::raise(db, &sealer, group, &observation, &base).await })
+            Box::pin(async move {
+                let configs = Configs { memory: &memory, sealer: &sealer };
+                alert_changes::raise(db, configs, group, &observation, &base).await
+            })
         });
         self.engine.write(Some(format!("alerts:{group}")), raise).await
     }
@@ -112,10 +141,12 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         acknowledgement: Option<Acknowledgement>,
         base: &str,
     ) -> Result<Option<Alert>, StoreError> {
-        let (sealer, base) = (self.sealer.clone(), base.to_owned());
+        self.open_configs_of(group).await?;
+        let (sealer, memory, base) = (self.sealer.clone(), self.config_memory.clone(), base.to_owned());
         let acknowledge = work(move |db| {
             Box::pin(async move {
-                alert_changes::acknowledge(db, &sealer, group, id, acknowledgement, &base).await
+                let configs = Configs { memory: &memory, sealer: &sealer };
+                alert_changes::acknowledge(db, configs, group, id, acknowledgement, &base).await
             })
         });
         self.engine.write(Some(format!("alerts:{group}")), acknowledge).await
@@ -127,9 +158,12 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         id: ObjectId,
         base: &str,
     ) -> Result<Option<Alert>, StoreError> {
-        let (sealer, base) = (self.sealer.clone(), base.to_owned());
+        self.open_configs_of(group).await?;
+        let (sealer, memory, base) = (self.sealer.clone(), self.config_memory.clone(), base.to_owned());
         let close = work(move |db| {
-            Box::pin(async move { alert_changes::close(db, &sealer, group, id, &base).await })
+            Box::pin(async move {
+                alert_changes::close(db, Configs { memory: &memory, sealer: &sealer }, group, id, &base).await
+            })
         });
         self.engine.write(Some(format!("alerts:{group}")), close).await
     }
@@ -164,11 +198,31 @@ impl<E: Engine> AlertStore for SqlStore<E> {
     }
 
     async fn schedule_repeats(&self, now_ms: i64, base: &str) -> Result<u64, StoreError> {
-        let (sealer, base) = (self.sealer.clone(), base.to_owned());
-        let sweep = work(move |db| {
-            Box::pin(async move { alert_changes::schedule_repeats(db, &sealer, now_ms, &base).await })
-        });
-        self.engine.write(Some("alert-repeats".into()), sweep).await
+        let mut looked = 0;
+        loop {
+            let projects = {
+                let mut reader = self.engine.reader().await?;
+                alert_changes::projects_with_repeats_due(&mut *reader, now_ms, REPEAT_BATCH).await?
+            };
+            if projects.is_empty() {
+                return Ok(looked);
+            }
+            for group in projects {
+                self.open_configs_of(group).await?;
+            }
+            let (sealer, memory, base) = (self.sealer.clone(), self.config_memory.clone(), base.to_owned());
+            let batch = work(move |db| {
+                Box::pin(async move {
+                    let configs = Configs { memory: &memory, sealer: &sealer };
+                    alert_changes::plan_due_repeats(db, configs, now_ms, &base, REPEAT_BATCH).await
+                })
+            });
+            let planned = self.engine.write(Some("alert-repeats".into()), batch).await?;
+            looked += u64::from(planned);
+            if planned < REPEAT_BATCH {
+                return Ok(looked);
+            }
+        }
     }
 
     async fn settle_and_claim(

@@ -18,6 +18,9 @@ pub const AUTH_THROTTLED: &str = "atlas_integrations_auth_throttled_total";
 /// Service account secrets checked against their Argon2id verifiers (the token endpoint and
 /// the console's sign-in), known clients or not.
 pub const SECRET_VERIFICATIONS: &str = "atlas_integrations_secret_verifications_total";
+/// Alert configurations opened from the database and compiled (their project's changed, or
+/// were not held in memory).
+pub const ALERT_CONFIGS_OPENED: &str = "atlas_integrations_alert_configs_opened_total";
 /// Requests refused by the per-project (or per-organization) rate limit.
 pub const RATE_LIMITED: &str = "atlas_integrations_rate_limited_total";
 /// Database connections by engine and state (`in_use`, `idle`).
@@ -74,6 +77,11 @@ pub fn auth_throttled(reason: &'static str) {
 /// One secret checked against a verifier.
 pub fn secret_verification() {
     counter!(SECRET_VERIFICATIONS).increment(1);
+}
+
+/// `how_many` alert configurations opened and compiled.
+pub fn alert_configs_opened(how_many: usize) {
+    counter!(ALERT_CONFIGS_OPENED).increment(how_many as u64);
 }
 
 /// One request over the rate limit of a `project` or an `organization`.

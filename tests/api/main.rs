@@ -4,6 +4,7 @@
 mod access;
 mod access_list;
 mod alert_configs;
+mod alerting_cost;
 mod alerts;
 mod auth;
 mod cli;

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::family::{Family, family_of};
-use super::matcher::{Matcher, matchers_to_wire};
+use super::matcher::{Matcher, check_compiled_budget, matchers_to_wire};
 use super::notification::Notification;
 use super::threshold::Limit;
 use crate::domain::dates::iso_date;
@@ -57,6 +57,14 @@ impl AlertSettings {
     /// Settings from a request body; `previous` are the settings they replace, whose
     /// credentials stay wherever the body sends back their masks.
     pub fn parse(body: &Value, previous: Option<&AlertSettings>) -> Result<AlertSettings, String> {
+        let settings = AlertSettings::read(body, previous)?;
+        check_compiled_budget(&settings.matchers)?;
+        Ok(settings)
+    }
+
+    /// Settings from a body, without the budget on compiled patterns: a configuration stored
+    /// before the budget still opens.
+    fn read(body: &Value, previous: Option<&AlertSettings>) -> Result<AlertSettings, String> {
         let object = body.as_object().ok_or("the alert configuration must be a JSON object")?;
         let event_type_name = match object.get("eventTypeName") {
             Some(Value::String(name)) => name.clone(),
@@ -100,6 +108,12 @@ impl AlertSettings {
         })
     }
 
+    /// The shortest time between repeats among the notifications sent (ms), if any repeats.
+    pub fn shortest_repeat_ms(&self) -> Option<i64> {
+        let sent = self.notifications.iter().filter(|notification| notification.is_sent());
+        sent.filter_map(|notification| notification.interval_min).min().map(|minutes| minutes * 60_000)
+    }
+
     /// The stored form: credentials in clear, for the sealed document.
     pub fn to_stored(&self) -> Value {
         let mut object = self.common_wire();
@@ -110,7 +124,7 @@ impl AlertSettings {
 
     /// Settings from their stored form.
     pub fn from_stored(stored: &Value) -> Result<AlertSettings, String> {
-        let mut settings = AlertSettings::parse(stored, None)?;
+        let mut settings = AlertSettings::read(stored, None)?;
         // Stored notifications keep their identity and every value, as stored.
         settings.notifications = parse_notifications(stored.get("notifications"), None)?;
         Ok(settings)

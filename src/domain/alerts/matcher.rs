@@ -2,10 +2,7 @@
 //! `value`), checked when a configuration is saved and evaluated against what an
 //! observation says about its target.
 
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
-
-use regex::RegexBuilder;
+use regex_automata::meta::Regex;
 use serde_json::{Value, json};
 
 /// How a matcher compares.
@@ -48,12 +45,17 @@ impl Operator {
     }
 }
 
-/// Largest compiled regular expression a matcher may hold, so a pattern cannot make
-/// matching costly.
+/// Largest automaton one pattern may compile to, so a pattern cannot make matching costly.
 const REGEX_SIZE_LIMIT: usize = 256 * 1024;
 
-/// One matcher of a configuration.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The most memory a configuration's compiled patterns may take together: one Unicode-heavy
+/// pattern (`\w{5}` is about 280 KiB) or dozens of ordinary ones, so what a project keeps
+/// in memory, and what a raise checks, stays small.
+pub const COMPILED_BUDGET: usize = 1024 * 1024;
+
+/// One matcher of a configuration; a `REGEX` one carries its pattern compiled, once, when
+/// the matcher is read.
+#[derive(Clone, Debug)]
 pub struct Matcher {
     /// The target's field compared (`HOSTNAME_AND_PORT`, `CLUSTER_NAME`, …).
     pub field_name: String,
@@ -61,7 +63,16 @@ pub struct Matcher {
     pub operator: Operator,
     /// With what.
     pub value: String,
+    compiled: Option<Regex>,
 }
+
+impl PartialEq for Matcher {
+    fn eq(&self, other: &Matcher) -> bool {
+        (&self.field_name, self.operator, &self.value) == (&other.field_name, other.operator, &other.value)
+    }
+}
+
+impl Eq for Matcher {}
 
 impl Matcher {
     /// A matcher from its wire form; `allowed` lists the field names its configuration's kind
@@ -87,15 +98,24 @@ impl Matcher {
             format!("matchers.operator {operator} is not one of {}", names.join(", "))
         })?;
         let value = text("value")?;
-        if operator == Operator::Regex {
-            compile(&value).map_err(|e| format!("matchers.value is not a valid regular expression: {e}"))?;
-        }
+        let compiled = match operator {
+            Operator::Regex => Some(
+                compile(&value)
+                    .map_err(|e| format!("matchers.value is not a usable regular expression: {e}"))?,
+            ),
+            _ => None,
+        };
         if let Some(unknown) =
             object.keys().find(|key| !matches!(key.as_str(), "fieldName" | "operator" | "value"))
         {
             return Err(format!("matchers.{unknown} is not a matcher attribute"));
         }
-        Ok(Matcher { field_name, operator, value })
+        Ok(Matcher { field_name, operator, value, compiled })
+    }
+
+    /// The memory its compiled pattern takes (0 for the other operators).
+    pub fn compiled_size(&self) -> usize {
+        self.compiled.as_ref().map_or(0, Regex::memory_usage)
     }
 
     /// The wire form.
@@ -113,32 +133,41 @@ impl Matcher {
             Operator::NotContains => !target.contains(expected),
             Operator::StartsWith => target.starts_with(expected),
             Operator::EndsWith => target.ends_with(expected),
-            Operator::Regex => compile(expected).is_ok_and(|regex| regex.is_match(target)),
+            Operator::Regex => self.compiled.as_ref().is_some_and(|regex| regex.is_match(target)),
         }
     }
 }
 
-/// Patterns compiled so far, by their text: a configuration is read (and its matchers
-/// checked) on every raise, and compiling a heavy pattern each time cost tens of
-/// milliseconds. A compiled regex is shared cheaply; at [`COMPILED_MOST`] the memory starts
-/// over.
-static COMPILED: LazyLock<Mutex<HashMap<String, regex::Regex>>> = LazyLock::new(Default::default);
+/// The pattern anchored at both ends (the whole value must match), within
+/// [`REGEX_SIZE_LIMIT`]; or what is wrong with it.
+fn compile(pattern: &str) -> Result<Regex, String> {
+    let config = Regex::config().nfa_size_limit(Some(REGEX_SIZE_LIMIT));
+    Regex::builder().configure(config).build(&format!("^(?:{pattern})$")).map_err(|error| {
+        match (error.size_limit(), error.syntax_error()) {
+            (Some(limit), _) => format!(
+                "it compiles too large (more than {} KiB); Unicode classes such as \\w are the \
+                 usual cause: [A-Za-z0-9_] is far smaller",
+                limit / 1024
+            ),
+            (None, Some(syntax)) => syntax.to_string(),
+            (None, None) => error.to_string(),
+        }
+    })
+}
 
-/// The most patterns kept compiled (each at most [`REGEX_SIZE_LIMIT`]).
-const COMPILED_MOST: usize = 4_096;
-
-/// The pattern anchored at both ends (the whole value must match), compiled once.
-fn compile(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    if let Some(compiled) = COMPILED.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
-        return Ok(compiled.clone());
+/// Refuses matchers whose patterns together compile larger than [`COMPILED_BUDGET`].
+pub fn check_compiled_budget(matchers: &[Matcher]) -> Result<(), String> {
+    let total: usize = matchers.iter().map(Matcher::compiled_size).sum();
+    if total <= COMPILED_BUDGET {
+        return Ok(());
     }
-    let compiled = RegexBuilder::new(&format!("^(?:{pattern})$")).size_limit(REGEX_SIZE_LIMIT).build()?;
-    let mut kept = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
-    if kept.len() >= COMPILED_MOST {
-        kept.clear();
-    }
-    kept.insert(pattern.to_owned(), compiled.clone());
-    Ok(compiled)
+    Err(format!(
+        "matchers' regular expressions compile to {} KiB together, more than the {} KiB a \
+         configuration may hold; simplify them (\\w and \\d match every Unicode letter and digit: \
+         [A-Za-z0-9_] and [0-9] are far smaller)",
+        total.div_ceil(1024),
+        COMPILED_BUDGET / 1024
+    ))
 }
 
 /// The matchers' wire form.
@@ -169,14 +198,29 @@ mod tests {
     }
 
     #[test]
-    fn a_pattern_is_compiled_once_and_answers_the_same_from_memory() {
-        let pattern = r"(?:\w{5})|a+-compiled-once";
-        let first = compile(pattern).unwrap();
-        assert!(COMPILED.lock().unwrap().contains_key(pattern));
-        let again = compile(pattern).unwrap();
-        assert_eq!(first.as_str(), again.as_str());
-        assert!(again.is_match("abcde") && !again.is_match("abcdef"), "still anchored");
-        assert!(compile("(").is_err() && !COMPILED.lock().unwrap().contains_key("("), "errors are not kept");
+    fn a_pattern_is_compiled_when_read_and_stays_anchored() {
+        let heavy = matcher("REGEX", r"(?:\w{5})|a+");
+        assert!(heavy.compiled_size() > 100 * 1024, "{}", heavy.compiled_size());
+        assert!(heavy.accepts("abcde") && heavy.accepts("aaaaaaa") && !heavy.accepts("abcdef"));
+        assert_eq!(matcher("EQUALS", "x").compiled_size(), 0);
+    }
+
+    #[test]
+    fn matchers_over_the_budget_together_are_refused_with_advice() {
+        let heavy = || matcher("REGEX", r"(?:\w{5})|a+");
+        let light = || matcher("REGEX", r"cluster[0-9]-shard-.*");
+        assert!(check_compiled_budget(&[heavy(), light(), light()]).is_ok());
+        let refused = check_compiled_budget(&[heavy(), heavy(), heavy(), heavy()]).unwrap_err();
+        assert!(refused.contains("KiB") && refused.contains("[A-Za-z0-9_]"), "{refused}");
+        assert!(check_compiled_budget(&vec![light(); 25]).is_ok(), "25 ordinary patterns fit");
+    }
+
+    #[test]
+    fn a_pattern_too_large_alone_is_refused() {
+        let refused =
+            Matcher::parse(&json!({"fieldName": "X", "operator": "REGEX", "value": r"\w{50}"}), &[])
+                .unwrap_err();
+        assert!(refused.contains("too large"), "{refused}");
     }
 
     #[test]

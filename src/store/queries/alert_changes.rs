@@ -1,35 +1,48 @@
 //! Alert changes with the notifications they make due, each in the caller's one
 //! transaction: an alert opened plans its open notices, an acknowledgement its one notice, a
 //! close its close notices, and the repeat sweep the notices whose interval has passed.
+//! Configurations come from [`ConfigMemory`], which opens them only when they changed.
 
 use crate::crypto::Sealer;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertStatus};
 use crate::domain::alerts::observation::Observation;
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::store::clock::now_ms;
+use crate::store::config_memory::ConfigMemory;
 use crate::store::error::StoreError;
-use crate::store::sql::{Param, Sql};
+use crate::store::sql::Sql;
 
+use super::alerts;
 use super::notifications::Planner;
-use super::{alert_configs, alerts};
 
-const OPEN_UNSILENCED: &str = "SELECT project_id, id FROM alerts WHERE status = 'OPEN' \
-     AND (acknowledged_until_ms IS NULL OR acknowledged_until_ms <= $1) ORDER BY created_ms, id";
+/// What a change of alerts reads its configurations with.
+#[derive(Clone, Copy)]
+pub struct Configs<'a> {
+    /// The configurations held in memory.
+    pub memory: &'a ConfigMemory,
+    /// Opens those read again.
+    pub sealer: &'a Sealer,
+}
 
-/// Opens (or updates) the alerts an observation raises; opened ones plan their notices.
+/// Opens (or updates) the alerts an observation raises; opened ones plan their notices and
+/// their first repeat.
 pub async fn raise(
     db: &mut dyn Sql,
-    sealer: &Sealer,
+    configs: Configs<'_>,
     group: GroupId,
     observation: &Observation,
     base: &str,
 ) -> Result<Vec<Alert>, StoreError> {
-    let configs = alert_configs::enabled_for_event(db, sealer, group, &observation.event_type_name).await?;
+    let Configs { memory, sealer } = configs;
+    let project = memory.of(db, sealer, group).await?;
     let mut raised = Vec::new();
-    for config in configs.iter().filter(|config| observation.is_caught_by(&config.settings)) {
+    let caught = project.enabled_for(&observation.event_type_name);
+    for config in caught.filter(|config| observation.is_caught_by(&config.settings)) {
         let (alert, opened) = alerts::raise(db, config, observation).await?;
         if opened {
             Planner { sealer, config, alert: &alert, base, now_ms: alert.created_ms }.open(db).await?;
+            let first_repeat = config.settings.shortest_repeat_ms().map(|every| alert.created_ms + every);
+            alerts::set_next_repeat(db, alert.id, first_repeat).await?;
         }
         raised.push(alert);
     }
@@ -39,7 +52,7 @@ pub async fn raise(
 /// Sets or clears an acknowledgement; setting one notifies once.
 pub async fn acknowledge(
     db: &mut dyn Sql,
-    sealer: &Sealer,
+    configs: Configs<'_>,
     group: GroupId,
     alert_id: ObjectId,
     acknowledgement: Option<Acknowledgement>,
@@ -49,10 +62,10 @@ pub async fn acknowledge(
     let Some(alert) = alerts::acknowledge(db, group, alert_id, acknowledgement).await? else {
         return Ok(None);
     };
-    if acknowledging
-        && let Some(config) = alert_configs::get(db, sealer, group, alert.alert_config_id).await?
-    {
-        Planner { sealer, config: &config, alert: &alert, base, now_ms: now_ms() }.acknowledge(db).await?;
+    let project = configs.memory.of(db, configs.sealer, group).await?;
+    if acknowledging && let Some(config) = project.get(alert.alert_config_id) {
+        let planner = Planner { sealer: configs.sealer, config, alert: &alert, base, now_ms: now_ms() };
+        planner.acknowledge(db).await?;
     }
     Ok(Some(alert))
 }
@@ -60,7 +73,7 @@ pub async fn acknowledge(
 /// Closes an open alert and plans its close notices; a closed one stays as it is.
 pub async fn close(
     db: &mut dyn Sql,
-    sealer: &Sealer,
+    configs: Configs<'_>,
     group: GroupId,
     alert_id: ObjectId,
     base: &str,
@@ -68,31 +81,57 @@ pub async fn close(
     let was_open =
         alerts::get(db, group, alert_id).await?.is_some_and(|alert| alert.status == AlertStatus::Open);
     let Some(alert) = alerts::close(db, group, alert_id).await? else { return Ok(None) };
-    if was_open && let Some(config) = alert_configs::get(db, sealer, group, alert.alert_config_id).await? {
-        Planner { sealer, config: &config, alert: &alert, base, now_ms: now_ms() }.close(db).await?;
+    let project = configs.memory.of(db, configs.sealer, group).await?;
+    if was_open && let Some(config) = project.get(alert.alert_config_id) {
+        let planner = Planner { sealer: configs.sealer, config, alert: &alert, base, now_ms: now_ms() };
+        planner.close(db).await?;
     }
     Ok(Some(alert))
 }
 
-/// Plans the repeats that are due for every open, unacknowledged alert; how many alerts
-/// were looked at.
-pub async fn schedule_repeats(
+/// Plans the repeats of at most `batch` alerts whose repeat time has come, earliest first,
+/// and sets when each is looked at next; how many were looked at (fewer than `batch`: no
+/// more are due).
+pub async fn plan_due_repeats(
     db: &mut dyn Sql,
-    sealer: &Sealer,
+    configs: Configs<'_>,
     now: i64,
     base: &str,
-) -> Result<u64, StoreError> {
-    let open = db.fetch(OPEN_UNSILENCED, &[Param::Int(Some(now))]).await?;
-    let mut looked = 0;
-    for mut row in open {
-        let group = GroupId(crate::store::rows::parse_id(&row.text(0)?)?);
-        let alert_id = crate::store::rows::parse_id(&row.text(1)?)?;
-        let Some(alert) = alerts::get(db, group, alert_id).await? else { continue };
-        let Some(config) = alert_configs::get(db, sealer, group, alert.alert_config_id).await? else {
+    batch: u32,
+) -> Result<u32, StoreError> {
+    let due = alerts::repeats_due(db, now, batch).await?;
+    for (group, alert_id) in &due {
+        let Some(alert) = alerts::get(db, *group, *alert_id).await? else { continue };
+        let silenced_until =
+            alert.acknowledgement.as_ref().map(|ack| ack.until_ms).filter(|until| *until > now);
+        if silenced_until.is_some() {
+            // An acknowledged alert owes nothing until its acknowledgement lapses.
+            alerts::set_next_repeat(db, alert.id, silenced_until).await?;
             continue;
+        }
+        let project = configs.memory.of(db, configs.sealer, *group).await?;
+        let next = match project.get(alert.alert_config_id) {
+            Some(config) => {
+                let planner = Planner { sealer: configs.sealer, config, alert: &alert, base, now_ms: now };
+                planner.repeats(db).await?
+            }
+            None => None,
         };
-        Planner { sealer, config: &config, alert: &alert, base, now_ms: now }.repeats(db).await?;
-        looked += 1;
+        alerts::set_next_repeat(db, alert.id, next).await?;
     }
-    Ok(looked)
+    Ok(due.len() as u32)
+}
+
+/// The projects of the (at most `batch`) alerts whose repeat time has come, so their
+/// configurations can be opened before a write transaction needs them.
+pub async fn projects_with_repeats_due(
+    db: &mut dyn Sql,
+    now: i64,
+    batch: u32,
+) -> Result<Vec<GroupId>, StoreError> {
+    let mut projects: Vec<GroupId> =
+        alerts::repeats_due(db, now, batch).await?.into_iter().map(|(group, _)| group).collect();
+    projects.sort_unstable();
+    projects.dedup();
+    Ok(projects)
 }

@@ -18,9 +18,13 @@ const ONE: &str =
     "SELECT id, settings, created_ms, updated_ms FROM alert_configs WHERE project_id = $1 AND id = $2";
 const PAGE: &str = "SELECT id, settings, created_ms, updated_ms FROM alert_configs WHERE project_id = $1 \
      ORDER BY created_ms, id LIMIT $2 OFFSET $3";
-const ENABLED_FOR_EVENT: &str = "SELECT id, settings, created_ms, updated_ms FROM alert_configs \
-     WHERE project_id = $1 AND event_type = $2 AND enabled = $3 ORDER BY created_ms, id";
+const ALL: &str = "SELECT id, settings, created_ms, updated_ms FROM alert_configs WHERE project_id = $1 \
+     ORDER BY created_ms, id";
 const COUNT: &str = "SELECT COUNT(*) FROM alert_configs WHERE project_id = $1";
+/// Every change to a project's configurations moves its revision, in the same transaction.
+const MOVE_REVISION: &str =
+    "UPDATE projects SET alert_configs_revision = alert_configs_revision + 1 WHERE id = $1";
+const REVISION: &str = "SELECT alert_configs_revision FROM projects WHERE id = $1";
 
 fn config(sealer: &Sealer, group: GroupId, mut row: Row) -> Result<AlertConfig, StoreError> {
     let id = parse_id(&row.text(0)?)?;
@@ -54,6 +58,7 @@ pub async fn create(
         Param::Int(Some(now)),
     ];
     db.execute(INSERT, &params).await?;
+    db.execute(MOVE_REVISION, &[id(group)]).await?;
     Ok(AlertConfig { id: config_id, group, created_ms: now, updated_ms: now, settings })
 }
 
@@ -83,15 +88,16 @@ pub async fn list(
     Ok((configs, total as u64))
 }
 
-/// The project's enabled configurations of an event type.
-pub async fn enabled_for_event(
-    db: &mut dyn Sql,
-    sealer: &Sealer,
-    group: GroupId,
-    event_type: &str,
-) -> Result<Vec<AlertConfig>, StoreError> {
-    let rows = db.fetch(ENABLED_FOR_EVENT, &[id(group), text(event_type), Param::Bool(true)]).await?;
+/// Every configuration of `group`, oldest first.
+pub async fn all(db: &mut dyn Sql, sealer: &Sealer, group: GroupId) -> Result<Vec<AlertConfig>, StoreError> {
+    let rows = db.fetch(ALL, &[id(group)]).await?;
     rows.into_iter().map(|row| config(sealer, group, row)).collect()
+}
+
+/// The revision of `group`'s configurations (it moves with every change); `None` if there
+/// is no such project.
+pub async fn revision(db: &mut dyn Sql, group: GroupId) -> Result<Option<i64>, StoreError> {
+    db.fetch_optional(REVISION, &[id(group)]).await?.map(|mut row| row.int(0)).transpose()
 }
 
 /// Replaces a configuration's settings; `None` if the project has no such configuration.
@@ -114,6 +120,7 @@ pub async fn replace(
         Param::Int(Some(now)),
     ];
     db.execute(UPDATE, &params).await?;
+    db.execute(MOVE_REVISION, &[id(group)]).await?;
     Ok(Some(AlertConfig { updated_ms: now, settings, ..current }))
 }
 
@@ -132,5 +139,9 @@ pub async fn set_enabled(
 
 /// Removes a configuration; whether there was one.
 pub async fn delete(db: &mut dyn Sql, group: GroupId, config_id: ObjectId) -> Result<bool, StoreError> {
-    Ok(db.execute(DELETE, &[id(group), id(config_id)]).await? > 0)
+    let deleted = db.execute(DELETE, &[id(group), id(config_id)]).await? > 0;
+    if deleted {
+        db.execute(MOVE_REVISION, &[id(group)]).await?;
+    }
+    Ok(deleted)
 }

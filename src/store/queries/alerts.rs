@@ -35,9 +35,19 @@ const PAGE: &str = concat!(
 );
 const COUNT: &str = "SELECT COUNT(*) FROM alerts WHERE project_id = $1 AND ($2 IS NULL OR status = $2) \
      AND ($3 IS NULL OR alert_config_id = $3)";
+/// An acknowledgement looks at repeats again when it lapses; clearing one, at once.
 const ACKNOWLEDGE: &str = "UPDATE alerts SET acknowledged_until_ms = $3, acknowledgement_comment = $4, \
-     acknowledging_username = $5, updated_ms = $6 WHERE project_id = $1 AND id = $2";
-const CLOSE: &str = "UPDATE alerts SET status = 'CLOSED', resolved_ms = $3, updated_ms = $3 WHERE project_id = $1 AND id = $2";
+     acknowledging_username = $5, updated_ms = $6, next_repeat_ms = COALESCE($3, $6) \
+     WHERE project_id = $1 AND id = $2";
+/// Open alerts whose repeat time has come, earliest first (through `alerts_repeat_due`).
+const REPEATS_DUE: &str = "SELECT project_id, id FROM alerts WHERE status = 'OPEN' \
+     AND next_repeat_ms IS NOT NULL AND next_repeat_ms <= $1 ORDER BY next_repeat_ms, id LIMIT $2";
+const SET_NEXT_REPEAT: &str = "UPDATE alerts SET next_repeat_ms = $2 WHERE id = $1";
+const REPEATS_NOW: &str =
+    "UPDATE alerts SET next_repeat_ms = $2 WHERE alert_config_id = $1 AND status = 'OPEN'";
+/// Only an open alert closes: closing a closed one keeps when it was resolved.
+const CLOSE: &str = "UPDATE alerts SET status = 'CLOSED', resolved_ms = $3, updated_ms = $3 \
+     WHERE project_id = $1 AND id = $2 AND status = 'OPEN'";
 
 fn alert(mut row: Row) -> Result<Alert, StoreError> {
     let status = row.text(4)?;
@@ -139,14 +149,38 @@ pub async fn acknowledge(
     }
 }
 
-/// Closes an alert (resolved now); the alert after, `None` if there is no such alert.
+/// Closes an open alert (resolved now); the alert after, `None` if there is no such alert.
 pub async fn close(
     db: &mut dyn Sql,
     group: GroupId,
     alert_id: ObjectId,
 ) -> Result<Option<Alert>, StoreError> {
-    match db.execute(CLOSE, &[id(group), id(alert_id), Param::Int(Some(now_ms()))]).await? {
-        0 => Ok(None),
-        _ => get(db, group, alert_id).await,
-    }
+    db.execute(CLOSE, &[id(group), id(alert_id), Param::Int(Some(now_ms()))]).await?;
+    get(db, group, alert_id).await
+}
+
+/// Sets when an alert's repeats are looked at next (`None`: it repeats nothing).
+pub async fn set_next_repeat(
+    db: &mut dyn Sql,
+    alert_id: ObjectId,
+    at_ms: Option<i64>,
+) -> Result<(), StoreError> {
+    db.execute(SET_NEXT_REPEAT, &[id(alert_id), Param::Int(at_ms)]).await.map(drop)
+}
+
+/// The open alerts (project, id) whose repeat time is at or before `now`, at most `most`.
+pub async fn repeats_due(
+    db: &mut dyn Sql,
+    now: i64,
+    most: u32,
+) -> Result<Vec<(GroupId, ObjectId)>, StoreError> {
+    let rows = db.fetch(REPEATS_DUE, &[Param::Int(Some(now)), Param::Int(Some(i64::from(most)))]).await?;
+    rows.into_iter()
+        .map(|mut row| Ok((GroupId(parse_id(&row.text(0)?)?), parse_id(&row.text(1)?)?)))
+        .collect()
+}
+
+/// A configuration changed: its open alerts' repeats are looked at again from `now`.
+pub async fn reconsider_repeats(db: &mut dyn Sql, config_id: ObjectId, now: i64) -> Result<(), StoreError> {
+    db.execute(REPEATS_NOW, &[id(config_id), Param::Int(Some(now))]).await.map(drop)
 }

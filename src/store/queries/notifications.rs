@@ -152,18 +152,22 @@ impl Planner<'_> {
     }
 
     /// Plans a repeat for each notification whose interval has passed since its last notice
-    /// (the alert is open and not acknowledged).
-    pub async fn repeats(&self, db: &mut dyn Sql) -> Result<(), StoreError> {
+    /// (the alert is open and not acknowledged); when the next one falls due, if any does.
+    pub async fn repeats(&self, db: &mut dyn Sql) -> Result<Option<i64>, StoreError> {
+        let mut next: Option<i64> = None;
         for notification in &self.config.settings.notifications {
             let Some(interval) = notification.interval_min.filter(|_| notification.is_sent()) else {
                 continue;
             };
             let keys = [id(self.alert.id), id(notification.notifier_id)];
-            let last = db.fetch_one(LAST_PLANNED, &keys).await?.optional_int(0)?;
-            if last.is_some_and(|last| last + interval * 60_000 <= self.now_ms) {
+            let Some(last) = db.fetch_one(LAST_PLANNED, &keys).await?.optional_int(0)? else { continue };
+            let mut due = last + interval * 60_000;
+            if due <= self.now_ms {
                 self.plan(db, event::UPDATE, Some(notification.notifier_id)).await?;
+                due = self.now_ms + interval * 60_000;
             }
+            next = Some(next.map_or(due, |next| next.min(due)));
         }
-        Ok(())
+        Ok(next)
     }
 }
