@@ -10,7 +10,7 @@ start_server() {
   server_work=$(mktemp -d)
   "$bin" serve --listen 127.0.0.1:0 --data-dir "$server_work" "$@" >"$server_work/out.txt" 2>"$server_work/err.txt" &
   server_pid=$!
-  trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf "$server_work"' EXIT
+  trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true; rm -rf "$server_work"' EXIT
   for _ in $(seq 1 100); do
     grep -q "listening" "$server_work/err.txt" 2>/dev/null && break
     sleep 0.1

@@ -4,7 +4,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::family::{Family, family_of};
+use super::catalog::family_of;
+use super::family::Family;
 use super::matcher::{Matcher, check_compiled_budget, matchers_to_wire};
 use super::notification::Notification;
 use super::threshold::Limit;

@@ -2,6 +2,7 @@
 //! types (from the spec), matchers, thresholds and notifications, each checked when saved.
 
 pub mod alert;
+pub mod catalog;
 pub mod config;
 pub mod delivery;
 pub mod families;

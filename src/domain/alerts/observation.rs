@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::catalog::family_of;
 use super::config::AlertSettings;
-use super::family::family_of;
 use super::threshold::number;
 
 /// An observed value and its units.

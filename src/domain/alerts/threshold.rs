@@ -202,7 +202,7 @@ fn scale_of(units: &str) -> Option<(Dimension, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::alerts::family::family_of;
+    use crate::domain::alerts::catalog::family_of;
 
     fn host_metric(body: Value) -> Result<Limit, String> {
         Limit::parse_metric(&body, family_of("OUTSIDE_METRIC_THRESHOLD").unwrap())

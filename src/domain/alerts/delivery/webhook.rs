@@ -46,7 +46,7 @@ pub fn webhook_json(alert: &Alert, base: &str) -> Value {
 /// The v1 `typeName` of an event type Atlas's v1 alerts carry (`HOST_METRIC`, `HOST`,
 /// `REPLICA_SET`, `CLUSTER`, …), from the kind of configuration it belongs to.
 fn type_name_of(event_type: &str) -> String {
-    let schema = crate::domain::alerts::family::family_of(event_type).map_or("", |family| family.schema);
+    let schema = crate::domain::alerts::catalog::family_of(event_type).map_or("", |family| family.schema);
     let name = match schema {
         "HostMetricAlertConfigViewForNdsGroup" => "HOST_METRIC",
         "HostAlertConfigViewForNdsGroup" => "HOST",

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::domain::alerts::family::all_matcher_fields;
+use crate::domain::alerts::catalog::all_matcher_fields;
 use crate::http::error::ApiError;
 use crate::http::mount::Mount;
 use crate::http::query::Flags;

@@ -2,9 +2,10 @@
 //! and secret (RFC 6749 §2.3.1, what Go's oauth2 sends) or `client_id` and `client_secret`
 //! in the body, never both. The cheap checks come first: the per-(client, address) throttle
 //! and the per-address one (an IPv6 /64) refuse before any hash is computed. Then the secret
-//! is checked against each unexpired secret's Argon2id verifier off the async threads, at
-//! most one check per core at a time (each takes 19 MiB), so memory stays bounded whatever
-//! arrives; an unknown client costs the same, inside the same bound.
+//! is checked against each unexpired secret's Argon2id verifier off the async threads, on at
+//! most half the cores at a time (each check takes 19 MiB), so memory and the other requests'
+//! share of the processor stay bounded whatever arrives; an unknown client costs the same,
+//! inside the same bound.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -31,10 +32,11 @@ const MAX_FORM_BYTES: usize = 16 * 1024;
 /// A verifier no secret matches, so an unknown client costs what a known one does.
 static NO_CLIENT: LazyLock<String> = LazyLock::new(|| verifier_of(generate_secret().expose()));
 
-/// Argon2id checks under way at once: one per core (at most 8).
+/// Argon2id checks under way at once: half the cores (at least one, at most 4), so a flood
+/// of guesses never takes every core from the other requests.
 static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    Semaphore::new(cores.clamp(1, 8))
+    Semaphore::new((cores / 2).clamp(1, 4))
 });
 
 /// How long a check waits for its turn before the client is told to come back.
