@@ -10,7 +10,7 @@
 # slowloris connections are open. Every attack is bounded in time and targets only the server
 # this script starts on 127.0.0.1. Each phase reports the server's peak RSS during it.
 #
-#   bench/abuse.sh [--quick] [--only reads|writes]
+#   bench/abuse.sh [--quick] [--only reads|writes] [--skip PHASE[,PHASE...]]
 #
 # Prints one JSON line per phase, then {"summary": true, ...}: the legitimate client's p50/p99
 # in each phase beside the quiet ones (reads, or writes for the tenant and guessing phases),
@@ -19,11 +19,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-duration=10 only=all
+duration=10 only=all skip=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) duration=4; shift ;;
     --only) only="$2"; shift 2 ;;
+    --skip) skip=",$2,"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -68,6 +69,7 @@ row = json.loads(open(sys.argv[1]).read()); row['phase'] = sys.argv[2] + '-attac
 }
 attack() { # attack NAME [abuse options]: runs beside the legitimate client, started a second before it
   local name="$1"; shift
+  if skipped "$name"; then return; fi
   "$abuse" --base "$base" --duration-secs "$((duration + 2))" "$@" >"$work/$name.json" &
   local attacker=$!
   sleep 1
@@ -84,8 +86,10 @@ import json, sys
 key = json.loads(sys.argv[2])
 print("--group", sys.argv[1], "--public-key", key["publicKey"], "--private-key", key["privateKey"])' "$project" "$created"
 }
+skipped() { [[ "$skip" == *",$1,"* ]]; }
 tenant_attack() { # tenant_attack NAME ACTION: a tenant prepares, then raises beside the legitimate writer
   local name="$1" action="$2" tenant_args
+  if skipped "$name"; then return; fi
   read -r -a tenant_args <<<"$(tenant_key "$name")"
   "$tenant" --base "$base" "${tenant_args[@]}" --action "prepare-$action" | tee -a "$work/prepared.jsonl"
   "$tenant" --base "$base" "${tenant_args[@]}" --action "raise-$action" --duration-secs "$((duration + 2))" \

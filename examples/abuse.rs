@@ -17,7 +17,6 @@
 //!     --connections 500 --duration-secs 15
 //! ```
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
@@ -28,6 +27,8 @@ use tokio::net::TcpStream;
 
 #[path = "common/digest.rs"]
 mod digest;
+#[path = "common/tally.rs"]
+mod tally;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Attack {
@@ -248,7 +249,7 @@ async fn requests(args: &Args, until: Instant) -> serde_json::Value {
         let mut names =
             Names(0x9e37_79b9_7f4a_7c15 ^ (worker as u64 + 1) ^ started.elapsed().as_nanos() as u64);
         workers.push(tokio::spawn(async move {
-            let mut statuses = BTreeMap::<String, u64>::new();
+            let mut statuses = tally::Statuses::new();
             let (mut step, mut kept_nonce) = (0u32, None::<String>);
             while Instant::now() < until {
                 step += 1;
@@ -309,13 +310,7 @@ async fn requests(args: &Args, until: Instant) -> serde_json::Value {
             statuses
         }));
     }
-    let mut statuses = BTreeMap::<String, u64>::new();
-    for worker in workers {
-        for (status, count) in worker.await.expect("a worker ends") {
-            *statuses.entry(status).or_default() += count;
-        }
-    }
-    let total: u64 = statuses.values().sum();
+    let (statuses, total) = tally::gather(workers).await;
     let secs = started.elapsed().as_secs_f64();
     json!({
         "attack": args.attack.to_possible_value().map(|value| value.get_name().to_owned()),

@@ -17,7 +17,6 @@
 //!     --public-key K --private-key P --action prepare-heavy
 //! ```
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
@@ -26,6 +25,8 @@ use serde_json::{Value, json};
 
 #[path = "common/digest.rs"]
 mod digest;
+#[path = "common/tally.rs"]
+mod tally;
 
 /// Compiles to about 280 KiB (its `\w` is Unicode's) and matches `db000:27017`.
 const HEAVY: &str = r"\w{5}:27017|a+";
@@ -182,7 +183,7 @@ async fn raise(args: &Args) -> Value {
         let mut session = Session::new(args);
         let (path, action) = (format!("/api/atlas/v2/groups/{}/alerts", args.group), args.action);
         workers.push(tokio::spawn(async move {
-            let mut statuses = BTreeMap::<String, u64>::new();
+            let mut statuses = tally::Statuses::new();
             let mut step = worker;
             while Instant::now() < until {
                 step += 7;
@@ -197,13 +198,7 @@ async fn raise(args: &Args) -> Value {
             statuses
         }));
     }
-    let mut statuses = BTreeMap::<String, u64>::new();
-    for worker in workers {
-        for (status, count) in worker.await.expect("a worker ends") {
-            *statuses.entry(status).or_default() += count;
-        }
-    }
-    let total: u64 = statuses.values().sum();
+    let (statuses, total) = tally::gather(workers).await;
     let secs = started.elapsed().as_secs_f64();
     let name = if args.action == Action::RaiseHeavy { "raise-heavy" } else { "raise-many" };
     json!({"action": name, "requests": total, "rps": total as f64 / secs, "statuses": statuses})

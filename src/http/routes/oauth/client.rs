@@ -2,22 +2,17 @@
 //! and secret (RFC 6749 §2.3.1, what Go's oauth2 sends) or `client_id` and `client_secret`
 //! in the body, never both. The cheap checks come first: the per-(client, address) throttle
 //! and the per-address one (an IPv6 /64) refuse before any hash is computed. Then the secret
-//! is checked against each unexpired secret's Argon2id verifier off the async threads, on at
-//! most half the cores at a time (each check takes 19 MiB), so memory and the other requests'
-//! share of the processor stay bounded whatever arrives; an unknown client costs the same,
-//! inside the same bound.
+//! is checked against each unexpired secret's Argon2id verifier on [`checking`]'s threads
+//! (half the cores, at a lower priority), so memory and the other requests' share of the
+//! processor stay bounded whatever arrives; an unknown client costs the same, inside the same
+//! bound.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::request::Parts;
-use axum::http::{Request, header};
-use base64::Engine as _;
-use tokio::sync::Semaphore;
-
+use super::checking;
 use super::error::OAuthError;
 use crate::domain::ids::ObjectId;
 use crate::domain::service_account::{generate_secret, parse_client_id, verifier_of, verify_secret};
@@ -25,19 +20,16 @@ use crate::http::AppState;
 use crate::http::client_ip::client_ip;
 use crate::http::rate_limit::address_block;
 use crate::store::now_ms;
+use axum::body::Body;
+use axum::http::request::Parts;
+use axum::http::{Request, header};
+use base64::Engine as _;
 
 /// The most a form body may hold.
 const MAX_FORM_BYTES: usize = 16 * 1024;
 
 /// A verifier no secret matches, so an unknown client costs what a known one does.
 static NO_CLIENT: LazyLock<String> = LazyLock::new(|| verifier_of(generate_secret().expose()));
-
-/// Argon2id checks under way at once: half the cores (at least one, at most 4), so a flood
-/// of guesses never takes every core from the other requests.
-static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    Semaphore::new((cores / 2).clamp(1, 4))
-});
 
 /// How long a check waits for its turn before the client is told to come back.
 const HASHING_WAIT: Duration = Duration::from_secs(10);
@@ -141,11 +133,7 @@ pub async fn authenticate(state: &AppState, form: &Form) -> Result<Client, OAuth
         true => vec![(None, NO_CLIENT.clone())],
         false => verifiers.into_iter().map(|v| (Some(v.id), v.verifier)).collect(),
     };
-    let turn = tokio::time::timeout(HASHING_WAIT, HASHING.acquire())
-        .await
-        .map_err(|_| OAuthError::unavailable("too many clients are authenticating; try again shortly"))?
-        .map_err(|e| OAuthError::unavailable(e.to_string()))?;
-    let matched = tokio::task::spawn_blocking(move || {
+    let check = move || {
         candidates
             .into_iter()
             .find(|(_, verifier)| {
@@ -153,10 +141,10 @@ pub async fn authenticate(state: &AppState, form: &Form) -> Result<Client, OAuth
                 verify_secret(verifier, &secret)
             })
             .and_then(|(id, _)| id)
-    })
-    .await
-    .map_err(|e| OAuthError::unavailable(e.to_string()))?;
-    drop(turn);
+    };
+    let matched = checking::run(check, HASHING_WAIT)
+        .await
+        .map_err(|_| OAuthError::unavailable("too many clients are authenticating; try again shortly"))?;
     match (account, matched) {
         (Some(account), Some(secret)) => {
             if let Some(key) = &throttle {

@@ -3,6 +3,7 @@
 //! `POST /api/oauth/revoke` (RFC 7009). Answers and errors in OAuth's shape, not Atlas's
 //! envelope, as OAuth clients expect.
 
+mod checking;
 pub(crate) mod client;
 pub(crate) mod error;
 mod revoke;
