@@ -95,7 +95,8 @@ impl Page {
         let mut page = Page::default();
         for (name, value) in pairs(query) {
             match name.as_str() {
-                "pageNum" => page.page_num = whole_number(&name, &value, 1, usize::MAX)?,
+                // Atlas answers page 0 as the first (Terraform's data sources send it).
+                "pageNum" => page.page_num = whole_number(&name, &value, 0, usize::MAX)?.max(1),
                 "itemsPerPage" => page.items_per_page = whole_number(&name, &value, 1, 500)?,
                 "includeCount" => page.include_count = flag(&name, &value)?,
                 _ => {}
@@ -142,12 +143,17 @@ mod tests {
 
     #[test]
     fn out_of_range_and_non_numeric_values_name_the_parameter() {
-        for query in ["itemsPerPage=0", "itemsPerPage=501", "pageNum=0", "pageNum=x", "itemsPerPage=-1"] {
+        for query in ["itemsPerPage=0", "itemsPerPage=501", "pageNum=-1", "pageNum=x", "itemsPerPage=-1"] {
             let error = Page::parse(Some(query)).unwrap_err();
             assert_eq!(error.code, ErrorCode::InvalidQueryParameter, "{query}");
             assert_eq!(error.parameters, vec![query.split('=').next().unwrap().to_owned()]);
         }
         assert_eq!(Flags::parse(Some("pretty=yes")).unwrap_err().parameters, vec!["pretty"]);
+    }
+
+    #[test]
+    fn page_zero_is_the_first_page() {
+        assert_eq!(Page::parse(Some("pageNum=0")).unwrap(), Page::default());
     }
 
     #[test]

@@ -163,3 +163,35 @@ async fn the_matcher_field_names_are_listed() {
         assert!(names.as_array().unwrap().iter().any(|n| n == expected), "{expected}");
     }
 }
+
+#[tokio::test]
+async fn the_terraform_providers_notification_fields_that_say_nothing_are_accepted_as_absent() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner();
+    // The body of the issue, as the provider sends it for a WEBHOOK notification.
+    let body = json!({"enabled": true, "eventTypeName": "HOST_DOWN", "notifications": [
+        {"typeName": "WEBHOOK", "intervalMin": 5, "delayMin": 0, "emailEnabled": false,
+         "smsEnabled": false, "roles": null, "webhookUrl": "https://example.com/hook", "webhookSecret": "s"}]});
+    let created = owner.post(&configs(&app, "/api/atlas/v2"), &body).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let notification = &created.json()["notifications"][0];
+    assert!(
+        notification.get("emailEnabled").is_none() && notification.get("roles").is_none(),
+        "{notification}"
+    );
+    for (typed, extra) in [
+        (json!({"typeName": "SLACK", "apiToken": "xoxb-1", "channelName": "ops"}), json!({"roles": []})),
+        (json!({"typeName": "EMAIL", "emailAddress": "ops@example.com"}), json!({"smsEnabled": false})),
+    ] {
+        let mut notification = typed;
+        notification.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        let body = json!({"enabled": true, "eventTypeName": "HOST_DOWN", "notifications": [notification]});
+        let created = owner.post(&configs(&app, "/api/atlas/v2"), &body).await;
+        assert_eq!(created.status, 200, "{}", created.text());
+    }
+    let meaningful = json!({"enabled": true, "eventTypeName": "HOST_DOWN", "notifications": [
+        {"typeName": "WEBHOOK", "emailEnabled": true, "webhookUrl": "https://example.com/hook"}]});
+    let refused = owner.post(&configs(&app, "/api/atlas/v2"), &meaningful).await;
+    refused.assert_error(400, "INVALID_ATTRIBUTE");
+    assert_eq!(owner.get(&configs(&app, "/api/atlas/v2")).await.json()["totalCount"], 3);
+}

@@ -193,7 +193,7 @@ async fn paging_parameters_out_of_range_are_invalid_query_parameters() {
     for (query, name) in [
         ("itemsPerPage=0", "itemsPerPage"),
         ("itemsPerPage=501", "itemsPerPage"),
-        ("pageNum=0", "pageNum"),
+        ("pageNum=-1", "pageNum"),
         ("pageNum=two", "pageNum"),
         ("includeCount=maybe", "includeCount"),
     ] {
@@ -206,6 +206,28 @@ async fn paging_parameters_out_of_range_are_invalid_query_parameters() {
         .await;
     on_write.assert_error(400, "INVALID_QUERY_PARAMETER");
     assert_unchanged(&app, &before).await;
+}
+
+#[tokio::test]
+async fn page_zero_of_every_list_is_its_first_page() {
+    let (app, _) = seeded().await;
+    let client = app.owner();
+    let config = json!({"eventTypeName": "HOST_DOWN", "enabled": true,
+                        "notifications": [{"typeName": "EMAIL", "emailAddress": "ops@example.com"}]});
+    let group = format!("/api/atlas/v2/groups/{}", app.project.id);
+    for _ in 0..2 {
+        assert_eq!(client.post(&format!("{group}/alertConfigs"), &config).await.status, 200);
+    }
+    let raised = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": "db-0:27017"});
+    assert_eq!(client.post(&format!("{group}/alerts"), &raised).await.status, 200);
+    for list in [app.v2(""), format!("{group}/alertConfigs"), format!("{group}/alerts")] {
+        let zero = client.get(&format!("{list}?pageNum=0&itemsPerPage=1")).await;
+        assert_eq!(zero.status, 200, "{list}: {}", zero.text());
+        let first = client.get(&format!("{list}?pageNum=1&itemsPerPage=1")).await.json();
+        let zero = zero.json();
+        assert_eq!(zero["results"], first["results"], "{list}");
+        assert_eq!(zero["results"].as_array().unwrap().len(), 1, "{list}");
+    }
 }
 
 #[tokio::test]

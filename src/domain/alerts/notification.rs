@@ -34,6 +34,17 @@ pub struct Notification {
     pub fields: Map<String, Value>,
 }
 
+/// Whether a field a type does not have holds what says nothing: Terraform's provider sends
+/// `"emailEnabled": false, "smsEnabled": false, "roles": null` in every notification, and
+/// Atlas takes them as absent.
+fn says_nothing(name: &str, value: &Value) -> bool {
+    match name {
+        "emailEnabled" | "smsEnabled" => matches!(value, Value::Null | Value::Bool(false)),
+        "roles" => value.is_null() || value.as_array().is_some_and(Vec::is_empty),
+        _ => false,
+    }
+}
+
 impl Notification {
     /// A notification from its wire form. `previous` is the stored notification it replaces,
     /// if any: its secrets stay where the body sends back their masks.
@@ -55,10 +66,14 @@ impl Notification {
             ) {
                 continue;
             }
-            let kind =
-                fields.iter().find(|(field, _)| field == name).map(|(_, kind)| *kind).ok_or_else(|| {
-                    format!("notifications.{name} is not an attribute of a {type_name} notification")
-                })?;
+            let Some(kind) = fields.iter().find(|(field, _)| field == name).map(|(_, kind)| *kind) else {
+                if says_nothing(name, value) {
+                    continue;
+                }
+                return Err(format!(
+                    "notifications.{name} is not an attribute of a {type_name} notification"
+                ));
+            };
             if value.is_null() {
                 continue;
             }
@@ -238,5 +253,20 @@ mod tests {
         assert!(refuse(json!({"typeName": "SLACK", "webhookUrl": "https://x"})).contains("not an attribute"));
         assert!(refuse(json!({"typeName": "WEBHOOK", "webhookUrl": "ftp://x/y"})).contains("http or https"));
         assert!(refuse(json!({"typeName": "ORG", "roles": ["GROUP_OWNER"]})).contains("roles"));
+    }
+
+    #[test]
+    fn fields_of_other_types_that_say_nothing_are_taken_as_absent() {
+        let parse = |extra: Value| {
+            let mut body =
+                json!({"typeName": "WEBHOOK", "webhookUrl": "https://example.com/hook", "intervalMin": 5});
+            body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            Notification::parse(&body, None)
+        };
+        let quiet = parse(json!({"emailEnabled": false, "smsEnabled": false, "roles": null})).unwrap();
+        assert!(!quiet.fields.contains_key("emailEnabled") && !quiet.fields.contains_key("roles"));
+        assert!(parse(json!({"roles": []})).is_ok());
+        assert!(parse(json!({"emailEnabled": true})).unwrap_err().contains("emailEnabled"));
+        assert!(parse(json!({"roles": ["GROUP_OWNER"]})).unwrap_err().contains("roles"));
     }
 }
