@@ -108,6 +108,8 @@ pub struct SelfLink {
     pub origin: String,
     /// The path called, without its query.
     pub path: String,
+    /// The query as sent (a list's links keep what the request asked besides the page).
+    pub query: Option<String>,
 }
 
 impl FromRequestParts<AppState> for SelfLink {
@@ -129,7 +131,7 @@ impl FromRequestParts<AppState> for SelfLink {
                 format!("http://{host}")
             }
         };
-        Ok(SelfLink { origin, path })
+        Ok(SelfLink { origin, path, query: uri.query().map(str::to_owned) })
     }
 }
 

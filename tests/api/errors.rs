@@ -231,6 +231,23 @@ async fn page_zero_of_every_list_is_its_first_page() {
 }
 
 #[tokio::test]
+async fn a_lists_self_link_keeps_what_the_request_asked_besides_the_page() {
+    let app = TestApp::spawn().await;
+    let client = app.owner();
+    let group = format!("/api/atlas/v2/groups/{}", app.project.id);
+    let filtered =
+        client.get(&format!("{group}/alerts?status=OPEN&itemsPerPage=1&includeSystemManaged=true")).await;
+    assert_eq!(
+        filtered.json()["links"][0]["href"],
+        format!(
+            "{}{group}/alerts?includeCount=true&pageNum=1&itemsPerPage=1&status=OPEN&includeSystemManaged=true",
+            app.base
+        ),
+        "the self link keeps what the request asked besides the page"
+    );
+}
+
+#[tokio::test]
 async fn v2_refuses_accept_headers_it_cannot_serve() {
     let app = TestApp::spawn().await;
     let client = app.owner();

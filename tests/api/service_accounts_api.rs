@@ -29,7 +29,8 @@ async fn an_organization_owner_manages_accounts_secrets_and_access_lists() {
 
     let created = owner.post(&org_path(&app, ""), &new_account(json!(["ORG_READ_ONLY"]))).await;
     assert_eq!(created.status, 201, "{}", created.text());
-    assert_eq!(created.header("content-type").as_deref(), Some(MEDIA));
+    let answered = format!("{MEDIA};charset=utf-8");
+    assert_eq!(created.header("content-type"), Some(answered), "charset named as on every versioned answer");
     let account = created.json();
     let client_id = account["clientId"].as_str().unwrap().to_owned();
     assert!(client_id.starts_with("mdb_sa_id_"));

@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use crate::http::AppState;
 
-/// The media type of every answer here.
-pub const MEDIA_TYPE: &str = "application/vnd.atlas.2024-08-05+json";
+/// The media type of every answer here, with the charset every other versioned answer names.
+pub const MEDIA_TYPE: &str = "application/vnd.atlas.2024-08-05+json;charset=utf-8";
 
 /// The resource's routes on the v2 mount.
 pub fn routes() -> Router<AppState> {
