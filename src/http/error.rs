@@ -183,6 +183,11 @@ impl From<SettingsError> for ApiError {
                 format!("Invalid attribute {name} specified."),
                 vec![name],
             ),
+            SettingsError::FieldOfAnotherType(name) => Self::new(
+                ErrorCode::IntegrationFieldsInvalid,
+                "At least one integration field is invalid.".to_owned(),
+                vec![name],
+            ),
             SettingsError::Invalid { kind, reason } => Self::new(
                 ErrorCode::InvalidIntegrationSettings,
                 format!("The provided settings for the {kind} integration were invalid: {reason}."),

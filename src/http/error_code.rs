@@ -19,6 +19,8 @@ pub enum ErrorCode {
     InvalidAttribute,
     /// A value of the wrong kind or shape.
     InvalidIntegrationSettings,
+    /// A field of another integration type holding something other than its default.
+    IntegrationFieldsInvalid,
     /// POST of a configured type.
     IntegrationAlreadyConfigured,
     /// GET one or DELETE of a type not configured.
@@ -84,6 +86,7 @@ impl ErrorCode {
             ErrorCode::MissingAttribute => "MISSING_ATTRIBUTE",
             ErrorCode::InvalidAttribute => "INVALID_ATTRIBUTE",
             ErrorCode::InvalidIntegrationSettings => "INVALID_INTEGRATION_SETTINGS",
+            ErrorCode::IntegrationFieldsInvalid => "INTEGRATION_FIELDS_INVALID",
             ErrorCode::IntegrationAlreadyConfigured => "INTEGRATION_ALREADY_CONFIGURED",
             ErrorCode::IntegrationNotConfigured => "INTEGRATION_NOT_CONFIGURED",
             ErrorCode::AlertConfigNotFound => "ALERT_CONFIG_NOT_FOUND",
@@ -122,6 +125,7 @@ impl ErrorCode {
             | ErrorCode::MissingAttribute
             | ErrorCode::InvalidAttribute
             | ErrorCode::InvalidIntegrationSettings
+            | ErrorCode::IntegrationFieldsInvalid
             | ErrorCode::InvalidQueryParameter
             | ErrorCode::MissingHostHeader
             | ErrorCode::DuplicateHostHeader

@@ -84,20 +84,39 @@ async fn the_type_must_be_in_the_body_and_match_the_path() {
 }
 
 #[tokio::test]
-async fn a_field_of_another_type_is_an_invalid_attribute() {
+async fn a_field_of_another_type_is_ignored_at_its_default_and_refused_otherwise() {
     let (app, before) = seeded().await;
-    let answer = app
-        .owner()
-        .post(
-            &app.v2("PROMETHEUS"),
-            &json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http",
-            "username": "u", "sendCollectionLatencyMetrics": false}),
-        )
-        .await;
-    let error = answer.assert_error(400, "INVALID_ATTRIBUTE");
+    let client = app.owner();
+    let prometheus = |value: bool| {
+        json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http", "username": "u",
+               "password": "pa55word!", "sendCollectionLatencyMetrics": value})
+    };
+    let refused = client.post(&app.v2("PROMETHEUS"), &prometheus(true)).await;
+    let error = refused.assert_error(400, "INTEGRATION_FIELDS_INVALID");
+    assert_eq!(error["detail"], "At least one integration field is invalid.");
     assert_eq!(error["parameters"], json!(["sendCollectionLatencyMetrics"]));
-    assert_eq!(error["detail"], "Invalid attribute sendCollectionLatencyMetrics specified.");
+    let unknown = json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http", "username": "u",
+                         "password": "pa55word!", "sendEverything": false});
+    let error = client.post(&app.v2("PROMETHEUS"), &unknown).await.assert_error(400, "INVALID_ATTRIBUTE");
+    assert_eq!(error["detail"], "Invalid attribute sendEverything specified.");
     assert_unchanged(&app, &before).await;
+
+    let created = client.post(&app.v2("PROMETHEUS"), &prometheus(false)).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+}
+
+#[tokio::test]
+async fn a_body_from_the_go_sdks_constructor_with_every_types_defaults_is_accepted() {
+    let app = TestApp::spawn().await;
+    // admin.NewThirdPartyIntegration() sets each schema default of the flattened model.
+    let body = json!({"type": "SLACK", "apiToken": "xoxb-0000-1111", "channelName": "alerts",
+        "region": "US", "sendCollectionLatencyMetrics": false, "sendDatabaseMetrics": false,
+        "sendQueryStatsMetrics": false, "sendUserProvidedResourceTags": false,
+        "sendUserProvidedResourceTagsEnabled": false});
+    let created = app.owner().post(&app.v2("SLACK"), &body).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let slack = &created.json()["results"][0];
+    assert!(slack.get("region").is_none() && slack.get("sendDatabaseMetrics").is_none(), "{slack}");
 }
 
 #[tokio::test]

@@ -14,6 +14,10 @@ pub enum SettingsError {
     /// An attribute this type does not have, or a `type` that differs from the path.
     #[error("invalid attribute {0} specified")]
     InvalidAttribute(String),
+    /// A field of another integration type holding something other than that field's
+    /// default (a default is ignored: SDK constructors fill every type's defaults in).
+    #[error("at least one integration field is invalid: {0} is not a field of this type")]
+    FieldOfAnotherType(String),
     /// A value of the wrong kind or shape.
     #[error("the provided settings for the {kind} integration were invalid: {reason}")]
     Invalid {

@@ -1,10 +1,12 @@
 //! A request body, checked for shape: a JSON object whose `type` matches the path and whose
-//! other keys are all fields of that type. Values are checked when the patch is applied,
-//! since a masked secret is only valid as an echo of the stored one.
+//! other keys are all fields of that type. A field of another type is ignored while it holds
+//! that field's default (the Atlas Go SDK's `NewThirdPartyIntegration()` fills every type's
+//! defaults in) and refused otherwise. Values are checked when the patch is applied, since a
+//! masked secret is only valid as an echo of the stored one.
 
 use serde_json::Value;
 
-use super::spec::{FieldSpec, TypeSpec};
+use super::spec::{FieldSpec, TypeSpec, Unset};
 use super::{IntegrationType, SettingsError};
 
 /// A checked POST or PUT body.
@@ -36,7 +38,13 @@ impl Patch {
             if name == "type" || name == "id" {
                 continue;
             }
-            let field = spec.field(&name).ok_or(SettingsError::InvalidAttribute(name))?;
+            let Some(field) = spec.field(&name) else {
+                match defaults_elsewhere(kind, &name) {
+                    Some(defaults) if value.is_null() || defaults.contains(&value) => continue,
+                    Some(_) => return Err(SettingsError::FieldOfAnotherType(name)),
+                    None => return Err(SettingsError::InvalidAttribute(name)),
+                }
+            };
             values.push((field, if value.is_null() { None } else { Some(value) }));
         }
         Ok(Patch { spec, values })
@@ -56,6 +64,21 @@ impl Patch {
     pub fn values(&self) -> impl Iterator<Item = (&'static FieldSpec, Option<&Value>)> {
         self.values.iter().map(|(field, value)| (*field, value.as_ref()))
     }
+}
+
+/// The defaults other types give a field named `name`, if another type has one.
+fn defaults_elsewhere(kind: IntegrationType, name: &str) -> Option<Vec<Value>> {
+    let others = IntegrationType::ALL.into_iter().filter(|other| *other != kind);
+    let fields: Vec<&FieldSpec> = others.filter_map(|other| other.spec()?.field(name)).collect();
+    if fields.is_empty() {
+        return None;
+    }
+    let default = |field: &&FieldSpec| match field.unset {
+        Unset::Text(text) => Some(Value::from(text)),
+        Unset::Flag(flag) => Some(Value::from(flag)),
+        Unset::Omit | Unset::Null => None,
+    };
+    Some(fields.iter().filter_map(default).collect())
 }
 
 #[cfg(test)]
@@ -84,6 +107,27 @@ mod tests {
             SettingsError::InvalidAttribute("type".into())
         );
         assert_eq!(parse(json!({"type": 7})).unwrap_err(), SettingsError::InvalidAttribute("type".into()));
+    }
+
+    #[test]
+    fn another_types_field_at_its_default_is_ignored_and_otherwise_refused() {
+        let slack = |extra: Value| {
+            let mut body = json!({"type": "SLACK", "apiToken": "xoxb-1", "channelName": "ops"});
+            body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            Patch::parse(IntegrationType::Slack, body)
+        };
+        let sdk_defaults = json!({"region": "US", "sendCollectionLatencyMetrics": false,
+            "sendDatabaseMetrics": false, "sendQueryStatsMetrics": false,
+            "sendUserProvidedResourceTags": false, "sendUserProvidedResourceTagsEnabled": false, "serviceKey": null});
+        let patch = slack(sdk_defaults).unwrap();
+        assert_eq!(patch.values().count(), 2, "only SLACK's own fields are kept");
+        let refused = |extra| slack(extra).unwrap_err();
+        assert_eq!(refused(json!({"region": "EU"})), SettingsError::FieldOfAnotherType("region".into()));
+        assert_eq!(
+            refused(json!({"serviceKey": "k"})),
+            SettingsError::FieldOfAnotherType("serviceKey".into())
+        );
+        assert_eq!(refused(json!({"zeta": 1})), SettingsError::InvalidAttribute("zeta".into()));
     }
 
     #[test]

@@ -20,7 +20,9 @@ pub static SPEC: TypeSpec = TypeSpec {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{create, invalid_attribute, invalid_reason, read};
+    use super::super::patch::Patch;
+    use super::super::testing::{create, invalid_reason, read};
+    use super::super::{IntegrationType, SettingsError};
     use serde_json::json;
 
     #[test]
@@ -43,9 +45,15 @@ mod tests {
     }
 
     #[test]
-    fn a_datadog_switch_is_a_foreign_attribute() {
-        let field = invalid_attribute(json!({"type": "PROMETHEUS", "enabled": true,
-            "serviceDiscovery": "http", "username": "u", "sendCollectionLatencyMetrics": false}));
-        assert_eq!(field, "sendCollectionLatencyMetrics");
+    fn a_datadog_switch_is_ignored_at_its_default_and_refused_otherwise() {
+        let body = |value: bool| {
+            json!({"type": "PROMETHEUS", "enabled": true, "serviceDiscovery": "http", "username": "u",
+                   "password": "pa55word!", "sendCollectionLatencyMetrics": value})
+        };
+        assert!(
+            !read(&create(body(false))).as_object().unwrap().contains_key("sendCollectionLatencyMetrics")
+        );
+        let refused = Patch::parse(IntegrationType::Prometheus, body(true)).unwrap_err();
+        assert_eq!(refused, SettingsError::FieldOfAnotherType("sendCollectionLatencyMetrics".into()));
     }
 }

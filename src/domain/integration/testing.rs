@@ -30,11 +30,3 @@ pub fn invalid_reason(body: Value) -> String {
         other => panic!("expected invalid settings, got {other:?}"),
     }
 }
-
-/// The attribute an invalid body is refused for with INVALID_ATTRIBUTE.
-pub fn invalid_attribute(body: Value) -> String {
-    match Patch::parse(kind_of(&body), body) {
-        Err(SettingsError::InvalidAttribute(name)) => name,
-        other => panic!("expected an invalid attribute, got {other:?}"),
-    }
-}

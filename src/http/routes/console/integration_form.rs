@@ -131,7 +131,7 @@ fn value_of(field: &FieldSpec, typed: &str) -> Value {
 pub fn place_error(fields: &mut [FieldView], error: &SettingsError) -> Option<String> {
     let (name, message) = match error {
         SettingsError::MissingAttribute(name) => (name.as_str(), format!("{name} is required.")),
-        SettingsError::InvalidAttribute(name) => {
+        SettingsError::InvalidAttribute(name) | SettingsError::FieldOfAnotherType(name) => {
             (name.as_str(), format!("{name} is not a field of this type."))
         }
         SettingsError::Invalid { reason, .. } => {
