@@ -13,6 +13,8 @@ mod ops_genie;
 mod pager_duty;
 mod patch;
 mod prometheus;
+#[cfg(test)]
+mod reference;
 mod slack;
 pub mod spec;
 mod value;
