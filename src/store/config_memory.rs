@@ -45,6 +45,13 @@ impl ProjectConfigs {
         positions.iter().map(|&at| &self.configs[at])
     }
 
+    /// One page (oldest first) and how many there are.
+    pub fn page(&self, offset: u64, limit: u64) -> (Vec<AlertConfig>, u64) {
+        let clamp = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let page = self.configs.iter().skip(clamp(offset)).take(clamp(limit)).cloned().collect();
+        (page, self.configs.len() as u64)
+    }
+
     /// One configuration, enabled or not.
     pub fn get(&self, config_id: ObjectId) -> Option<&AlertConfig> {
         self.configs.iter().find(|config| config.id == config_id)

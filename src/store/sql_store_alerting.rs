@@ -3,7 +3,10 @@
 use async_trait::async_trait;
 
 use super::alerting::{AlertStore, Backlog};
+use std::sync::Arc;
+
 use super::clock::now_ms;
+use super::config_memory::ProjectConfigs;
 use super::error::StoreError;
 use super::queries::alert_changes::{self, Configs};
 use super::queries::{alert_configs, alerts, outbox, stats};
@@ -24,9 +27,9 @@ impl<E: Engine> SqlStore<E> {
     /// Opens `group`'s configurations on a reader, if they changed, so the write transaction
     /// that needs them finds them in memory instead of opening (and compiling) them while it
     /// holds the writer.
-    async fn open_configs_of(&self, group: GroupId) -> Result<(), StoreError> {
+    async fn open_configs_of(&self, group: GroupId) -> Result<Arc<ProjectConfigs>, StoreError> {
         let mut reader = self.engine.reader().await?;
-        self.config_memory.of(&mut *reader, &self.sealer, group).await.map(drop)
+        self.config_memory.of(&mut *reader, &self.sealer, group).await
     }
 }
 
@@ -38,7 +41,9 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<AlertConfig>, u64), StoreError> {
-        alert_configs::list(&mut *self.engine.reader().await?, &self.sealer, group, offset, limit).await
+        // From memory: reading configurations through the API compiles nothing while they
+        // have not changed.
+        Ok(self.open_configs_of(group).await?.page(offset, limit))
     }
 
     async fn get_alert_config(
@@ -46,7 +51,7 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         group: GroupId,
         id: ObjectId,
     ) -> Result<Option<AlertConfig>, StoreError> {
-        alert_configs::get(&mut *self.engine.reader().await?, &self.sealer, group, id).await
+        Ok(self.open_configs_of(group).await?.get(id).cloned())
     }
 
     async fn create_alert_config(

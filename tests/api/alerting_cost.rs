@@ -98,7 +98,11 @@ async fn configurations_are_opened_once_per_change_not_on_every_raise() {
         assert_eq!(raised.status, 200, "{}", raised.text());
         assert_eq!(raised.json()["results"].as_array().unwrap().len(), 3, "each matches all three");
     }
-    assert_eq!(opened(&server).await, 3.0, "opened once for twenty raises");
+    for _ in 0..5 {
+        assert_eq!(owner.get(&configs).await.json()["totalCount"], 3);
+        assert_eq!(owner.get(&format!("{configs}/{}", ids[0])).await.status, 200);
+    }
+    assert_eq!(opened(&server).await, 3.0, "opened once for twenty raises and ten reads");
 
     let changed =
         owner.put(&format!("{configs}/{}", ids[1]), &repeating(regex_matchers(&["nothing"]), 60)).await;

@@ -16,8 +16,6 @@ const UPDATE: &str = "UPDATE alert_configs SET event_type = $3, enabled = $4, se
 const DELETE: &str = "DELETE FROM alert_configs WHERE project_id = $1 AND id = $2";
 const ONE: &str =
     "SELECT id, settings, created_ms, updated_ms FROM alert_configs WHERE project_id = $1 AND id = $2";
-const PAGE: &str = "SELECT id, settings, created_ms, updated_ms FROM alert_configs WHERE project_id = $1 \
-     ORDER BY created_ms, id LIMIT $2 OFFSET $3";
 const ALL: &str = "SELECT id, settings, created_ms, updated_ms FROM alert_configs WHERE project_id = $1 \
      ORDER BY created_ms, id";
 const COUNT: &str = "SELECT COUNT(*) FROM alert_configs WHERE project_id = $1";
@@ -71,21 +69,6 @@ pub async fn get(
 ) -> Result<Option<AlertConfig>, StoreError> {
     let row = db.fetch_optional(ONE, &[id(group), id(config_id)]).await?;
     row.map(|row| config(sealer, group, row)).transpose()
-}
-
-/// One page of the project's configurations, oldest first, and how many it has.
-pub async fn list(
-    db: &mut dyn Sql,
-    sealer: &Sealer,
-    group: GroupId,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<AlertConfig>, u64), StoreError> {
-    let total = db.fetch_one(COUNT, &[id(group)]).await?.int(0)?;
-    let clamp = |n: u64| Param::Int(Some(n.min(i64::MAX as u64) as i64));
-    let rows = db.fetch(PAGE, &[id(group), clamp(limit), clamp(offset)]).await?;
-    let configs = rows.into_iter().map(|row| config(sealer, group, row)).collect::<Result<_, _>>()?;
-    Ok((configs, total as u64))
 }
 
 /// Every configuration of `group`, oldest first.

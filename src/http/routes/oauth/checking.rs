@@ -16,7 +16,7 @@ const LOWER_PRIORITY: i32 = 10;
 type Check = Box<dyn FnOnce() + Send>;
 
 struct Checkers {
-    checks: Mutex<Sender<Check>>,
+    checks: Sender<Check>,
     turns: Semaphore,
 }
 
@@ -33,7 +33,7 @@ static CHECKERS: LazyLock<Checkers> = LazyLock::new(|| {
             tracing::error!(%error, "could not start a secret-checking thread");
         }
     }
-    Checkers { checks: Mutex::new(checks), turns: Semaphore::new(threads) }
+    Checkers { checks, turns: Semaphore::new(threads) }
 });
 
 fn work(waiting: &Mutex<Receiver<Check>>) {
@@ -62,7 +62,7 @@ pub async fn run<T: Send + 'static>(
     let turn =
         tokio::time::timeout(wait, CHECKERS.turns.acquire()).await.map_err(|_| Busy)?.map_err(|_| Busy)?;
     let (answer, answered) = oneshot::channel();
-    let queued = CHECKERS.checks.lock().unwrap_or_else(|e| e.into_inner()).send(Box::new(move || {
+    let queued = CHECKERS.checks.send(Box::new(move || {
         let _ = answer.send(check());
     }));
     queued.map_err(|_| Busy)?;
