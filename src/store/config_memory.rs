@@ -111,6 +111,11 @@ impl ConfigMemory {
         Ok(opened)
     }
 
+    /// Whether some revision of `group`'s configurations is held.
+    pub fn holds(&self, group: GroupId) -> bool {
+        self.kept(group).is_some()
+    }
+
     fn kept(&self, group: GroupId) -> Option<Arc<ProjectConfigs>> {
         self.kept.lock().unwrap_or_else(|e| e.into_inner()).projects.get(&group).cloned()
     }

@@ -31,6 +31,25 @@ impl<E: Engine> SqlStore<E> {
         let mut reader = self.engine.reader().await?;
         self.config_memory.of(&mut *reader, &self.sealer, group).await
     }
+
+    /// Before a write that reads `group`'s configurations: opens them on a reader unless
+    /// memory holds them already. A revision held but since changed elsewhere is opened by the
+    /// write itself (once); changes made here are opened again right after they commit.
+    async fn prepare_configs_of(&self, group: GroupId) -> Result<(), StoreError> {
+        if !self.config_memory.holds(group) {
+            self.open_configs_of(group).await?;
+        }
+        Ok(())
+    }
+
+    /// After a change to `group`'s configurations committed: holds the new revision, opened
+    /// on a reader, so the next write finds it. A failure here costs only that the next write
+    /// opens them itself.
+    async fn refresh_configs_of(&self, group: GroupId) {
+        if let Err(error) = self.open_configs_of(group).await {
+            tracing::debug!(%error, "alert configurations not opened again after a change");
+        }
+    }
 }
 
 #[async_trait]
@@ -65,7 +84,11 @@ impl<E: Engine> AlertStore for SqlStore<E> {
             Box::pin(async move { alert_configs::create(db, &sealer, group, settings, most).await })
         });
         // Creations in one project queue, so two cannot both take the last place.
-        self.engine.write(Some(format!("alert-configs-of:{group}")), create).await
+        let changed = self.engine.write(Some(format!("alert-configs-of:{group}")), create).await;
+        if changed.is_ok() {
+            self.refresh_configs_of(group).await;
+        }
+        changed
     }
 
     async fn replace_alert_config(
@@ -82,7 +105,11 @@ impl<E: Engine> AlertStore for SqlStore<E> {
                 Ok(replaced)
             })
         });
-        self.engine.write(Some(format!("alert-config:{id}")), replace).await
+        let changed = self.engine.write(Some(format!("alert-config:{id}")), replace).await;
+        if changed.is_ok() {
+            self.refresh_configs_of(group).await;
+        }
+        changed
     }
 
     async fn set_alert_config_enabled(
@@ -99,12 +126,20 @@ impl<E: Engine> AlertStore for SqlStore<E> {
                 Ok(toggled)
             })
         });
-        self.engine.write(Some(format!("alert-config:{id}")), toggle).await
+        let changed = self.engine.write(Some(format!("alert-config:{id}")), toggle).await;
+        if changed.is_ok() {
+            self.refresh_configs_of(group).await;
+        }
+        changed
     }
 
     async fn delete_alert_config(&self, group: GroupId, id: ObjectId) -> Result<bool, StoreError> {
         let delete = work(move |db| Box::pin(async move { alert_configs::delete(db, group, id).await }));
-        self.engine.write(None, delete).await
+        let changed = self.engine.write(None, delete).await;
+        if changed.is_ok() {
+            self.refresh_configs_of(group).await;
+        }
+        changed
     }
 
     async fn raise_alert(
@@ -113,7 +148,7 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         observation: &Observation,
         base: &str,
     ) -> Result<Vec<Alert>, StoreError> {
-        self.open_configs_of(group).await?;
+        self.prepare_configs_of(group).await?;
         let (observation, base) = (observation.clone(), base.to_owned());
         let (sealer, memory) = (self.sealer.clone(), self.config_memory.clone());
         let raise = work(move |db| {
@@ -146,7 +181,7 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         acknowledgement: Option<Acknowledgement>,
         base: &str,
     ) -> Result<Option<Alert>, StoreError> {
-        self.open_configs_of(group).await?;
+        self.prepare_configs_of(group).await?;
         let (sealer, memory, base) = (self.sealer.clone(), self.config_memory.clone(), base.to_owned());
         let acknowledge = work(move |db| {
             Box::pin(async move {
@@ -163,7 +198,7 @@ impl<E: Engine> AlertStore for SqlStore<E> {
         id: ObjectId,
         base: &str,
     ) -> Result<Option<Alert>, StoreError> {
-        self.open_configs_of(group).await?;
+        self.prepare_configs_of(group).await?;
         let (sealer, memory, base) = (self.sealer.clone(), self.config_memory.clone(), base.to_owned());
         let close = work(move |db| {
             Box::pin(async move {
@@ -213,7 +248,7 @@ impl<E: Engine> AlertStore for SqlStore<E> {
                 return Ok(looked);
             }
             for group in projects {
-                self.open_configs_of(group).await?;
+                self.prepare_configs_of(group).await?;
             }
             let (sealer, memory, base) = (self.sealer.clone(), self.config_memory.clone(), base.to_owned());
             let batch = work(move |db| {

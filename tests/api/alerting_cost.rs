@@ -91,6 +91,8 @@ async fn configurations_are_opened_once_per_change_not_on_every_raise() {
         assert_eq!(created.status, 200, "{}", created.text());
         ids.push(created.json()["id"].as_str().unwrap().to_owned());
     }
+    // Each change is opened again right after it commits: 1, then 2, then 3 configurations.
+    assert_eq!(opened(&server).await, 6.0, "opened after each creation");
     let raise =
         |host: usize| json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": format!("db{host:03}:27017")});
     for host in 0..20 {
@@ -102,7 +104,7 @@ async fn configurations_are_opened_once_per_change_not_on_every_raise() {
         assert_eq!(owner.get(&configs).await.json()["totalCount"], 3);
         assert_eq!(owner.get(&format!("{configs}/{}", ids[0])).await.status, 200);
     }
-    assert_eq!(opened(&server).await, 3.0, "opened once for twenty raises and ten reads");
+    assert_eq!(opened(&server).await, 6.0, "nothing opened for twenty raises and ten reads");
 
     let changed =
         owner.put(&format!("{configs}/{}", ids[1]), &repeating(regex_matchers(&["nothing"]), 60)).await;
@@ -110,7 +112,7 @@ async fn configurations_are_opened_once_per_change_not_on_every_raise() {
     let raised = owner.post(&at(app.project.id, "/alerts"), &raise(20)).await.json();
     assert_eq!(raised["results"].as_array().unwrap().len(), 2, "the change is seen at once");
     owner.post(&at(app.project.id, "/alerts"), &raise(21)).await;
-    assert_eq!(opened(&server).await, 6.0, "opened again once, after the change");
+    assert_eq!(opened(&server).await, 9.0, "opened again once, after the change");
 }
 
 async fn opened(server: &ServerProcess) -> f64 {

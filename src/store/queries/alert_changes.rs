@@ -24,8 +24,8 @@ pub struct Configs<'a> {
     pub sealer: &'a Sealer,
 }
 
-/// Opens (or updates) the alerts an observation raises; opened ones plan their notices and
-/// their first repeat.
+/// Opens (or updates) the alerts an observation raises; opened ones plan their notices
+/// ([`alerts::raise`] sets their first repeat).
 pub async fn raise(
     db: &mut dyn Sql,
     configs: Configs<'_>,
@@ -41,8 +41,6 @@ pub async fn raise(
         let (alert, opened) = alerts::raise(db, config, observation).await?;
         if opened {
             Planner { sealer, config, alert: &alert, base, now_ms: alert.created_ms }.open(db).await?;
-            let first_repeat = config.settings.shortest_repeat_ms().map(|every| alert.created_ms + every);
-            alerts::set_next_repeat(db, alert.id, first_repeat).await?;
         }
         raised.push(alert);
     }

@@ -17,9 +17,10 @@ macro_rules! alert_columns {
     };
 }
 
-/// Opens an alert, with its project's organization.
+/// Opens an alert, with its project's organization and its first repeat (`$7`).
 const INSERT: &str = "INSERT INTO alerts (id, project_id, org_id, alert_config_id, target_key, status, observation, \
-     created_ms, updated_ms) SELECT $1, id, org_id, $3, $4, 'OPEN', $5, $6, $6 FROM projects WHERE id = $2";
+     created_ms, updated_ms, next_repeat_ms) \
+     SELECT $1, id, org_id, $3, $4, 'OPEN', $5, $6, $6, $7 FROM projects WHERE id = $2";
 const OPEN_FOR_TARGET: &str = concat!(
     "SELECT ",
     alert_columns!(),
@@ -94,8 +95,16 @@ pub async fn raise(
         return Ok((alert, false));
     }
     let alert_id = ObjectId::generate();
-    let params =
-        [id(alert_id), id(config.group), id(config.id), text(&target), text(&details), Param::Int(Some(now))];
+    let first_repeat = config.settings.shortest_repeat_ms().map(|every| now + every);
+    let params = [
+        id(alert_id),
+        id(config.group),
+        id(config.id),
+        text(&target),
+        text(&details),
+        Param::Int(Some(now)),
+        Param::Int(first_repeat),
+    ];
     db.execute(INSERT, &params).await?;
     let opened = get(db, config.group, alert_id).await?;
     opened
