@@ -3,7 +3,7 @@
 
 use crate::domain::api_key::{ApiKey, Ha1, OrgRole, ProjectRole, generate_private_key, generate_public_key};
 use crate::domain::ids::{GroupId, ObjectId};
-use crate::domain::project::{Organization, Project, validate_project_name};
+use crate::domain::project::{Organization, Project, validate_organization_name, validate_project_name};
 use crate::domain::secret::Secret;
 use crate::store::{Store, StoreError};
 
@@ -38,7 +38,7 @@ pub async fn create_project(
 
 /// Creates an organization.
 pub async fn create_organization(store: &dyn Store, name: &str) -> Result<Organization, AdminError> {
-    validate_project_name(name).map_err(|e| AdminError::Invalid(e.replace("project", "organization")))?;
+    validate_organization_name(name).map_err(AdminError::Invalid)?;
     Ok(store.create_organization(name).await?)
 }
 
@@ -72,6 +72,18 @@ pub async fn create_api_key(
             (org, vec![role], vec![])
         }
     };
+    Ok(issue_api_key(store, org_id, description, org_roles, project_roles).await?)
+}
+
+/// Makes a key of organization `org_id` with these roles, a fresh key pair and no access
+/// list: the one way keys are made, by the command line and the API alike.
+pub async fn issue_api_key(
+    store: &dyn Store,
+    org_id: ObjectId,
+    description: &str,
+    org_roles: Vec<OrgRole>,
+    project_roles: Vec<(GroupId, ProjectRole)>,
+) -> Result<CreatedKey, StoreError> {
     let private_key = generate_private_key();
     let key = ApiKey {
         id: ObjectId::generate(),

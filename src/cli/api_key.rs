@@ -8,14 +8,18 @@ use serde_json::{Value, json};
 use super::{DatabaseArgs, print_json};
 use crate::admin::{self, KeyGrant};
 use crate::database;
-use crate::domain::api_key::ApiKey;
+use crate::domain::api_key::{ApiKey, OrgRole, ProjectRole};
 use crate::domain::ids::{GroupId, ObjectId};
 
 /// API key commands.
 #[derive(Debug, Subcommand)]
 pub enum ApiKeyCommand {
     /// Create a key for a project (GROUP_OWNER, GROUP_READ_ONLY) or an organization
-    /// (ORG_OWNER, ORG_READ_ONLY, ORG_MEMBER); prints it, private key included, as JSON.
+    /// (ORG_OWNER, ORG_READ_ONLY, ORG_GROUP_CREATOR, ORG_MEMBER, …); prints it, private key
+    /// included, as JSON.
+    #[command(
+        after_help = "Example:\n  atlas-integrations api-key create --org 5f1d7f3a2b1c4d5e6f7a8b9c \\\n    --role ORG_OWNER --description terraform"
+    )]
     Create {
         /// The project the key is for.
         #[arg(long, conflicts_with = "org", required_unless_present = "org")]
@@ -23,8 +27,8 @@ pub enum ApiKeyCommand {
         /// The organization the key is for.
         #[arg(long)]
         org: Option<String>,
-        /// The role: GROUP_OWNER or GROUP_READ_ONLY with --project; ORG_OWNER, ORG_READ_ONLY
-        /// or ORG_MEMBER with --org.
+        /// The role: GROUP_OWNER or GROUP_READ_ONLY with --project; ORG_OWNER, ORG_READ_ONLY,
+        /// ORG_GROUP_CREATOR, ORG_BILLING_ADMIN, ORG_BILLING_READ_ONLY or ORG_MEMBER with --org.
         #[arg(long)]
         role: String,
         /// What the key is for.
@@ -131,6 +135,12 @@ fn key_json(key: &ApiKey) -> Value {
 }
 
 fn grant(project: Option<String>, org: Option<String>, role: &str) -> anyhow::Result<KeyGrant> {
+    if project.is_some() && role.parse::<OrgRole>().is_ok() {
+        bail!("{role} is an organization role: give --org <organization id> instead of --project");
+    }
+    if org.is_some() && role.parse::<ProjectRole>().is_ok() {
+        bail!("{role} is a project role: give --project <project id> instead of --org");
+    }
     match (project, org) {
         (Some(project), _) => {
             let Some(group) = GroupId::parse(&project) else {

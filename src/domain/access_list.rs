@@ -12,6 +12,11 @@ use ipnet::IpNet;
 pub struct AccessEntry(IpNet);
 
 impl AccessEntry {
+    /// The one address this entry holds, if it is a single address (`/32` or `/128`).
+    pub fn single_address(&self) -> Option<IpAddr> {
+        (self.0.prefix_len() == self.0.max_prefix_len()).then(|| self.0.addr())
+    }
+
     /// Whether `address` falls in this entry.
     pub fn contains(&self, address: IpAddr) -> bool {
         self.0.contains(&canonical(address))

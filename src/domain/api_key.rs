@@ -62,6 +62,12 @@ pub enum OrgRole {
     OrgReadOnly,
     /// Belongs to the organization; reaches only projects it has a project role in.
     OrgMember,
+    /// May create projects in the organization, and owns those it creates.
+    OrgGroupCreator,
+    /// Manages the organization's billing (nothing this server keeps).
+    OrgBillingAdmin,
+    /// Reads the organization's billing (nothing this server keeps).
+    OrgBillingReadOnly,
 }
 
 impl OrgRole {
@@ -71,14 +77,30 @@ impl OrgRole {
             OrgRole::OrgOwner => "ORG_OWNER",
             OrgRole::OrgReadOnly => "ORG_READ_ONLY",
             OrgRole::OrgMember => "ORG_MEMBER",
+            OrgRole::OrgGroupCreator => "ORG_GROUP_CREATOR",
+            OrgRole::OrgBillingAdmin => "ORG_BILLING_ADMIN",
+            OrgRole::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
         }
     }
+
+    /// Every organization role, in Atlas's order of strength.
+    pub const ALL: [OrgRole; 6] = [
+        OrgRole::OrgOwner,
+        OrgRole::OrgReadOnly,
+        OrgRole::OrgGroupCreator,
+        OrgRole::OrgBillingAdmin,
+        OrgRole::OrgBillingReadOnly,
+        OrgRole::OrgMember,
+    ];
 
     fn access(self) -> Access {
         match self {
             OrgRole::OrgOwner => Access::Write,
             OrgRole::OrgReadOnly => Access::Read,
-            OrgRole::OrgMember => Access::None,
+            OrgRole::OrgMember
+            | OrgRole::OrgGroupCreator
+            | OrgRole::OrgBillingAdmin
+            | OrgRole::OrgBillingReadOnly => Access::None,
         }
     }
 }
@@ -97,8 +119,12 @@ impl FromStr for OrgRole {
             "ORG_OWNER" => Ok(OrgRole::OrgOwner),
             "ORG_READ_ONLY" => Ok(OrgRole::OrgReadOnly),
             "ORG_MEMBER" => Ok(OrgRole::OrgMember),
+            "ORG_GROUP_CREATOR" => Ok(OrgRole::OrgGroupCreator),
+            "ORG_BILLING_ADMIN" => Ok(OrgRole::OrgBillingAdmin),
+            "ORG_BILLING_READ_ONLY" => Ok(OrgRole::OrgBillingReadOnly),
             other => Err(format!(
-                "unknown organization role {other:?}: expected ORG_OWNER, ORG_READ_ONLY or ORG_MEMBER"
+                "unknown organization role {other:?}: expected ORG_OWNER, ORG_READ_ONLY, \
+                 ORG_GROUP_CREATOR, ORG_BILLING_ADMIN, ORG_BILLING_READ_ONLY or ORG_MEMBER"
             )),
         }
     }
@@ -172,8 +198,8 @@ impl ApiKey {
     }
 
     /// What this key may do in `group` when its project roles alone decide it, so the project
-    /// need not be looked up: a project role names an existing project (projects are never
-    /// deleted, and the role's row refers to the project's). `None` when an organization role
+    /// need not be looked up: a project role names a live project (deleting a project deletes
+    /// the roles in it, in the same transaction). `None` when an organization role
     /// could add to it, or the key has no role there.
     pub fn access_by_project_role(&self, group: GroupId) -> Option<Access> {
         let by_project = self
@@ -202,6 +228,23 @@ impl ApiKey {
             |(group, role)| serde_json::json!({"groupId": group.to_string(), "roleName": role.as_str()}),
         );
         by_org.chain(by_project).collect()
+    }
+
+    /// Whether the key belongs to organization `org` (any organization role).
+    pub fn is_member_of(&self, org: ObjectId) -> bool {
+        self.org_id == org
+    }
+
+    /// Whether the key owns organization `org`.
+    pub fn owns_organization(&self, org: ObjectId) -> bool {
+        self.org_id == org && self.org_roles.contains(&OrgRole::OrgOwner)
+    }
+
+    /// Whether the key may create projects in organization `org`: its owner, or a project
+    /// creator there.
+    pub fn may_create_projects_in(&self, org: ObjectId) -> bool {
+        self.org_id == org
+            && self.org_roles.iter().any(|role| matches!(role, OrgRole::OrgOwner | OrgRole::OrgGroupCreator))
     }
 
     /// Whether the key may see every project of its organization, and so may be told that

@@ -64,6 +64,11 @@ impl HexId {
 }
 
 impl ObjectId {
+    /// The seconds since the epoch the id was made at (its first four bytes).
+    pub fn seconds(&self) -> i64 {
+        i64::from(u32::from_be_bytes([self.0[0], self.0[1], self.0[2], self.0[3]]))
+    }
+
     /// The id's hexadecimal digits, without allocating (for hot paths; `to_string` elsewhere).
     pub fn to_hex(&self) -> HexId {
         let mut digits = [0u8; 24];

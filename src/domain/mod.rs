@@ -10,5 +10,6 @@ pub mod event;
 pub mod ids;
 pub mod integration;
 pub mod project;
+pub mod project_options;
 pub mod secret;
 pub mod service_account;

@@ -7,6 +7,20 @@ use axum::http::StatusCode;
 pub enum ErrorCode {
     /// A path `{integrationType}` outside the enum.
     InvalidEnumValue,
+    /// A project name already taken in its organization.
+    GroupAlreadyExists,
+    /// No project the caller can see has the name asked for.
+    GroupNameNotFound,
+    /// An organization name already taken.
+    DuplicateOrgName,
+    /// An organization still has projects.
+    CannotDeleteOrgActiveProjects,
+    /// The caller may not create projects in the organization.
+    NotOrgGroupCreator,
+    /// No API key of that id in the organization (or project).
+    ApiKeyNotFound,
+    /// The address is not on the key's access list.
+    ApiKeyAccessListEntryNotFound,
     /// A malformed `{groupId}`.
     InvalidGroupId,
     /// A well-formed group that does not exist.
@@ -80,6 +94,13 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidEnumValue => "INVALID_ENUM_VALUE",
+            ErrorCode::GroupAlreadyExists => "GROUP_ALREADY_EXISTS",
+            ErrorCode::GroupNameNotFound => "GROUP_NAME_NOT_FOUND",
+            ErrorCode::DuplicateOrgName => "DUPLICATE_ORG_NAME",
+            ErrorCode::CannotDeleteOrgActiveProjects => "CANNOT_DELETE_ORG_ACTIVE_PROJECTS",
+            ErrorCode::NotOrgGroupCreator => "NOT_ORG_GROUP_CREATOR",
+            ErrorCode::ApiKeyNotFound => "API_KEY_NOT_FOUND",
+            ErrorCode::ApiKeyAccessListEntryNotFound => "API_KEY_ACCESS_LIST_ENTRY_NOT_FOUND",
             ErrorCode::InvalidGroupId => "INVALID_GROUP_ID",
             ErrorCode::GroupNotFound => "GROUP_NOT_FOUND",
             ErrorCode::InvalidJson => "INVALID_JSON",
@@ -138,20 +159,26 @@ impl ErrorCode {
             | ErrorCode::NotificationNotFound
             | ErrorCode::OrgNotFound
             | ErrorCode::ServiceAccountNotFound
+            | ErrorCode::GroupNameNotFound
+            | ErrorCode::ApiKeyNotFound
+            | ErrorCode::ApiKeyAccessListEntryNotFound
             | ErrorCode::ResourceNotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::InvalidVersionDate | ErrorCode::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ErrorCode::IntegrationAlreadyConfigured
             | ErrorCode::ServiceAccountSecretLimit
             | ErrorCode::NotificationNotRedeliverable
-            | ErrorCode::AlertConfigLimitReached => StatusCode::CONFLICT,
+            | ErrorCode::AlertConfigLimitReached
+            | ErrorCode::GroupAlreadyExists
+            | ErrorCode::DuplicateOrgName
+            | ErrorCode::CannotDeleteOrgActiveProjects => StatusCode::CONFLICT,
             ErrorCode::IntegrationTestFailed => StatusCode::BAD_GATEWAY,
             ErrorCode::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::UnexpectedError => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::IpAddressNotOnAccessList => StatusCode::FORBIDDEN,
+            ErrorCode::IpAddressNotOnAccessList | ErrorCode::NotOrgGroupCreator => StatusCode::FORBIDDEN,
         }
     }
 }

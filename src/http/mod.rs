@@ -2,6 +2,7 @@
 //! extractors that authorise a request before its handler runs.
 
 mod access_log;
+mod attributes;
 pub mod auth;
 pub mod bounded_json;
 mod catch_panic;

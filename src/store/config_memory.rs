@@ -111,6 +111,14 @@ impl ConfigMemory {
         Ok(opened)
     }
 
+    /// Lets go of `group`'s configurations (its project is deleted).
+    pub fn forget(&self, group: GroupId) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(dropped) = kept.projects.remove(&group) {
+            kept.bytes -= dropped.weight();
+        }
+    }
+
     /// Whether some revision of `group`'s configurations is held.
     pub fn holds(&self, group: GroupId) -> bool {
         self.kept(group).is_some()

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use super::accounts::AccountStore;
 use super::alerting::AlertStore;
+use super::directory::DirectoryStore;
 use super::error::StoreError;
 use super::sessions::SessionStore;
 use super::tables::TableStore;
@@ -45,7 +46,9 @@ pub struct Resealed {
 
 /// Everything the service keeps.
 #[async_trait]
-pub trait Store: AlertStore + AccountStore + SessionStore + TableStore + Send + Sync + 'static {
+pub trait Store:
+    AlertStore + AccountStore + DirectoryStore + SessionStore + TableStore + Send + Sync + 'static
+{
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Whether the last integration change that reached the database failed there.

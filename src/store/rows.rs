@@ -8,7 +8,7 @@ use crate::domain::api_key::{ApiKey, OrgRole, ProjectRole};
 use crate::domain::event::{Event, EventType};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::IntegrationType;
-use crate::domain::project::{Organization, Project};
+use crate::domain::project::{Organization, Project, ProjectRecord};
 
 use super::error::StoreError;
 use super::sql::Row;
@@ -32,6 +32,14 @@ pub fn project(mut row: Row) -> Result<Project, StoreError> {
     })
 }
 
+/// A project and its tags from (`id`, `org_id`, `name`, `tags`, `with_default_alerts`).
+pub fn project_record(mut row: Row) -> Result<ProjectRecord, StoreError> {
+    let (tags, with_default_alerts) = (row.text(3)?, row.bool(4)?);
+    let tags =
+        serde_json::from_str(&tags).map_err(|e| StoreError::Corrupt(format!("a project's tags: {e}")))?;
+    Ok(ProjectRecord { project: project(row)?, tags, with_default_alerts })
+}
+
 /// A key with its organization roles, its project roles (each `PROJECT:ROLE`) and its access
 /// list, each joined with commas (none of ids, role names or addresses has one): one
 /// statement, so one snapshot and one round trip.
@@ -50,6 +58,16 @@ macro_rules! keys_with_roles_and_access_lists {
 /// The key with the public key `$1`, read by [`key_with_roles`].
 pub const KEY_WITH_ROLES_AND_ACCESS_LIST: &str =
     concat!(keys_with_roles_and_access_lists!(), " WHERE k.public_key = $1");
+
+/// The live key with the id `$1`, read by [`key_with_roles`].
+pub const KEY_WITH_ID: &str =
+    concat!(keys_with_roles_and_access_lists!(), " WHERE k.id = $1 AND k.revoked_at IS NULL");
+
+/// The live keys of the organization `$1`, oldest first, each read by [`key_with_roles`].
+pub const KEYS_OF_ORGANIZATION: &str = concat!(
+    keys_with_roles_and_access_lists!(),
+    " WHERE k.org_id = $1 AND k.revoked_at IS NULL ORDER BY k.created_at, k.id"
+);
 
 /// Every key, oldest first, each read by [`key_with_roles`].
 pub const KEYS_WITH_ROLES_AND_ACCESS_LISTS: &str =

@@ -11,6 +11,7 @@ use super::error::StoreError;
 use super::health::WriteHealth;
 use super::interface::{Counts, Resealed, Store};
 use super::queries::integrations::OwnedOperation;
+use super::queries::projects::{self, NewProject};
 use super::queries::{events, integrations, keys, organizations, upkeep};
 use super::sql::{Engine, work};
 use crate::crypto::Sealer;
@@ -90,18 +91,21 @@ impl<E: Engine> Store for SqlStore<E> {
     }
 
     async fn create_project(&self, name: &str, org: Option<ObjectId>) -> Result<Project, StoreError> {
-        let name = name.to_owned();
-        let create =
-            work(move |db| Box::pin(async move { organizations::create_project(db, &name, org).await }));
+        let (name, sealer) = (name.to_owned(), self.sealer.clone());
+        let create = work(move |db| {
+            Box::pin(async move {
+                Ok(projects::create_project(db, &sealer, NewProject::named(&name, org)).await?.project)
+            })
+        });
         self.engine.write(None, create).await
     }
 
     async fn list_projects(&self) -> Result<Vec<Project>, StoreError> {
-        organizations::list_projects(&mut *self.engine.reader().await?).await
+        projects::list_projects(&mut *self.engine.reader().await?).await
     }
 
     async fn find_project(&self, id: GroupId) -> Result<Option<Project>, StoreError> {
-        organizations::find_project(&mut *self.engine.reader().await?, id).await
+        projects::find_project(&mut *self.engine.reader().await?, id).await
     }
 
     async fn list_organizations(&self) -> Result<Vec<Organization>, StoreError> {

@@ -45,7 +45,7 @@ impl<E: Engine> SqlStore<E> {
     /// After a change to `group`'s configurations committed: holds the new revision, opened
     /// on a reader, so the next write finds it. A failure here costs only that the next write
     /// opens them itself.
-    async fn refresh_configs_of(&self, group: GroupId) {
+    pub(super) async fn refresh_configs_of(&self, group: GroupId) {
         if let Err(error) = self.open_configs_of(group).await {
             tracing::debug!(%error, "alert configurations not opened again after a change");
         }

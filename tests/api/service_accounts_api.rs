@@ -154,7 +154,7 @@ async fn bad_requests_say_what_is_wrong() {
     let owner = app.client(&app.key(KeyGrant::Organization(app.project.org_id, OrgRole::OrgOwner)).await);
     for (body, code) in [
         (json!({"name": "x", "description": "y", "roles": ["ORG_MEMBER"]}), "MISSING_ATTRIBUTE"),
-        (new_account(json!(["ORG_BILLING_ADMIN"])), "INVALID_ATTRIBUTE"),
+        (new_account(json!(["ORG_STREAM_PROCESSING_ADMIN"])), "INVALID_ATTRIBUTE"),
         (new_account(json!(["GROUP_OWNER"])), "INVALID_ATTRIBUTE"),
         (new_account(json!([])), "INVALID_ATTRIBUTE"),
         (

@@ -4,6 +4,7 @@
 pub mod alert;
 pub mod catalog;
 pub mod config;
+pub mod defaults;
 pub mod delivery;
 pub mod families;
 pub mod family;

@@ -37,6 +37,17 @@ use nonce::NonceState;
 #[derive(Clone, Debug)]
 pub struct Caller(pub Arc<ApiKey>);
 
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            tracing::error!("a route behind authentication was reached without a caller");
+            ApiError::unexpected()
+        })
+    }
+}
+
 enum Denied {
     /// Answer with a challenge; `stale` when only the nonce was too old. `failed_user` is
     /// the public key of a failed attempt, counted against the key from that address.

@@ -6,6 +6,7 @@ mod alert_configs;
 pub mod alerting_json;
 mod alerts;
 pub mod console;
+mod directory;
 mod events;
 mod health;
 pub mod integrations;
@@ -43,6 +44,9 @@ pub fn router(state: AppState) -> Router {
             .merge(events::routes(mount.prefix()))
             .merge(alert_configs::routes(mount.prefix()))
             .merge(alerts::routes(mount.prefix()));
+        if mount != Mount::OpsManagerV1 {
+            resources = resources.merge(directory::routes(mount.prefix()));
+        }
         if mount == Mount::AtlasV2 {
             resources = resources
                 .merge(service_accounts::routes())

@@ -22,7 +22,7 @@ const COUNT: &str = "SELECT COUNT(*) FROM alert_configs WHERE project_id = $1";
 /// Every change to a project's configurations moves its revision, in the same transaction.
 const MOVE_REVISION: &str =
     "UPDATE projects SET alert_configs_revision = alert_configs_revision + 1 WHERE id = $1";
-const REVISION: &str = "SELECT alert_configs_revision FROM projects WHERE id = $1";
+const REVISION: &str = "SELECT alert_configs_revision FROM projects WHERE id = $1 AND deleted_ms IS NULL";
 
 fn config(sealer: &Sealer, group: GroupId, mut row: Row) -> Result<AlertConfig, StoreError> {
     let id = parse_id(&row.text(0)?)?;

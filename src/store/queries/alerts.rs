@@ -20,7 +20,7 @@ macro_rules! alert_columns {
 /// Opens an alert, with its project's organization and its first repeat (`$7`).
 const INSERT: &str = "INSERT INTO alerts (id, project_id, org_id, alert_config_id, target_key, status, observation, \
      created_ms, updated_ms, next_repeat_ms) \
-     SELECT $1, id, org_id, $3, $4, 'OPEN', $5, $6, $6, $7 FROM projects WHERE id = $2";
+     SELECT $1, id, org_id, $3, $4, 'OPEN', $5, $6, $6, $7 FROM projects WHERE id = $2 AND deleted_ms IS NULL";
 const OPEN_FOR_TARGET: &str = concat!(
     "SELECT ",
     alert_columns!(),

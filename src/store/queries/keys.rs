@@ -2,14 +2,17 @@
 
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
-use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
-use crate::domain::ids::GroupId;
+use crate::domain::api_key::{ApiKey, Ha1, OrgRole, ProjectRole};
+use crate::domain::ids::{GroupId, ObjectId};
+use crate::store::clock::now_ms;
 use crate::store::error::StoreError;
-use crate::store::rows::{self, KEY_WITH_ROLES_AND_ACCESS_LIST, KEYS_WITH_ROLES_AND_ACCESS_LISTS};
+use crate::store::rows::{
+    self, KEY_WITH_ID, KEY_WITH_ROLES_AND_ACCESS_LIST, KEYS_OF_ORGANIZATION, KEYS_WITH_ROLES_AND_ACCESS_LISTS,
+};
 use crate::store::sealing::{open_ha1, seal_ha1};
 use crate::store::sql::{Param, Sql, id, text};
 
-use super::organizations::find_project;
+use super::projects::find_project;
 
 /// A key with its sealed verifiers; revoked at once when `$7` says so (an imported key).
 macro_rules! insert_key {
@@ -21,8 +24,14 @@ macro_rules! insert_key {
 const INSERT_KEY: &str = insert_key!();
 const KEY_AND_ORGANIZATION: &str = "SELECT id, org_id FROM api_keys WHERE public_key = $1";
 const REVOKE: &str = "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE public_key = $2";
-const ADD_ACCESS_ENTRY: &str =
-    "INSERT INTO api_key_access_list (api_key_id, entry) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+const ADD_ACCESS_ENTRY: &str = "INSERT INTO api_key_access_list (api_key_id, entry, created_ms) \
+     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+const ACCESS_ENTRIES: &str =
+    "SELECT entry, created_ms FROM api_key_access_list WHERE api_key_id = $1 ORDER BY created_ms, entry";
+const SET_DESCRIPTION: &str = "UPDATE api_keys SET description = $2 WHERE id = $1 AND revoked_at IS NULL";
+const CLEAR_ORG_ROLES: &str = "DELETE FROM api_key_org_roles WHERE api_key_id = $1";
+const CLEAR_PROJECT_ROLES: &str =
+    "DELETE FROM api_key_project_roles WHERE api_key_id = $1 AND project_id = $2";
 const REMOVE_ACCESS_ENTRY: &str = "DELETE FROM api_key_access_list WHERE api_key_id = $1 AND entry = $2";
 const ADD_ORG_ROLE: &str =
     "INSERT INTO api_key_org_roles (api_key_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING";
@@ -78,8 +87,9 @@ async fn write_key(
 }
 
 async fn add_roles_and_access_list(db: &mut dyn Sql, key: &ApiKey) -> Result<(), StoreError> {
+    let now = Param::Int(Some(now_ms()));
     for entry in &key.access_list {
-        db.execute(ADD_ACCESS_ENTRY, &[id(key.id), text(&entry.to_string())]).await?;
+        db.execute(ADD_ACCESS_ENTRY, &[id(key.id), text(&entry.to_string()), now]).await?;
     }
     for role in &key.org_roles {
         db.execute(ADD_ORG_ROLE, &[id(key.id), text(role.as_str())]).await?;
@@ -138,7 +148,8 @@ pub async fn add_access_entry(
     entry: AccessEntry,
 ) -> Result<(), StoreError> {
     let (key_id, _) = key_and_organization(db, public_key).await?;
-    db.execute(ADD_ACCESS_ENTRY, &[text(&key_id), text(&entry.to_string())]).await?;
+    db.execute(ADD_ACCESS_ENTRY, &[text(&key_id), text(&entry.to_string()), Param::Int(Some(now_ms()))])
+        .await?;
     Ok(())
 }
 
@@ -161,4 +172,71 @@ pub async fn revoke_api_key(db: &mut dyn Sql, public_key: &str) -> Result<(), St
         0 => Err(no_such_key(public_key)),
         _ => Ok(()),
     }
+}
+
+/// The live (not revoked) key with this id, if any.
+pub async fn find_by_id(db: &mut dyn Sql, key_id: ObjectId) -> Result<Option<ApiKey>, StoreError> {
+    let Some(row) = db.fetch_optional(KEY_WITH_ID, &[id(key_id)]).await? else {
+        return Ok(None);
+    };
+    Ok(Some(rows::key_with_roles(row)?.0))
+}
+
+/// The organization's live keys, oldest first.
+pub async fn keys_of(db: &mut dyn Sql, org: ObjectId) -> Result<Vec<ApiKey>, StoreError> {
+    let rows = db.fetch(KEYS_OF_ORGANIZATION, &[id(org)]).await?;
+    rows.into_iter().map(|row| Ok(rows::key_with_roles(row)?.0)).collect()
+}
+
+fn no_key_with_id(key_id: ObjectId) -> StoreError {
+    StoreError::NotFound(format!("no API key has the id {key_id}"))
+}
+
+/// Changes a live key's description and/or organization roles; the key as it is after.
+pub async fn update_key(
+    db: &mut dyn Sql,
+    key_id: ObjectId,
+    description: Option<&str>,
+    org_roles: Option<&[OrgRole]>,
+) -> Result<ApiKey, StoreError> {
+    let key = find_by_id(db, key_id).await?.ok_or_else(|| no_key_with_id(key_id))?;
+    if let Some(description) = description {
+        db.execute(SET_DESCRIPTION, &[id(key_id), text(description)]).await?;
+    }
+    if let Some(roles) = org_roles {
+        db.execute(CLEAR_ORG_ROLES, &[id(key.id)]).await?;
+        for role in roles {
+            db.execute(ADD_ORG_ROLE, &[id(key.id), text(role.as_str())]).await?;
+        }
+    }
+    find_by_id(db, key_id).await?.ok_or_else(|| no_key_with_id(key_id))
+}
+
+/// Sets a live key's roles in one project of its organization (none: unassigns it).
+pub async fn set_project_roles(
+    db: &mut dyn Sql,
+    key_id: ObjectId,
+    project: GroupId,
+    roles: &[ProjectRole],
+) -> Result<ApiKey, StoreError> {
+    find_by_id(db, key_id).await?.ok_or_else(|| no_key_with_id(key_id))?;
+    db.execute(CLEAR_PROJECT_ROLES, &[id(key_id), id(project)]).await?;
+    for role in roles {
+        db.execute(ADD_PROJECT_ROLE, &[id(key_id), id(project), text(role.as_str())]).await?;
+    }
+    find_by_id(db, key_id).await?.ok_or_else(|| no_key_with_id(key_id))
+}
+
+/// A key's access-list entries with when each was added (if known), oldest first.
+pub async fn access_entries(
+    db: &mut dyn Sql,
+    key_id: ObjectId,
+) -> Result<Vec<(AccessEntry, Option<i64>)>, StoreError> {
+    let rows = db.fetch(ACCESS_ENTRIES, &[id(key_id)]).await?;
+    rows.into_iter()
+        .map(|mut row| {
+            let entry = row.text(0)?.parse().map_err(StoreError::Corrupt)?;
+            Ok((entry, row.optional_int(1)?))
+        })
+        .collect()
 }

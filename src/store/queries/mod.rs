@@ -13,6 +13,7 @@ pub mod keys;
 pub mod notifications;
 pub mod organizations;
 pub mod outbox;
+pub mod projects;
 pub mod service_accounts;
 pub mod stats;
 pub mod tables;

@@ -1,7 +1,9 @@
-//! Organizations and their projects.
+//! Organizations: made, renamed and deleted. A deleted organization keeps its row (marked
+//! with `deleted_ms`) and is invisible everywhere; its name is free again.
 
-use crate::domain::ids::{GroupId, ObjectId};
-use crate::domain::project::{Organization, Project};
+use crate::domain::ids::ObjectId;
+use crate::domain::project::Organization;
+use crate::store::clock::now_ms;
 use crate::store::error::StoreError;
 use crate::store::rows::{self, parse_id};
 use crate::store::sql::{Param, Sql, id, text};
@@ -10,14 +12,17 @@ use crate::store::sql::{Param, Sql, id, text};
 pub const DEFAULT_ORGANIZATION: &str = "Default Organization";
 
 const INSERT_ORGANIZATION: &str = "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)";
-const INSERT_DEFAULT_ORGANIZATION: &str =
-    "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING";
-const ORGANIZATION_NAMED: &str = "SELECT id FROM organizations WHERE name = $1";
-const ORGANIZATION: &str = "SELECT id, name FROM organizations WHERE id = $1";
-const ORGANIZATIONS: &str = "SELECT id, name FROM organizations ORDER BY created_at, id";
-const INSERT_PROJECT: &str = "INSERT INTO projects (id, org_id, name, created_at) VALUES ($1, $2, $3, $4)";
-const PROJECT: &str = "SELECT id, org_id, name FROM projects WHERE id = $1";
-const PROJECTS: &str = "SELECT id, org_id, name FROM projects ORDER BY created_at, id";
+const INSERT_DEFAULT_ORGANIZATION: &str = "INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (name) WHERE deleted_ms IS NULL DO NOTHING";
+const ORGANIZATION_NAMED: &str = "SELECT id FROM organizations WHERE name = $1 AND deleted_ms IS NULL";
+const ORGANIZATION: &str = "SELECT id, name FROM organizations WHERE id = $1 AND deleted_ms IS NULL";
+const ORGANIZATIONS: &str =
+    "SELECT id, name FROM organizations WHERE deleted_ms IS NULL ORDER BY created_at, id";
+const RENAME: &str = "UPDATE organizations SET name = $2 WHERE id = $1 AND deleted_ms IS NULL";
+const LIVE_PROJECTS: &str = "SELECT COUNT(*) FROM projects WHERE org_id = $1 AND deleted_ms IS NULL";
+const MARK_DELETED: &str = "UPDATE organizations SET deleted_ms = $2 WHERE id = $1 AND deleted_ms IS NULL";
+const REVOKE_KEYS: &str = "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE org_id = $1";
+const DELETE_ACCOUNTS: &str = "DELETE FROM service_accounts WHERE org_id = $1";
 
 /// Creates an organization; `Conflict` if the name is taken.
 pub async fn create_organization(db: &mut dyn Sql, name: &str) -> Result<Organization, StoreError> {
@@ -42,39 +47,47 @@ pub async fn list_organizations(db: &mut dyn Sql) -> Result<Vec<Organization>, S
 }
 
 /// The default organization's id, creating it on first use.
-async fn default_organization(db: &mut dyn Sql) -> Result<ObjectId, StoreError> {
+pub async fn default_organization(db: &mut dyn Sql) -> Result<ObjectId, StoreError> {
     let candidate = id(ObjectId::generate());
     db.execute(INSERT_DEFAULT_ORGANIZATION, &[candidate, text(DEFAULT_ORGANIZATION), Param::Now]).await?;
     parse_id(&db.fetch_one(ORGANIZATION_NAMED, &[text(DEFAULT_ORGANIZATION)]).await?.text(0)?)
 }
 
-/// Creates a project in `org`, or in the default organization.
-pub async fn create_project(
+fn no_such_organization(organization: ObjectId) -> StoreError {
+    StoreError::NotFound(format!("no organization has the id {organization}"))
+}
+
+/// Renames an organization; `NotFound` if there is none, `Conflict` if the name is taken.
+pub async fn rename_organization(
     db: &mut dyn Sql,
+    organization: ObjectId,
     name: &str,
-    org: Option<ObjectId>,
-) -> Result<Project, StoreError> {
-    let org_id = match org {
-        Some(org) => match find_organization(db, org).await? {
-            Some(_) => org,
-            None => return Err(StoreError::NotFound(format!("no organization has the id {org}"))),
-        },
-        None => default_organization(db).await?,
-    };
-    let project = Project { id: GroupId(ObjectId::generate()), org_id, name: name.to_owned() };
-    let params = [id(project.id), id(org_id), text(name), Param::Now];
-    db.execute(INSERT_PROJECT, &params)
+) -> Result<Organization, StoreError> {
+    let renamed = db
+        .execute(RENAME, &[id(organization), text(name)])
         .await
-        .map_err(|e| e.conflict_as(|| format!("a project named {name:?} already exists")))?;
-    Ok(project)
+        .map_err(|e| e.conflict_as(|| format!("an organization named {name:?} already exists")))?;
+    match renamed {
+        0 => Err(no_such_organization(organization)),
+        _ => Ok(Organization { id: organization, name: name.to_owned() }),
+    }
 }
 
-/// The project with this id, if any.
-pub async fn find_project(db: &mut dyn Sql, project: GroupId) -> Result<Option<Project>, StoreError> {
-    db.fetch_optional(PROJECT, &[id(project)]).await?.map(rows::project).transpose()
-}
-
-/// Every project, oldest first.
-pub async fn list_projects(db: &mut dyn Sql) -> Result<Vec<Project>, StoreError> {
-    db.fetch(PROJECTS, &[]).await?.into_iter().map(rows::project).collect()
+/// Deletes an organization that has no projects left: its API keys are revoked and its
+/// service accounts deleted with it. `NotFound` if there is none, `Busy` with the count
+/// if it still has projects.
+pub async fn delete_organization(db: &mut dyn Sql, organization: ObjectId) -> Result<(), StoreError> {
+    let projects = db.fetch_one(LIVE_PROJECTS, &[id(organization)]).await?.int(0)?;
+    if projects > 0 {
+        return Err(StoreError::Conflict(format!(
+            "organization {organization} still has {projects} project(s); delete them first"
+        )));
+    }
+    let now = Param::Int(Some(now_ms()));
+    if db.execute(MARK_DELETED, &[id(organization), now]).await? == 0 {
+        return Err(no_such_organization(organization));
+    }
+    db.execute(REVOKE_KEYS, &[id(organization), Param::Now]).await?;
+    db.execute(DELETE_ACCOUNTS, &[id(organization)]).await?;
+    Ok(())
 }

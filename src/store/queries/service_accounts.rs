@@ -12,7 +12,7 @@ use crate::store::error::StoreError;
 use crate::store::rows::parse_id;
 use crate::store::sql::{Param, Row, Sql, id, text};
 
-use super::organizations::find_project;
+use super::projects::find_project;
 
 /// An account with its organization roles, project roles (`PROJECT:ROLE`), access list
 /// (`ENTRY@CREATED`) and secrets (`ID:CREATED:EXPIRES:LAST_USED:MASKED`, `-1` for never),

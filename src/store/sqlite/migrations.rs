@@ -29,6 +29,10 @@ const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
 pub fn migrate(path: &Path) -> Result<usize, StoreError> {
     let mut connection = Connection::open(path)?;
     connection.busy_timeout(Duration::from_secs(10))?;
+    // A migration may rebuild a table others refer to (SQLite cannot alter a constraint), which
+    // takes foreign keys off while it runs (they cannot be switched inside a transaction);
+    // each migration is checked for dangling references before it commits instead.
+    connection.pragma_update(None, "foreign_keys", false)?;
     connection.execute_batch(BOOKKEEPING)?;
     if let Some(version) = connection
         .query_row(
@@ -71,6 +75,14 @@ fn apply(connection: &mut Connection, migration: &Migration) -> Result<bool, Sto
         None => {}
     }
     transaction.execute_batch(migration.sql.as_str())?;
+    let dangling: i64 =
+        transaction.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |row| row.get(0))?;
+    if dangling > 0 {
+        return Err(StoreError::Corrupt(format!(
+            "migration {} would leave {dangling} row(s) referring to rows that do not exist; nothing was changed",
+            migration.version
+        )));
+    }
     transaction.execute(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (?1, ?2, TRUE, ?3, ?4)",
@@ -119,6 +131,54 @@ mod tests {
         earlier.execute_batch(include_str!("sqlx_migrated_to_5.sql")).unwrap();
         assert_eq!(migrate(&path).unwrap(), MIGRATIONS.iter().filter(|m| m.version > 5).count());
         assert_eq!(versions(&path), MIGRATIONS.iter().map(|m| m.version).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn rebuilding_projects_and_organizations_keeps_their_rows_and_every_reference() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("before-16.db");
+        let mut connection = Connection::open(&path).unwrap();
+        connection.pragma_update(None, "foreign_keys", false).unwrap();
+        connection.execute_batch(BOOKKEEPING).unwrap();
+        for migration in MIGRATIONS.iter().filter(|m| m.version < 16) {
+            apply(&mut connection, migration).unwrap();
+        }
+        connection
+            .execute_batch(
+                "INSERT INTO organizations VALUES ('aaaaaaaaaaaaaaaaaaaaaaaa', 'Org', '2026-01-01T00:00:00Z');
+                 INSERT INTO projects (id, org_id, name, created_at, alert_configs_revision)
+                     VALUES ('bbbbbbbbbbbbbbbbbbbbbbbb', 'aaaaaaaaaaaaaaaaaaaaaaaa', 'P', '2026-01-01T00:00:00Z', 7);
+                 INSERT INTO api_keys VALUES ('cccccccccccccccccccccccc', 'abcdefgh', 'aaaaaaaaaaaaaaaaaaaaaaaa',
+                     'k', x'00', '2026-01-01T00:00:00Z', NULL);
+                 INSERT INTO api_key_project_roles VALUES
+                     ('cccccccccccccccccccccccc', 'bbbbbbbbbbbbbbbbbbbbbbbb', 'GROUP_OWNER');
+                 INSERT INTO api_key_access_list (api_key_id, entry) VALUES ('cccccccccccccccccccccccc', '10.0.0.0/8');",
+            )
+            .unwrap();
+        drop(connection);
+        assert_eq!(migrate(&path).unwrap(), MIGRATIONS.iter().filter(|m| m.version >= 16).count());
+
+        let connection = Connection::open(&path).unwrap();
+        connection.pragma_update(None, "foreign_keys", true).unwrap();
+        let dangling: i64 = connection
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(dangling, 0, "every reference still resolves");
+        let (name, revision, tags, deleted): (String, i64, String, Option<i64>) = connection
+            .query_row(
+                "SELECT name, alert_configs_revision, tags, deleted_ms FROM projects WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbb'",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!((name.as_str(), revision, tags.as_str(), deleted), ("P", 7, "[]", None));
+        let twin = "INSERT INTO projects (id, org_id, name, created_at) \
+                    VALUES ('dddddddddddddddddddddddd', 'aaaaaaaaaaaaaaaaaaaaaaaa', 'P', '2026-01-02T00:00:00Z')";
+        assert!(connection.execute(twin, []).is_err(), "names stay unique among live projects");
+        connection
+            .execute("UPDATE projects SET deleted_ms = 1 WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbb'", [])
+            .unwrap();
+        connection.execute(twin, []).unwrap();
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! of `/groups/{groupId}/alertConfigs/{alertConfigId}`.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::Value;
 
 use super::target::{TargetConfig, invalid};
@@ -85,11 +85,7 @@ pub async fn delete(
     if !state.store.delete_alert_config(group, id).await? {
         return Err(target.not_found(group));
     }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if mount.is_versioned() {
-        response.headers_mut().insert(header::CONTENT_TYPE, mount.media_type());
-    }
-    Ok(response)
+    Ok(crate::http::routes::integrations::no_content(mount))
 }
 
 /// Every `integrationId` a notification names must be the project's integration of the

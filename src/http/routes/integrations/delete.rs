@@ -2,8 +2,7 @@
 //! 204 with no body.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::domain::event::Actor;
 use crate::domain::integration::Operation;
@@ -23,9 +22,5 @@ pub async fn delete(
     actor: Actor,
 ) -> Result<Response, ApiError> {
     state.store.change_integration(group, Operation::Delete(kind), &actor).await?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if mount.is_versioned() {
-        response.headers_mut().insert(header::CONTENT_TYPE, mount.media_type());
-    }
-    Ok(response)
+    Ok(crate::http::routes::integrations::no_content(mount))
 }

@@ -21,6 +21,15 @@ pub fn ok(mount: Mount, status: StatusCode, body: &impl Serialize) -> Response {
     (status, [(header::CONTENT_TYPE, mount.media_type())], bytes).into_response()
 }
 
+/// `204 No Content`, with the mount's media type on v2 (as Atlas sends it).
+pub fn no_content(mount: Mount) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if mount.is_versioned() {
+        response.headers_mut().insert(header::CONTENT_TYPE, mount.media_type());
+    }
+    response
+}
+
 /// The paginated list `{links, results, totalCount}` of a project's integrations.
 pub fn page_of<'a>(
     mount: Mount,

@@ -14,7 +14,7 @@ use axum::routing::get as get_route;
 
 use crate::http::AppState;
 
-pub use json::ok;
+pub use json::{no_content, ok};
 
 /// The resource's routes under a mount's `prefix`.
 pub fn routes(prefix: &str) -> Router<AppState> {

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::scope::Scope;
 use crate::domain::api_key::{OrgRole, ProjectRole};
 use crate::domain::service_account::{check_description, check_name, check_secret_hours};
+use crate::http::attributes::{invalid_attribute, missing_attribute};
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
 
@@ -33,16 +34,12 @@ pub struct Parsed {
 }
 
 fn invalid(reason: String) -> ApiError {
-    ApiError::new(ErrorCode::InvalidAttribute, format!("Invalid attribute: {reason}."), vec![reason])
+    invalid_attribute(reason)
 }
 
 /// `MISSING_ATTRIBUTE` for `name`.
 pub fn missing(name: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::MissingAttribute,
-        format!("The required attribute {name} was not specified."),
-        vec![name.to_owned()],
-    )
+    missing_attribute(name)
 }
 
 fn text(value: &Value, name: &str) -> Result<String, ApiError> {
