@@ -17,9 +17,6 @@ pub enum ApiKeyCommand {
     /// Create a key for a project (GROUP_OWNER, GROUP_READ_ONLY) or an organization
     /// (ORG_OWNER, ORG_READ_ONLY, ORG_GROUP_CREATOR, ORG_MEMBER, …); prints it, private key
     /// included, as JSON.
-    #[command(
-        after_help = "Example:\n  atlas-integrations api-key create --org 5f1d7f3a2b1c4d5e6f7a8b9c \\\n    --role ORG_OWNER --description terraform"
-    )]
     Create {
         /// The project the key is for.
         #[arg(long, conflicts_with = "org", required_unless_present = "org")]

@@ -4,6 +4,7 @@
 mod alert;
 mod api_key;
 mod copy;
+mod examples;
 mod integration;
 mod keys;
 mod migrate;
@@ -114,11 +115,27 @@ impl From<DatabaseArgs> for DatabaseConfig {
     }
 }
 
+impl Cli {
+    /// Parses the process's arguments, with an example at the end of every command's help;
+    /// exits with clap's message on a bad command line.
+    pub fn parse_with_examples() -> Cli {
+        use clap::FromArgMatches;
+        let matches = examples::command().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+    }
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let command = match cli.command {
         Some(command) => command,
-        None => Cli::parse_from(["atlas-integrations", "serve"]).command.expect("serve parses"),
+        None => {
+            eprintln!(
+                "No command given: serving the API (as `atlas-integrations serve`). \
+                 `atlas-integrations --help` lists the admin commands."
+            );
+            Cli::parse_from(["atlas-integrations", "serve"]).command.expect("serve parses")
+        }
     };
     match command {
         Command::Serve(args) => serve::run(args).await,

@@ -216,3 +216,47 @@ async fn organizations_projects_in_them_and_assigned_keys_come_from_the_command_
     let listed = call(vec!["org".into(), "list".into()]).await.unwrap();
     assert!(listed.as_array().unwrap().iter().any(|o| o["name"] == "Payments"));
 }
+
+#[test]
+fn every_command_help_ends_with_an_example_and_a_role_given_with_the_wrong_flag_names_the_right_one() {
+    let help = Command::new(BIN).args(["api-key", "create", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.trim_end().ends_with("--role ORG_OWNER --description terraform"), "{help}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let project_role_for_org = Command::new(BIN)
+        .args(["api-key", "create", "--org", "5f1d7f3a2b1c4d5e6f7a8b9c", "--role", "GROUP_OWNER", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!project_role_for_org.status.success());
+    let said = String::from_utf8_lossy(&project_role_for_org.stderr);
+    assert!(said.contains("GROUP_OWNER is a project role: give --project"), "{said}");
+    let org_role_for_project = Command::new(BIN)
+        .args(["api-key", "create", "--project", "6a79404f2c88faeba59beea6", "--role", "ORG_OWNER", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&org_role_for_project.stderr);
+    assert!(said.contains("ORG_OWNER is an organization role: give --org"), "{said}");
+}
+
+#[test]
+fn running_without_a_command_says_that_it_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .env("ATLAS_INTEGRATIONS_LISTEN", "127.0.0.1:0")
+        .env("ATLAS_INTEGRATIONS_DATA_DIR", dir.path())
+        .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+        .env_remove("ATLAS_INTEGRATIONS_SECRET_KEY_FILE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first = BufReader::new(child.stderr.take().unwrap()).lines().next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(first.contains("No command given: serving the API"), "{first}");
+}
