@@ -98,10 +98,21 @@ pub fn validate_project_name(name: &str) -> Result<(), String> {
     if name.chars().count() > MAX_PROJECT_NAME_CHARS {
         return Err(format!("a project name may have at most {MAX_PROJECT_NAME_CHARS} characters"));
     }
-    if name.chars().any(char::is_control) {
-        return Err("a project name must not hold control characters".into());
+    check_name_characters(name, "project")
+}
+
+/// The characters a name may hold besides letters and digits: Atlas's pattern
+/// (`-_.(),:&@+'`) and the space its own default names have ("Project 0").
+const NAME_PUNCTUATION: &str = " -_.(),:&@+'";
+
+fn check_name_characters(name: &str, what: &str) -> Result<(), String> {
+    match name.chars().find(|c| !c.is_alphanumeric() && !NAME_PUNCTUATION.contains(*c)) {
+        Some(c) => {
+            Err(format!("{c:?} may not be in an {what} name: use letters, digits, spaces and -_.(),:&@+'")
+                .replace("an project", "a project"))
+        }
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The longest organization name accepted, as the spec's 64 characters.
@@ -118,10 +129,7 @@ pub fn validate_organization_name(name: &str) -> Result<(), String> {
             "an organization name may have at most {MAX_ORGANIZATION_NAME_CHARS} characters"
         ));
     }
-    if name.chars().any(char::is_control) {
-        return Err("an organization name must not hold control characters".into());
-    }
-    Ok(())
+    check_name_characters(name, "organization")
 }
 
 #[cfg(test)]
@@ -134,6 +142,10 @@ mod tests {
         assert!(validate_project_name("  ").is_err());
         assert!(validate_project_name(&"x".repeat(65)).is_err());
         assert!(validate_project_name("a\nb").is_err());
+        assert!(validate_project_name("Project 0").is_ok(), "Atlas's own default name");
+        assert!(validate_project_name("Čeština (prod), v2.1 & co.").is_ok());
+        assert!(validate_project_name("a*b").unwrap_err().contains("'*'"));
+        assert!(validate_organization_name("a/b").is_err());
     }
 
     #[test]

@@ -225,7 +225,15 @@ fn every_command_help_ends_with_an_example_and_a_role_given_with_the_wrong_flag_
 
     let dir = tempfile::tempdir().unwrap();
     let project_role_for_org = Command::new(BIN)
-        .args(["api-key", "create", "--org", "5f1d7f3a2b1c4d5e6f7a8b9c", "--role", "GROUP_OWNER", "--data-dir"])
+        .args([
+            "api-key",
+            "create",
+            "--org",
+            "5f1d7f3a2b1c4d5e6f7a8b9c",
+            "--role",
+            "GROUP_OWNER",
+            "--data-dir",
+        ])
         .arg(dir.path())
         .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
         .output()
@@ -234,7 +242,15 @@ fn every_command_help_ends_with_an_example_and_a_role_given_with_the_wrong_flag_
     let said = String::from_utf8_lossy(&project_role_for_org.stderr);
     assert!(said.contains("GROUP_OWNER is a project role: give --project"), "{said}");
     let org_role_for_project = Command::new(BIN)
-        .args(["api-key", "create", "--project", "6a79404f2c88faeba59beea6", "--role", "ORG_OWNER", "--data-dir"])
+        .args([
+            "api-key",
+            "create",
+            "--project",
+            "6a79404f2c88faeba59beea6",
+            "--role",
+            "ORG_OWNER",
+            "--data-dir",
+        ])
         .arg(dir.path())
         .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
         .output()

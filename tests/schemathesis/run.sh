@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs schemathesis (from PyPI, in a virtual environment of its own) against a fresh server
 # on SQLite with Atlas's OpenAPI subsets, a bounded number of examples each: the integrations
-# resource with HTTP Digest, and service accounts with a service account's Bearer token.
+# resource with HTTP Digest, service accounts with a service account's Bearer token, and
+# organizations, projects and API keys with an organization owner's key.
 #   tests/schemathesis/run.sh [BINARY] [EXAMPLES]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,11 +16,13 @@ if [ ! -f "$spec" ]; then
 fi
 spec=$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")
 sa_spec="$(dirname "$spec")/atlas-service-accounts-openapi.yaml"
+projects_spec="$(dirname "$spec")/atlas-projects-openapi.yaml"
 python_venv
 start_server "$bin"
 start_service_account "$bin"
-export ATLAS_SPEC="$spec" ATLAS_SA_SPEC="$sa_spec" ATLAS_EXAMPLES="$examples"
+start_org_owner_key "$bin"
+export ATLAS_SPEC="$spec" ATLAS_SA_SPEC="$sa_spec" ATLAS_PROJECTS_SPEC="$projects_spec" ATLAS_EXAMPLES="$examples"
 "$venv/bin/pytest" -q -p no:cacheprovider tests/schemathesis/test_openapi.py \
-  tests/schemathesis/test_service_accounts_openapi.py
+  tests/schemathesis/test_service_accounts_openapi.py tests/schemathesis/test_projects_openapi.py
 echo "schemathesis: no answer was a server error ($(grep -c ' request ' "$SERVER_LOG") request lines logged;" \
   "401 and 429 answers are logged at most once a second)"

@@ -36,6 +36,16 @@ start_service_account() {
     --role GROUP_OWNER >/dev/null
 }
 
+# After start_server: an ORG_OWNER API key of the project's organization, made on the command
+# line; exports ATLAS_ORG, ATLAS_ORG_PUBLIC_KEY and ATLAS_ORG_PRIVATE_KEY.
+start_org_owner_key() {
+  local bin="$1" created
+  export ATLAS_ORG=$("$bin" project list --data-dir "$server_work" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["orgId"])')
+  created=$("$bin" api-key create --data-dir "$server_work" --org "$ATLAS_ORG" --role ORG_OWNER --description "organization owner")
+  export ATLAS_ORG_PUBLIC_KEY=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["publicKey"])' "$created")
+  export ATLAS_ORG_PRIVATE_KEY=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["privateKey"])' "$created")
+}
+
 # The virtual environment of the Python clients (schemathesis, which brings requests, and pytest;
 # pyomsdk, Ops Manager's generated client, which reads Prometheus discovery; prometheus-client,
 # whose parser reads the metrics; requests-oauthlib and authlib, two OAuth 2.0 clients; selenium,
