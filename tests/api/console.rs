@@ -432,7 +432,8 @@ async fn an_alert_shows_its_notification_log_and_can_be_acknowledged_and_closed(
 async fn what_a_project_is_called_is_shown_as_text_never_as_markup() {
     let app = TestApp::spawn().await;
     // Names are checked for their characters now; a database may hold one made before.
-    let hostile = app.store.create_project("<script>alert(1)</script>", Some(app.project.org_id)).await.unwrap();
+    let hostile =
+        app.store.create_project("<script>alert(1)</script>", Some(app.project.org_id)).await.unwrap();
     let key = app.key(KeyGrant::Project(hostile.id, ProjectRole::GroupOwner)).await;
     let browser = ConsoleClient::signed_in(&app.base, &key.public_key, &key.private_key).await;
     let home = browser.get("/").await;

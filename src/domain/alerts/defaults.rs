@@ -18,7 +18,7 @@ fn owners(delay_min: u32) -> Value {
     }])
 }
 
-fn metric(name: &str, operator: &str, threshold: f64, units: &str) -> Value {
+fn metric(name: &str, operator: &str, threshold: u32, units: &str) -> Value {
     json!({
         "eventTypeName": "OUTSIDE_METRIC_THRESHOLD",
         "enabled": true,
@@ -43,10 +43,10 @@ pub fn default_alert_bodies() -> Vec<Value> {
         oplog_window,
         event("CLUSTER_MONGOS_IS_MISSING", 15),
         event("HOST_HAS_INDEX_SUGGESTIONS", 10),
-        metric("DISK_PARTITION_SPACE_USED_DATA", "GREATER_THAN", 90.0, "RAW"),
-        metric("QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED", "GREATER_THAN", 1000.0, "RAW"),
-        metric("CONNECTIONS_PERCENT", "GREATER_THAN", 80.0, "RAW"),
-        metric("NORMALIZED_SYSTEM_CPU_STEAL", "GREATER_THAN", 10.0, "RAW"),
+        metric("DISK_PARTITION_SPACE_USED_DATA", "GREATER_THAN", 90, "RAW"),
+        metric("QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED", "GREATER_THAN", 1000, "RAW"),
+        metric("CONNECTIONS_PERCENT", "GREATER_THAN", 80, "RAW"),
+        metric("NORMALIZED_SYSTEM_CPU_STEAL", "GREATER_THAN", 10, "RAW"),
     ]
 }
 
@@ -61,6 +61,49 @@ pub fn default_alert_settings() -> Vec<AlertSettings> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const BEGIN: &str =
+        "<!-- default alert configurations: generated from src/domain/alerts/defaults.rs, do not edit -->\n";
+    const END: &str = "<!-- end of default alert configurations -->";
+
+    /// The README's list: each configuration's event, condition and first notification.
+    fn markdown() -> String {
+        let mut out = String::from(BEGIN);
+        for body in default_alert_bodies() {
+            let event = body["eventTypeName"].as_str().unwrap();
+            let condition = match (&body["metricThreshold"], &body["threshold"]) {
+                (metric, _) if metric.is_object() => format!(
+                    ": `{}` {} {}",
+                    metric["metricName"].as_str().unwrap(),
+                    if metric["operator"] == "GREATER_THAN" { "above" } else { "below" },
+                    metric["threshold"]
+                ),
+                (_, threshold) if threshold.is_object() => {
+                    format!(": below {} `{}`", threshold["threshold"], threshold["units"].as_str().unwrap())
+                }
+                _ => String::new(),
+            };
+            let notification = &body["notifications"][0];
+            let delay = notification["delayMin"].as_u64().unwrap();
+            let after = if delay > 0 { format!(", after {delay} minutes") } else { String::new() };
+            out.push_str(&format!("- `{event}`{condition}{after}\n"));
+        }
+        out.push_str(END);
+        out
+    }
+
+    #[test]
+    fn the_readme_lists_the_default_configurations_as_made() {
+        let readme = include_str!("../../../README.md");
+        let expected = markdown();
+        let start = readme.find(BEGIN).expect("README.md has the default alert configurations block");
+        let end = readme[start..].find(END).expect("the block ends") + start + END.len();
+        assert_eq!(
+            &readme[start..end],
+            expected,
+            "README.md's default alert configurations differ from defaults.rs; replace the block with:\n{expected}"
+        );
+    }
 
     #[test]
     fn every_default_configuration_is_valid_and_enabled() {
