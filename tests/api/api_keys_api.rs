@@ -106,6 +106,10 @@ async fn a_keys_access_list_is_kept_and_enforced() {
     assert_eq!(single["cidrBlock"], "203.0.113.7/32");
     assert!(single["created"].as_str().is_some());
     assert_eq!(owner.get(&format!("{list}/198.51.100.0%2F24")).await.json()["cidrBlock"], "198.51.100.0/24");
+    let member = app.client(&app.key(KeyGrant::Organization(app.project.org_id, OrgRole::OrgMember)).await);
+    assert_eq!(member.get(&list).await.json()["totalCount"], 2, "members read access lists");
+    let refused = member.post(&list, &json!([{"ipAddress": "192.0.2.1"}])).await;
+    refused.assert_error(401, "USER_UNAUTHORIZED");
     let key = app.client(&credentials_of(&made));
     key.get(&app.v2("")).await.assert_error(403, "IP_ADDRESS_NOT_ON_ACCESS_LIST");
 
@@ -170,6 +174,17 @@ async fn a_project_owner_makes_assigns_changes_and_unassigns_keys_of_its_project
     );
     let org_role = owner.post(&format!("{project_keys}/{id}"), &json!([{"roles": ["ORG_OWNER"]}])).await;
     org_role.assert_error(400, "INVALID_ATTRIBUTE");
+
+    let org_key = atlas_integrations::admin::create_api_key(
+        app.store.as_ref(),
+        KeyGrant::Organization(app.project.org_id, OrgRole::OrgOwner),
+        "the organization's",
+    )
+    .await
+    .unwrap();
+    let elsewhere = format!("{project_keys}/{}", org_key.key.id);
+    let renamed = owner.patch(&elsewhere, &json!({"desc": "mine now"})).await;
+    renamed.assert_error(404, "API_KEY_NOT_FOUND");
 
     let reader = app.client(&app.key(KeyGrant::Project(app.project.id, ProjectRole::GroupReadOnly)).await);
     assert_eq!(reader.get(&project_keys).await.status, 200);

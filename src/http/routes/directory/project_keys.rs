@@ -135,6 +135,10 @@ pub async fn update(
     refuse_unknown(body, &["desc", "roles"], READ_ONLY)?;
     let desc = body.get("desc").filter(|value| !value.is_null()).map(description).transpose()?;
     let roles = body.get("roles").filter(|value| !value.is_null()).map(project_roles).transpose()?;
+    if roles.is_none() && !assigned(&key, group) {
+        // Without roles this only describes a key, which a project's owner may do to its own.
+        return Err(key_not_found(&key_param(&params)));
+    }
     let mut key = match desc {
         Some(desc) => state.store.update_api_key(key.id, Some(desc), None).await?,
         None => key,

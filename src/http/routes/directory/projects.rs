@@ -59,9 +59,10 @@ pub async fn list(
     reply: ListReply,
     Caller(caller): Caller,
 ) -> Result<Response, ApiError> {
+    // A key reaches projects of its own organization only (its project roles are there too).
     let visible: Vec<ProjectRecord> = state
         .store
-        .project_records(None)
+        .project_records(Some(caller.org_id))
         .await?
         .into_iter()
         .filter(|record| caller.access_to(&record.project) >= Access::Read)
