@@ -99,14 +99,15 @@ impl ProjectOptions {
     /// default.
     pub fn limit_view(&self, spec: &LimitSpec) -> Option<Value> {
         let value = self.limits.get(spec.name).copied().or(spec.default)?;
+        // Members in alphabetical order, as Atlas writes its answers.
         let mut out = Map::new();
-        out.insert("name".into(), spec.name.into());
-        out.insert("value".into(), value.into());
         out.insert("currentUsage".into(), 0.into());
         if let Some(default) = spec.default {
             out.insert("defaultLimit".into(), default.into());
             out.insert("maximumLimit".into(), spec.most.into());
         }
+        out.insert("name".into(), spec.name.into());
+        out.insert("value".into(), value.into());
         Some(Value::Object(out))
     }
 

@@ -25,6 +25,8 @@ async fn an_organization_owner_makes_a_key_that_works_at_once_and_stops_at_once_
     let made = owner.post(&keys, &json!({"desc": "terraform", "roles": ["ORG_READ_ONLY"]})).await;
     assert_eq!(made.status, 200, "{}", made.text());
     let made = made.json();
+    let members: Vec<&str> = made.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(members, ["desc", "id", "links", "privateKey", "publicKey", "roles"], "Atlas's order");
     assert_eq!(made["desc"], "terraform");
     assert_eq!(made["publicKey"].as_str().unwrap().len(), 8);
     assert_eq!(

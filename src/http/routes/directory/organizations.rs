@@ -166,5 +166,5 @@ pub async fn create(
     if let Some(owner) = body.get("orgOwnerId").filter(|value| !value.is_null()) {
         answer["orgOwnerId"] = owner.clone();
     }
-    Ok(ok(mount, StatusCode::CREATED, &answer))
+    Ok(ok(mount, StatusCode::CREATED, &super::views::alphabetical(answer)))
 }

@@ -12,6 +12,18 @@ use crate::http::extract::SelfLink;
 use crate::http::mount::Mount;
 use crate::http::routes::alerting_json::links_base;
 
+/// `object` with its members in alphabetical order, as Atlas writes its answers.
+pub fn alphabetical(object: Value) -> Value {
+    match object {
+        Value::Object(members) => {
+            let mut members: Vec<(String, Value)> = members.into_iter().collect();
+            members.sort_by(|(a, _), (b, _)| a.cmp(b));
+            Value::Object(members.into_iter().collect())
+        }
+        other => other,
+    }
+}
+
 fn self_link(mount: Mount, at: &SelfLink, path: &str) -> Value {
     json!([{"href": format!("{}{path}", links_base(mount, at)), "rel": "self"}])
 }
@@ -54,7 +66,7 @@ pub fn key_json(mount: Mount, at: &SelfLink, key: &ApiKey, private_key: Option<&
     if let Some(private_key) = private_key {
         out["privateKey"] = json!(private_key.expose());
     }
-    out
+    alphabetical(out)
 }
 
 /// `UserAccessListResponse`: a single address shows as `ipAddress` and its `/32` (or
@@ -79,5 +91,5 @@ pub fn access_entry_json(
     if let Some(added) = added_ms {
         out["created"] = json!(iso_date(added));
     }
-    out
+    alphabetical(out)
 }
