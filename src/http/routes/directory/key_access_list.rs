@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::body::{refuse_unknown, string};
 use super::org_keys::key_param;
 use super::scope::{TargetOrg, key_in};
-use super::views::access_entry_json;
+use super::views::{access_entry_json, list_answer};
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::ApiKey;
 use crate::http::AppState;
@@ -19,7 +19,6 @@ use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
 use crate::http::extract::{JsonBody, ListReply, SelfLink};
 use crate::http::mount::Mount;
-use crate::http::pagination::paginated;
 use crate::http::query::Flags;
 use crate::http::routes::integrations::{no_content, ok};
 
@@ -67,14 +66,9 @@ fn requested_entry(item: &Value) -> Result<AccessEntry, ApiError> {
 
 async fn page(state: &AppState, reply: &ListReply, key: &ApiKey) -> Result<Response, ApiError> {
     let entries = state.store.api_key_access_entries(key.id).await?;
-    let ListReply { mount, page, at } = reply;
-    let results: Vec<Value> = entries
-        .iter()
-        .skip(page.offset())
-        .take(page.items_per_page)
-        .map(|(entry, added)| access_entry_json(*mount, at, key, entry, *added))
-        .collect();
-    Ok(ok(*mount, StatusCode::OK, &paginated(*mount, at, page, results, entries.len())))
+    Ok(list_answer(reply, &entries, |mount, at, (entry, added)| {
+        access_entry_json(mount, at, key, entry, *added)
+    }))
 }
 
 /// The key's entries, oldest first.

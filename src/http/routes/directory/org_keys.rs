@@ -4,18 +4,16 @@
 use axum::extract::{RawPathParams, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::Value;
 
 use super::body::{description, object, org_roles, refuse_unknown};
 use super::scope::{TargetOrg, key_in, key_not_found};
-use super::views::key_json;
+use super::views::{key_json, list_answer};
 use crate::admin::issue_api_key;
 use crate::http::AppState;
 use crate::http::attributes::missing_attribute;
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, ListReply, SelfLink};
 use crate::http::mount::Mount;
-use crate::http::pagination::paginated;
 use crate::http::query::Flags;
 use crate::http::routes::integrations::{no_content, ok};
 use crate::store::StoreError;
@@ -38,14 +36,7 @@ pub async fn list(
     target: TargetOrg,
 ) -> Result<Response, ApiError> {
     let keys = state.store.api_keys_of(target.org.id).await?;
-    let ListReply { mount, page, at } = reply;
-    let results: Vec<Value> = keys
-        .iter()
-        .skip(page.offset())
-        .take(page.items_per_page)
-        .map(|key| key_json(mount, &at, key, None))
-        .collect();
-    Ok(ok(mount, StatusCode::OK, &paginated(mount, &at, &page, results, keys.len())))
+    Ok(list_answer(&reply, &keys, |mount, at, key| key_json(mount, at, key, None)))
 }
 
 /// Makes a key with a description and organization roles; its private key is in this answer

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::body::{boolean, description, object, org_roles, refuse_unknown, string};
 use super::projects::{name_filter, starts_with_ignoring_case};
 use super::scope::TargetOrg;
-use super::views::{key_json, organization_json};
+use super::views::{key_json, list_answer, organization_json};
 use crate::admin::issue_api_key;
 use crate::domain::ids::ObjectId;
 use crate::domain::project::validate_organization_name;
@@ -21,7 +21,6 @@ use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
 use crate::http::extract::{JsonBody, ListReply, SelfLink};
 use crate::http::mount::Mount;
-use crate::http::pagination::paginated;
 use crate::http::query::Flags;
 use crate::http::routes::integrations::{no_content, ok};
 use crate::store::StoreError;
@@ -55,14 +54,7 @@ pub async fn list(
         .into_iter()
         .filter(|org| prefix.as_ref().is_none_or(|prefix| starts_with_ignoring_case(&org.name, prefix)))
         .collect();
-    let ListReply { mount, page, at } = reply;
-    let results: Vec<Value> = orgs
-        .iter()
-        .skip(page.offset())
-        .take(page.items_per_page)
-        .map(|org| organization_json(mount, &at, org))
-        .collect();
-    Ok(ok(mount, StatusCode::OK, &paginated(mount, &at, &page, results, orgs.len())))
+    Ok(list_answer(&reply, &orgs, organization_json))
 }
 
 /// One organization.

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::body::{description, object, project_roles, refuse_unknown};
 use super::org_keys::key_param;
 use super::scope::{key_in, key_not_found};
-use super::views::key_json;
+use super::views::{key_json, list_answer};
 use crate::admin::issue_api_key;
 use crate::domain::api_key::{ApiKey, OrgRole, ProjectRole};
 use crate::domain::ids::GroupId;
@@ -21,7 +21,6 @@ use crate::http::attributes::{invalid_attribute, missing_attribute};
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, ListReply, SelfLink, TargetGroup};
 use crate::http::mount::Mount;
-use crate::http::pagination::paginated;
 use crate::http::query::Flags;
 use crate::http::routes::integrations::{no_content, ok};
 
@@ -49,14 +48,7 @@ pub async fn list(
         .into_iter()
         .filter(|key| assigned(key, group))
         .collect();
-    let ListReply { mount, page, at } = reply;
-    let results: Vec<Value> = keys
-        .iter()
-        .skip(page.offset())
-        .take(page.items_per_page)
-        .map(|key| key_json(mount, &at, key, None))
-        .collect();
-    Ok(ok(mount, StatusCode::OK, &paginated(mount, &at, &page, results, keys.len())))
+    Ok(list_answer(&reply, &keys, |mount, at, key| key_json(mount, at, key, None)))
 }
 
 /// Makes an organization key (`ORG_MEMBER`) with roles in this project; its private key is

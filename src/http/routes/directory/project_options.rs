@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::views::list_answer;
 use crate::domain::project_options::{
     LimitSpec, OptionsChange, limit_spec, parse_limit_value, parse_settings_patch,
 };
@@ -16,7 +17,6 @@ use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
 use crate::http::extract::{JsonBody, ListReply, TargetGroup};
 use crate::http::mount::Mount;
-use crate::http::pagination::paginated;
 use crate::http::query::Flags;
 use crate::http::routes::integrations::{no_content, ok};
 
@@ -115,8 +115,7 @@ pub async fn reset_limit(
 
 /// The project's teams: none (this server has no teams).
 pub async fn teams(reply: ListReply, TargetGroup(_group): TargetGroup) -> Result<Response, ApiError> {
-    let ListReply { mount, page, at } = reply;
-    Ok(ok(mount, StatusCode::OK, &paginated(mount, &at, &page, Vec::<Value>::new(), 0)))
+    Ok(list_answer(&reply, &[], |_, _, none: &Value| none.clone()))
 }
 
 /// The project's IP addresses: no clusters, so none.
@@ -172,9 +171,8 @@ pub async fn disable_managed_slow_ms(
 /// The project's clusters: none. Answered in the 2024-08-05 media type on v2, as the
 /// Terraform provider asks before it deletes a project.
 pub async fn clusters(reply: ListReply, TargetGroup(_group): TargetGroup) -> Result<Response, ApiError> {
-    let ListReply { mount, page, at } = reply;
-    let mut response = ok(mount, StatusCode::OK, &paginated(mount, &at, &page, Vec::<Value>::new(), 0));
-    if mount.is_versioned() {
+    let mut response = list_answer(&reply, &[], |_, _, none: &Value| none.clone());
+    if reply.mount.is_versioned() {
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CLUSTERS_MEDIA_TYPE));
     }
     Ok(response.into_response())

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::body::{boolean, object, refuse_unknown, string};
 use super::scope::TargetOrg;
-use super::views::project_json;
+use super::views::{list_answer, project_json};
 use crate::domain::alerts::defaults::default_alert_settings;
 use crate::domain::api_key::{Access, OrgRole};
 use crate::domain::ids::{GroupId, ObjectId};
@@ -21,7 +21,6 @@ use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
 use crate::http::extract::{JsonBody, ListReply, SelfLink, TargetGroup};
 use crate::http::mount::Mount;
-use crate::http::pagination::paginated;
 use crate::http::query::Flags;
 use crate::http::routes::integrations::{no_content, ok};
 use crate::store::{NewProject, StoreError};
@@ -104,14 +103,7 @@ pub fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
 }
 
 fn page(reply: &ListReply, projects: &[ProjectRecord]) -> Response {
-    let ListReply { mount, page, at } = reply;
-    let results: Vec<Value> = projects
-        .iter()
-        .skip(page.offset())
-        .take(page.items_per_page)
-        .map(|record| project_json(*mount, at, record))
-        .collect();
-    ok(*mount, StatusCode::OK, &paginated(*mount, at, page, results, projects.len()))
+    list_answer(reply, projects, project_json)
 }
 
 /// Makes a project. The caller must own the organization or hold `ORG_GROUP_CREATOR` there

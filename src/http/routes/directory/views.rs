@@ -8,9 +8,31 @@ use crate::domain::api_key::ApiKey;
 use crate::domain::dates::iso_date;
 use crate::domain::project::{Organization, ProjectRecord};
 use crate::domain::secret::Secret;
-use crate::http::extract::SelfLink;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::http::extract::{ListReply, SelfLink};
 use crate::http::mount::Mount;
+use crate::http::pagination::paginated;
 use crate::http::routes::alerting_json::links_base;
+use crate::http::routes::integrations::ok;
+
+/// The page `reply` asks for of `items`, each shown by `view` (given the mount and the self
+/// link's origin), as Atlas's paginated list.
+pub fn list_answer<T>(
+    reply: &ListReply,
+    items: &[T],
+    view: impl Fn(Mount, &SelfLink, &T) -> Value,
+) -> Response {
+    let ListReply { mount, page, at } = reply;
+    let results: Vec<Value> = items
+        .iter()
+        .skip(page.offset())
+        .take(page.items_per_page)
+        .map(|item| view(*mount, at, item))
+        .collect();
+    ok(*mount, StatusCode::OK, &paginated(*mount, at, page, results, items.len()))
+}
 
 /// `object` with its members in alphabetical order, as Atlas writes its answers.
 pub fn alphabetical(object: Value) -> Value {
