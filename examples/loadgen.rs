@@ -304,14 +304,19 @@ async fn main() -> Result<(), String> {
             }
         }
     }
+    // Every worker (and its HTTP client, whose TLS set-up reads the system's root certificates)
+    // is made before the clock starts: made after, the set-up counted in the first requests'
+    // latency, and a worker behind its schedule stays behind for many requests at a fixed rate.
+    let workers: Vec<Worker> =
+        (0..args.concurrency).map(|i| Worker { bearer: bearer.clone(), ..worker(i) }).collect();
     let deadline = Instant::now() + Duration::from_secs_f64(args.duration_secs);
     let started = Instant::now();
     // With --rate, each worker sends at its share of the rate, offset so the workers interleave.
     let interval = args.rate.map(|rate| Duration::from_secs_f64(args.concurrency as f64 / rate.max(0.001)));
-    let tasks: Vec<_> = (0..args.concurrency)
-        .map(|i| {
-            let mut worker = worker(i);
-            worker.bearer = bearer.clone();
+    let tasks: Vec<_> = workers
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut worker)| {
             let scenario = args.scenario;
             let mut due = interval.map(|every| started + every.mul_f64(i as f64 / args.concurrency as f64));
             tokio::spawn(async move {
