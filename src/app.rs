@@ -71,6 +71,19 @@ struct MetricsListener {
 /// Connections the metrics address takes at once (scrapers, not clients).
 const METRICS_CONNECTIONS: usize = 64;
 
+/// The request limits: counted for the whole deployment when replicas share PostgreSQL.
+fn request_limits(config: &Config, store: &Arc<dyn crate::store::Store>) -> RateLimits {
+    let mut limits = RateLimits::new(config.limits);
+    if config.database.database_url.as_deref().is_some_and(crate::store::is_postgres_url) {
+        limits.shared_requests = Some(crate::http::shared_rate::SharedRequestLimit::new(
+            config.limits.requests_per_window,
+            config.limits.window,
+            store.clone(),
+        ));
+    }
+    limits
+}
+
 /// The label of the key that signs access tokens.
 const TOKEN_KEY: &str = "oauth-access-token";
 
@@ -90,7 +103,7 @@ impl App {
                 config.nonce_ttl_secs,
             )),
             public_url: config.public_url.as_ref().map(|url| Arc::from(url.trim_end_matches('/'))),
-            limits: Arc::new(RateLimits::new(config.limits)),
+            limits: Arc::new(request_limits(&config, &database.store)),
             refusals: refusals.clone(),
             trusted_proxies: config.trusted_proxies.into(),
             tls: tls.is_some(),

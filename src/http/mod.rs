@@ -24,6 +24,7 @@ mod require_host;
 pub mod routes;
 pub mod security_headers;
 pub mod server;
+pub mod shared_rate;
 pub mod tls;
 
 use std::sync::Arc;

@@ -1,7 +1,8 @@
 //! Fixed-window counters: Atlas's per-project request limit (`RateLimit-Limit`,
 //! `RateLimit-Remaining`, 429 `RATE_LIMITED` with `Retry-After`) and the throttle on repeated
-//! failed authentications of one public key from one address (`counters`). Counters live in
-//! each replica's memory, so with N replicas the effective limit is N times the configured one.
+//! failed authentications of one public key from one address (`counters`). On SQLite (one
+//! server) the request counters live in memory; on PostgreSQL a project's requests are counted
+//! for the whole deployment ([`super::shared_rate`]). The failure throttles are per replica.
 
 use std::time::{Duration, Instant};
 
@@ -62,8 +63,10 @@ const COUNTER_CAPACITY: usize = 100_000;
 
 /// The counters one server keeps.
 pub struct RateLimits {
-    /// Requests per project.
+    /// Requests per project, in this replica's memory.
     pub requests: Counter<String>,
+    /// Requests per project for the whole deployment (replicas on PostgreSQL), instead.
+    pub shared_requests: Option<std::sync::Arc<super::shared_rate::SharedRequestLimit>>,
     /// Failed authentications per (public key, client address).
     pub auth_failures: Counter<(String, std::net::IpAddr)>,
     /// Failed authentications per address block, whatever the name.
@@ -77,6 +80,7 @@ impl RateLimits {
     pub fn new(limits: Limits) -> Self {
         RateLimits {
             requests: Counter::new(limits.requests_per_window, limits.window, COUNTER_CAPACITY),
+            shared_requests: None,
             auth_failures: Counter::new(limits.auth_failures, limits.auth_failure_window, COUNTER_CAPACITY),
             address_failures: Counter::new(
                 limits.address_failures,
@@ -105,8 +109,11 @@ pub async fn limit_requests(
     let group =
         scope("group_id").or_else(|| scope("org_id").map(|org| format!("org:{org}"))).unwrap_or_default();
     let counted_against = if group.starts_with("org:") { "organization" } else { "project" };
-    let limit = state.limits.requests.limit();
-    let (mut response, remaining) = match state.limits.requests.hit(group, Instant::now()) {
+    let (limit, verdict) = match &state.limits.shared_requests {
+        Some(shared) => (shared.limit(), shared.hit(&group).await),
+        None => (state.limits.requests.limit(), state.limits.requests.hit(group, Instant::now())),
+    };
+    let (mut response, remaining) = match verdict {
         Verdict::Allowed { remaining } => (next.run(request).await, remaining),
         Verdict::Limited { retry_after } => {
             crate::telemetry::metrics::rate_limited(counted_against);

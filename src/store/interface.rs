@@ -65,6 +65,16 @@ pub trait Store:
     /// `false` if its (nonce, nc) was used before: the request is a replay (RFC 7616: a
     /// count is used once per nonce, whatever the cnonce).
     async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError>;
+    /// Takes up to `want` of `limit` requests from `scope`'s window starting at `window_start`
+    /// (seconds since the epoch), for the whole deployment; returns what was granted and what
+    /// has been taken in the window after it.
+    async fn take_rate_budget(
+        &self,
+        scope: &str,
+        window_start: i64,
+        want: u32,
+        limit: u32,
+    ) -> Result<(u32, u32), StoreError>;
     /// How many rows of each kind there are.
     async fn counts(&self) -> Result<Counts, StoreError>;
     /// The ids (hex) of the keys that sealed the stored secrets this store cannot open: empty

@@ -12,7 +12,7 @@ use super::health::WriteHealth;
 use super::interface::{Counts, Resealed, Store};
 use super::queries::integrations::OwnedOperation;
 use super::queries::projects::{self, NewProject};
-use super::queries::{events, integrations, keys, organizations, upkeep};
+use super::queries::{events, integrations, keys, organizations, rate_windows, upkeep};
 use super::sql::{Engine, work};
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
@@ -72,6 +72,20 @@ impl<E: Engine> Store for SqlStore<E> {
 
     async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {
         self.engine.claim_digest_use(nonce, nc, expires_ms).await
+    }
+
+    async fn take_rate_budget(
+        &self,
+        scope: &str,
+        window_start: i64,
+        want: u32,
+        limit: u32,
+    ) -> Result<(u32, u32), StoreError> {
+        let (lock, scope) = (format!("rate:{scope}"), scope.to_owned());
+        let take = work(move |db| {
+            Box::pin(async move { rate_windows::take(db, &scope, window_start, want, limit).await })
+        });
+        self.engine.write(Some(lock), take).await
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {

@@ -113,3 +113,44 @@ async fn a_request_replayed_to_another_replica_is_refused() {
     let second = DigestClient::new(&replica.base, app.owner.clone(), Mode::Reuse);
     assert_eq!(second.send_raw(Method::GET, &app.v2(""), &headers, None).await.status, 401);
 }
+
+#[tokio::test]
+#[cfg_attr(not(postgres_tests), ignore = "replicas share a PostgreSQL database: set TEST_DATABASE_URL")]
+async fn a_projects_request_limit_holds_across_three_replicas() {
+    use atlas_integrations::http::rate_limit::Limits;
+    let limits = Limits {
+        requests_per_window: 300,
+        window: std::time::Duration::from_secs(3600),
+        ..Limits::default()
+    };
+    let app = TestApp::spawn_with_limits(limits).await;
+    let replicas = [app.replica().await, app.replica().await];
+    let bases = [app.base.clone(), replicas[0].base.clone(), replicas[1].base.clone()];
+    let clients: Vec<DigestClient> =
+        bases.iter().map(|base| DigestClient::new(base, app.owner.clone(), Mode::Reuse)).collect();
+    // The windows are the clock's hours: a run that crosses one counts two windows and is
+    // measured again.
+    for _ in 0..2 {
+        let hour =
+            |at: std::time::SystemTime| at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() / 3600;
+        let started = std::time::SystemTime::now();
+        let mut allowed = 0;
+        for i in 0..450 {
+            let answer = clients[i % 3].get(&app.v2("")).await;
+            match answer.status {
+                200 => allowed += 1,
+                429 => assert!(answer.header("retry-after").is_some()),
+                other => panic!("{other}: {}", answer.text()),
+            }
+        }
+        if hour(started) != hour(std::time::SystemTime::now()) {
+            continue;
+        }
+        assert!(
+            (270..=300).contains(&allowed),
+            "{allowed} of 450 let through against a limit of 300 for three replicas"
+        );
+        return;
+    }
+    panic!("two runs in a row crossed the hour");
+}

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod organizations;
 pub mod outbox;
 pub mod projects;
+pub mod rate_windows;
 pub mod service_accounts;
 pub mod stats;
 pub mod tables;

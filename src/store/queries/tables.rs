@@ -33,6 +33,7 @@ pub const LEFT_BEHIND: &[(&str, &str)] = &[
     ("_sqlx_migrations", "each database records its own migrations"),
     ("digest_replays", "the Digest counts of nonces that live minutes"),
     ("write_probe", "the readiness probe's own row"),
+    ("rate_windows", "request counts of windows that last a minute"),
 ];
 
 /// What a column holds, as far as moving it between engines matters.
