@@ -33,6 +33,7 @@ mod health;
 mod interface;
 mod postgres;
 mod queries;
+mod read_cache;
 mod rows;
 mod sealing;
 mod sessions;

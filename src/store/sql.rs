@@ -204,6 +204,14 @@ pub trait Engine: Send + Sync + 'static {
     /// Records the pool's connections in use and idle in the metrics.
     fn report_pool(&self);
 
+    /// Keeps `cache` told of every change announced by any process on this database, for as
+    /// long as the cache lives; `false` when the engine announces nothing (SQLite: one
+    /// server, which reads its file directly).
+    fn listen_for_changes(&self, cache: std::sync::Weak<super::read_cache::ReadCache>) -> bool {
+        let _ = cache;
+        false
+    }
+
     /// Records the use of a Digest response (see [`super::Store::claim_digest_use`]).
     fn claim_digest_use(
         &self,

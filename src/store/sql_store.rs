@@ -13,7 +13,8 @@ use super::interface::{Counts, Resealed, Store};
 use super::queries::integrations::OwnedOperation;
 use super::queries::projects::{self, NewProject};
 use super::queries::{events, integrations, keys, organizations, rate_windows, upkeep};
-use super::sql::{Engine, work};
+use super::read_cache::{ANNOUNCE, ReadCache};
+use super::sql::{Engine, Work, work};
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
 use crate::domain::api_key::{ApiKey, Ha1, ProjectRole};
@@ -27,18 +28,45 @@ pub struct SqlStore<E> {
     pub(super) engine: E,
     pub(super) sealer: Arc<Sealer>,
     pub(super) config_memory: Arc<ConfigMemory>,
+    /// The reads kept in memory, on an engine that announces changes (PostgreSQL).
+    pub(super) read_cache: Option<Arc<ReadCache>>,
     health: WriteHealth,
 }
 
 impl<E: Engine> SqlStore<E> {
     /// The store on `engine`, sealing with `sealer`.
     pub fn new(engine: E, sealer: Sealer) -> Self {
+        let read_cache = Arc::new(ReadCache::default());
+        let read_cache = engine.listen_for_changes(Arc::downgrade(&read_cache)).then_some(read_cache);
         SqlStore {
             engine,
             sealer: Arc::new(sealer),
             config_memory: Arc::default(),
+            read_cache,
             health: WriteHealth::default(),
         }
+    }
+
+    /// Runs `work` in a write transaction that announces, on commit, that what replicas keep
+    /// in memory may have changed; this store's own memory is dropped before it returns.
+    pub(super) async fn write_announced<T: Send + 'static>(
+        &self,
+        lock: Option<String>,
+        inner: Work<T>,
+    ) -> Result<T, StoreError> {
+        let Some(cache) = &self.read_cache else {
+            return self.engine.write(lock, inner).await;
+        };
+        let announced = work(move |db| {
+            Box::pin(async move {
+                let done = inner(db).await?;
+                db.execute(ANNOUNCE, &[]).await?;
+                Ok(done)
+            })
+        });
+        let written = self.engine.write(lock, announced).await;
+        cache.changed();
+        written
     }
 }
 
@@ -101,7 +129,7 @@ impl<E: Engine> Store for SqlStore<E> {
         let name = name.to_owned();
         let create =
             work(move |db| Box::pin(async move { organizations::create_organization(db, &name).await }));
-        self.engine.write(None, create).await
+        self.write_announced(None, create).await
     }
 
     async fn create_project(&self, name: &str, org: Option<ObjectId>) -> Result<Project, StoreError> {
@@ -111,7 +139,7 @@ impl<E: Engine> Store for SqlStore<E> {
                 Ok(projects::create_project(db, &sealer, NewProject::named(&name, org)).await?.project)
             })
         });
-        self.engine.write(None, create).await
+        self.write_announced(None, create).await
     }
 
     async fn list_projects(&self) -> Result<Vec<Project>, StoreError> {
@@ -119,7 +147,16 @@ impl<E: Engine> Store for SqlStore<E> {
     }
 
     async fn find_project(&self, id: GroupId) -> Result<Option<Project>, StoreError> {
-        projects::find_project(&mut *self.engine.reader().await?, id).await
+        let Some(cache) = &self.read_cache else {
+            return projects::find_project(&mut *self.engine.reader().await?, id).await;
+        };
+        if let Some(kept) = cache.get(&cache.projects, &id) {
+            return Ok(kept);
+        }
+        let generation = cache.generation();
+        let found = projects::find_project(&mut *self.engine.reader().await?, id).await?;
+        cache.keep(&cache.projects, id, found.clone(), generation);
+        Ok(found)
     }
 
     async fn list_organizations(&self) -> Result<Vec<Organization>, StoreError> {
@@ -134,11 +171,20 @@ impl<E: Engine> Store for SqlStore<E> {
         let (key, ha1, sealer) = (key.clone(), ha1.clone(), self.sealer.clone());
         let create =
             work(move |db| Box::pin(async move { keys::create_api_key(db, &sealer, &key, &ha1).await }));
-        self.engine.write(None, create).await
+        self.write_announced(None, create).await
     }
 
     async fn find_api_key(&self, public_key: &str) -> Result<Option<(ApiKey, Ha1)>, StoreError> {
-        keys::find_api_key(&mut *self.engine.reader().await?, &self.sealer, public_key).await
+        let Some(cache) = &self.read_cache else {
+            return keys::find_api_key(&mut *self.engine.reader().await?, &self.sealer, public_key).await;
+        };
+        if let Some(kept) = cache.get(&cache.keys, &public_key.to_owned()) {
+            return Ok(kept);
+        }
+        let generation = cache.generation();
+        let found = keys::find_api_key(&mut *self.engine.reader().await?, &self.sealer, public_key).await?;
+        cache.keep(&cache.keys, public_key.to_owned(), found.clone(), generation);
+        Ok(found)
     }
 
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
@@ -155,31 +201,42 @@ impl<E: Engine> Store for SqlStore<E> {
         let grant = work(move |db| {
             Box::pin(async move { keys::grant_project_role(db, &public_key, project, role).await })
         });
-        self.engine.write(None, grant).await
+        self.write_announced(None, grant).await
     }
 
     async fn add_access_entry(&self, public_key: &str, entry: AccessEntry) -> Result<(), StoreError> {
         let public_key = public_key.to_owned();
         let add =
             work(move |db| Box::pin(async move { keys::add_access_entry(db, &public_key, entry).await }));
-        self.engine.write(None, add).await
+        self.write_announced(None, add).await
     }
 
     async fn remove_access_entry(&self, public_key: &str, entry: AccessEntry) -> Result<(), StoreError> {
         let public_key = public_key.to_owned();
         let remove =
             work(move |db| Box::pin(async move { keys::remove_access_entry(db, &public_key, entry).await }));
-        self.engine.write(None, remove).await
+        self.write_announced(None, remove).await
     }
 
     async fn revoke_api_key(&self, public_key: &str) -> Result<(), StoreError> {
         let public_key = public_key.to_owned();
         let revoke = work(move |db| Box::pin(async move { keys::revoke_api_key(db, &public_key).await }));
-        self.engine.write(None, revoke).await
+        self.write_announced(None, revoke).await
     }
 
     async fn list_integrations(&self, group: GroupId) -> Result<Vec<Integration>, StoreError> {
-        integrations::list_integrations(&mut *self.engine.reader().await?, &self.sealer, group).await
+        let Some(cache) = &self.read_cache else {
+            return integrations::list_integrations(&mut *self.engine.reader().await?, &self.sealer, group)
+                .await;
+        };
+        if let Some(kept) = cache.get(&cache.integrations, &group) {
+            return Ok(kept);
+        }
+        let generation = cache.generation();
+        let found =
+            integrations::list_integrations(&mut *self.engine.reader().await?, &self.sealer, group).await?;
+        cache.keep(&cache.integrations, group, found.clone(), generation);
+        Ok(found)
     }
 
     async fn get_integration(
@@ -187,6 +244,13 @@ impl<E: Engine> Store for SqlStore<E> {
         group: GroupId,
         kind: IntegrationType,
     ) -> Result<Option<Integration>, StoreError> {
+        if self.read_cache.is_some() {
+            return Ok(self
+                .list_integrations(group)
+                .await?
+                .into_iter()
+                .find(|integration| integration.kind == kind));
+        }
         integrations::get_integration(&mut *self.engine.reader().await?, &self.sealer, group, kind).await
     }
 
@@ -204,7 +268,7 @@ impl<E: Engine> Store for SqlStore<E> {
                 integrations::change_integration(db, &sealer, group, operation.borrow(), &actor).await
             })
         });
-        self.health.observe(self.engine.write(Some(lock), change).await)
+        self.health.observe(self.write_announced(Some(lock), change).await)
     }
 
     async fn list_events(

@@ -30,7 +30,7 @@ impl<E: Engine> AccountStore for SqlStore<E> {
                 account_secrets::add(db, account.id, &secret).await
             })
         });
-        self.engine.write(None, create).await
+        self.write_announced(None, create).await
     }
 
     async fn list_service_accounts(&self, org: Option<ObjectId>) -> Result<Vec<ServiceAccount>, StoreError> {
@@ -54,18 +54,18 @@ impl<E: Engine> AccountStore for SqlStore<E> {
                 }
             })
         });
-        self.engine.write(lock(id), update).await
+        self.write_announced(lock(id), update).await
     }
 
     async fn delete_service_account(&self, id: ObjectId) -> Result<bool, StoreError> {
         let delete = work(move |db| Box::pin(async move { service_accounts::delete(db, id).await }));
-        self.engine.write(lock(id), delete).await
+        self.write_announced(lock(id), delete).await
     }
 
     async fn add_service_account_secret(&self, id: ObjectId, secret: &NewSecret) -> Result<(), StoreError> {
         let secret = secret.clone();
         let add = work(move |db| Box::pin(async move { account_secrets::add(db, id, &secret).await }));
-        self.engine.write(lock(id), add).await
+        self.write_announced(lock(id), add).await
     }
 
     async fn delete_service_account_secret(
@@ -74,7 +74,7 @@ impl<E: Engine> AccountStore for SqlStore<E> {
         secret: ObjectId,
     ) -> Result<bool, StoreError> {
         let delete = work(move |db| Box::pin(async move { account_secrets::delete(db, id, secret).await }));
-        self.engine.write(lock(id), delete).await
+        self.write_announced(lock(id), delete).await
     }
 
     async fn secret_verifiers(&self, id: ObjectId, now_ms: i64) -> Result<Vec<SecretVerifier>, StoreError> {
@@ -97,7 +97,7 @@ impl<E: Engine> AccountStore for SqlStore<E> {
         let set = work(move |db| {
             Box::pin(async move { service_accounts::set_project_roles(db, id, group, &roles).await })
         });
-        self.engine.write(lock(id), set).await
+        self.write_announced(lock(id), set).await
     }
 
     async fn add_service_account_access_entry(
@@ -109,7 +109,7 @@ impl<E: Engine> AccountStore for SqlStore<E> {
         let add = work(move |db| {
             Box::pin(async move { service_accounts::add_access_entry(db, id, &entry.to_string(), now).await })
         });
-        self.engine.write(lock(id), add).await
+        self.write_announced(lock(id), add).await
     }
 
     async fn remove_service_account_access_entry(
@@ -120,7 +120,7 @@ impl<E: Engine> AccountStore for SqlStore<E> {
         let remove = work(move |db| {
             Box::pin(async move { service_accounts::remove_access_entry(db, id, &entry.to_string()).await })
         });
-        self.engine.write(lock(id), remove).await
+        self.write_announced(lock(id), remove).await
     }
 
     async fn stored_secrets(&self, id: ObjectId) -> Result<Vec<StoredSecret>, StoreError> {
@@ -131,7 +131,7 @@ impl<E: Engine> AccountStore for SqlStore<E> {
         let revoke = work(move |db| {
             Box::pin(async move { account_secrets::revoke(db, token, expires_ms, now_ms).await })
         });
-        self.engine.write(None, revoke).await
+        self.write_announced(None, revoke).await
     }
 
     async fn token_account(

@@ -19,13 +19,13 @@ impl<E: Engine> DirectoryStore for SqlStore<E> {
         let name = name.to_owned();
         let rename =
             work(move |db| Box::pin(async move { organizations::rename_organization(db, org, &name).await }));
-        self.engine.write(None, rename).await
+        self.write_announced(None, rename).await
     }
 
     async fn delete_organization(&self, org: ObjectId) -> Result<(), StoreError> {
         let delete =
             work(move |db| Box::pin(async move { organizations::delete_organization(db, org).await }));
-        self.engine.write(None, delete).await
+        self.write_announced(None, delete).await
     }
 
     async fn create_project_with(&self, new: NewProject) -> Result<ProjectRecord, StoreError> {
@@ -33,7 +33,7 @@ impl<E: Engine> DirectoryStore for SqlStore<E> {
         let configured = !new.alert_configs.is_empty();
         let create =
             work(move |db| Box::pin(async move { projects::create_project(db, &sealer, new).await }));
-        let created = self.engine.write(None, create).await?;
+        let created = self.write_announced(None, create).await?;
         if configured {
             self.refresh_configs_of(created.project.id).await;
         }
@@ -66,12 +66,12 @@ impl<E: Engine> DirectoryStore for SqlStore<E> {
                 projects::update_project(db, group, change).await
             })
         });
-        self.engine.write(None, update).await
+        self.write_announced(None, update).await
     }
 
     async fn delete_project(&self, group: GroupId) -> Result<bool, StoreError> {
         let delete = work(move |db| Box::pin(async move { projects::delete_project(db, group).await }));
-        let deleted = self.engine.write(None, delete).await?;
+        let deleted = self.write_announced(None, delete).await?;
         self.config_memory.forget(group);
         Ok(deleted)
     }
@@ -87,7 +87,7 @@ impl<E: Engine> DirectoryStore for SqlStore<E> {
     ) -> Result<ProjectOptions, StoreError> {
         let apply =
             work(move |db| Box::pin(async move { projects::change_options(db, group, change).await }));
-        self.engine.write(Some(format!("project-options:{group}")), apply).await
+        self.write_announced(Some(format!("project-options:{group}")), apply).await
     }
 
     async fn api_key_by_id(&self, key: ObjectId) -> Result<Option<ApiKey>, StoreError> {
@@ -109,7 +109,7 @@ impl<E: Engine> DirectoryStore for SqlStore<E> {
                 async move { keys::update_key(db, key, description.as_deref(), org_roles.as_deref()).await },
             )
         });
-        self.engine.write(None, update).await
+        self.write_announced(None, update).await
     }
 
     async fn set_api_key_project_roles(
@@ -120,7 +120,7 @@ impl<E: Engine> DirectoryStore for SqlStore<E> {
     ) -> Result<ApiKey, StoreError> {
         let set =
             work(move |db| Box::pin(async move { keys::set_project_roles(db, key, group, &roles).await }));
-        self.engine.write(None, set).await
+        self.write_announced(None, set).await
     }
 
     async fn api_key_access_entries(

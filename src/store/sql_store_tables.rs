@@ -50,7 +50,7 @@ impl<E: Engine> TableStore for SqlStore<E> {
                 Ok(())
             })
         });
-        self.engine.write(None, import).await
+        self.write_announced(None, import).await
     }
 
     async fn table_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {

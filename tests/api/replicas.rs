@@ -20,8 +20,21 @@ async fn a_nonce_issued_by_one_replica_is_accepted_by_another() {
     assert_eq!(answer.status, 200);
 }
 
+/// Asks `client` for `path` until it answers `status`, for at most a second (the contract
+/// for a change made through another replica); the status it answered last.
+async fn within_a_second(client: &DigestClient, path: &str, status: u16) -> u16 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let answered = client.get(path).await.status;
+        if answered == status || std::time::Instant::now() >= deadline {
+            return answered;
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
 #[tokio::test]
-async fn a_key_revoked_through_one_replica_is_refused_by_every_replica_at_once() {
+async fn a_key_revoked_through_one_replica_is_refused_by_it_at_once_and_by_every_other_within_a_second() {
     let app = TestApp::spawn().await;
     let replica = app.replica().await;
     let clients = [
@@ -32,8 +45,57 @@ async fn a_key_revoked_through_one_replica_is_refused_by_every_replica_at_once()
         assert_eq!(client.get(&app.v2("")).await.status, 200);
     }
     app.store.revoke_api_key(&app.reader.public_key).await.unwrap();
-    for client in &clients {
-        assert_eq!(client.get(&app.v2("")).await.status, 401);
+    assert_eq!(clients[0].get(&app.v2("")).await.status, 401, "the replica that revoked it, at once");
+    assert_eq!(within_a_second(&clients[1], &app.v2(""), 401).await, 401);
+}
+
+#[tokio::test]
+#[cfg_attr(not(postgres_tests), ignore = "replicas share a PostgreSQL database: set TEST_DATABASE_URL")]
+async fn changes_through_any_replica_or_the_command_line_reach_the_others_even_after_their_connections_are_cut()
+ {
+    let app = TestApp::spawn().await;
+    let replicas = [app.replica().await, app.replica().await];
+    let readers: Vec<DigestClient> = replicas
+        .iter()
+        .map(|replica| DigestClient::new(&replica.base, app.owner.clone(), Mode::Reuse))
+        .collect();
+    let slack = json!({"type": "SLACK", "apiToken": "xoxb-1", "channelName": "alerts"});
+    assert_eq!(app.owner().put(&app.v2("SLACK"), &slack).await.status, 200);
+    for reader in &readers {
+        assert_eq!(reader.get(&app.v2("SLACK")).await.json()["channelName"], "alerts", "read and kept");
+    }
+    for round in 0..2 {
+        let channel = format!("round-{round}");
+        let changed = json!({"type": "SLACK", "channelName": channel});
+        assert_eq!(app.owner().put(&app.v2("SLACK"), &changed).await.status, 200);
+        for reader in &readers {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+            loop {
+                let seen = reader.get(&app.v2("SLACK")).await.json()["channelName"].clone();
+                if seen == channel.as_str() {
+                    break;
+                }
+                assert!(std::time::Instant::now() < deadline, "round {round}: still {seen} after a second");
+                tokio::task::yield_now().await;
+            }
+        }
+        // The database cuts every connection but the test's own: the replicas listen again
+        // and read from the database meanwhile, never from what they held before.
+        app.database
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                      WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .await;
+    }
+    assert_eq!(app.owner().delete(&app.v2("SLACK")).await.status, 204);
+    for reader in &readers {
+        assert_eq!(within_a_second(reader, &app.v2("SLACK"), 404).await, 404, "deleted everywhere");
+    }
+    let cli = ["api-key", "revoke", "--key", &app.owner.public_key].map(str::to_owned).to_vec();
+    crate::helpers::run_cli(cli, &app).await;
+    for reader in &readers {
+        assert_eq!(within_a_second(reader, &app.v2(""), 401).await, 401, "revoked by the command line");
     }
 }
 

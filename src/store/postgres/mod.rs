@@ -7,13 +7,15 @@
 mod connection;
 
 use std::str::FromStr;
-use std::time::Instant;
+use std::sync::Weak;
+use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
 use self::connection::PgReader;
 use super::error::StoreError;
+use super::read_cache::{CHANNEL, ReadCache};
 use super::settings::{Durability, PoolSettings};
 use super::sql::{Engine, Param, Sql, Work, text};
 use crate::telemetry::metrics;
@@ -60,6 +62,54 @@ impl PostgresEngine {
     }
 }
 
+/// How long a listener waits between looking whether its cache still lives.
+const LISTEN_TICK: Duration = Duration::from_secs(1);
+
+/// Tells `cache` of every change announced on the database, on a connection of its own, until
+/// the cache is dropped. While that connection is down the cache is told not to trust itself;
+/// once it is listening again, it starts from empty.
+async fn listen(pool: PgPool, cache: Weak<ReadCache>) {
+    while cache.strong_count() > 0 {
+        let connected = match PgListener::connect_with(&pool).await {
+            Ok(mut listener) => match listener.listen(CHANNEL).await {
+                Ok(()) => Some(listener),
+                Err(error) => {
+                    tracing::warn!(%error, "could not listen for changes; reads go to the database");
+                    None
+                }
+            },
+            Err(error) => {
+                tracing::warn!(%error, "could not connect to listen for changes; reads go to the database");
+                None
+            }
+        };
+        if let Some(mut listener) = connected {
+            let Some(live) = cache.upgrade() else { return };
+            live.listening();
+            drop(live);
+            loop {
+                match tokio::time::timeout(LISTEN_TICK, listener.try_recv()).await {
+                    Ok(Ok(Some(_))) => match cache.upgrade() {
+                        Some(live) => live.changed(),
+                        None => return,
+                    },
+                    Ok(Ok(None)) | Ok(Err(_)) => break,
+                    Err(_) if cache.strong_count() == 0 => return,
+                    Err(_) => {}
+                }
+            }
+            tracing::warn!(
+                "the connection listening for changes was lost; reads go to the database until it is back"
+            );
+        }
+        match cache.upgrade() {
+            Some(live) => live.deaf(),
+            None => return,
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// What to say when the database the URL names does not exist on its server.
 fn missing_database_message(options: &PgConnectOptions) -> String {
     let name = options.get_database().unwrap_or("(the user's name)");
@@ -95,6 +145,11 @@ impl Engine for PostgresEngine {
         let done = work(&mut *transaction).await?;
         transaction.commit().await?;
         Ok(done)
+    }
+
+    fn listen_for_changes(&self, cache: std::sync::Weak<ReadCache>) -> bool {
+        tokio::spawn(listen(self.pool.clone(), cache));
+        true
     }
 
     fn report_pool(&self) {
