@@ -36,7 +36,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   psql "$PG_URL" -qAtc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true
-  rm -rf "$work"
+  [ -n "${KEEP_BENCH_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -52,14 +52,17 @@ key_json=$("$bin" api-key create --project "$group" --role GROUP_OWNER)
 public=$(echo "$key_json" | sed -n 's/.*"publicKey": "\(.*\)".*/\1/p')
 private=$(echo "$key_json" | sed -n 's/.*"privateKey": "\(.*\)".*/\1/p')
 
-# Other projects, each with three integrations (their sealed settings are never read here).
+# Other projects, each with three integrations. Their settings are never read here; each
+# holds a copy of the measured project's sealed PAGER_DUTY settings, so that a replica
+# starting later finds every stored secret sealed under the key it was given.
 seed_projects() {
   psql "$db_url" -qAt <<SQL >/dev/null
 INSERT INTO projects (id, org_id, name)
   SELECT lpad(to_hex(g), 24, '0'), (SELECT org_id FROM projects WHERE id = '$group'), 'bench ' || g
   FROM generate_series($1, $2) AS g;
 INSERT INTO integrations (project_id, type, id, settings)
-  SELECT lpad(to_hex(g), 24, '0'), t, substr(md5(g::text || t), 1, 24), '\x00'::bytea
+  SELECT lpad(to_hex(g), 24, '0'), t, substr(md5(g::text || t), 1, 24),
+         (SELECT settings FROM integrations WHERE project_id = '$group' AND type = 'PAGER_DUTY')
   FROM generate_series($1, $2) AS g, unnest(ARRAY['PAGER_DUTY', 'SLACK', 'DATADOG']) AS t;
 ANALYZE;
 SQL
@@ -86,13 +89,29 @@ load() { # load NAME CONCURRENCY BASE... : runs get-one, prints the JSON line wi
   echo "{\"measure\": \"$label\", \"result\": $line}"
 }
 
-seed_projects 1 99
+# Transactions PostgreSQL counted in the bench's database so far (statements outside a
+# transaction count one each).
+xacts() {
+  psql "$PG_URL" -qAtc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$db'"
+}
+
 a=$(start_replica a)
+# The load generator gives the measured project its integrations before it measures.
+"$loadgen" --base "$a" --public-key "$public" --private-key "$private" --group "$group" \
+  --scenario get-one --mode reuse --concurrency 1 --duration-secs 0.2 --json >/dev/null
+seed_projects 1 99
 load "get-one, 100 projects, 1 replica, 1 client" 1 "$a"
 load "get-one, 100 projects, 1 replica" "$concurrency" "$a"
 seed_projects 100 99999
 load "get-one, 100000 projects, 1 replica, 1 client" 1 "$a"
-load "get-one, 100000 projects, 1 replica" "$concurrency" "$a"
+before=$(xacts)
+line=$(load "get-one, 100000 projects, 1 replica" "$concurrency" "$a")
+echo "$line"
+after=$(xacts)
+python3 -c 'import json, sys; line = json.loads(sys.argv[1]); n = line["result"]["requests"]
+print(json.dumps({"measure": "pg_transactions_per_read", "transactions": int(sys.argv[3]) - int(sys.argv[2]),
+                  "requests": n, "per_read": round((int(sys.argv[3]) - int(sys.argv[2])) / max(n, 1), 3)}))' \
+  "$line" "$before" "$after"
 b=$(start_replica b)
 load "get-one, 100000 projects, 2 replicas" "$concurrency" "$a" "$b"
 echo "projects: $(psql "$db_url" -qAtc 'SELECT count(*) FROM projects'), integrations: $(psql "$db_url" -qAtc 'SELECT count(*) FROM integrations')"
