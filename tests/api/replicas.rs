@@ -177,6 +177,35 @@ async fn a_request_replayed_to_another_replica_is_refused() {
 }
 
 #[tokio::test]
+async fn of_one_request_sent_many_times_at_once_exactly_one_is_answered() {
+    // Claims arriving together are recorded together (PostgreSQL batches them): a replay in
+    // the same batch is still a replay.
+    let app = Arc::new(TestApp::spawn().await);
+    let client = DigestClient::new(&app.base, app.owner.clone(), Mode::Reuse);
+    let challenge = client.send_raw(Method::GET, &app.v2(""), &[], None).await;
+    let nonce = challenge_nonce_of(&challenge.header("www-authenticate").unwrap());
+    let authorization = client.authorization(&Method::GET, &app.v2(""), &nonce, 1);
+    let sends: Vec<_> = (0..16)
+        .map(|_| {
+            let (app, authorization) = (app.clone(), authorization.clone());
+            tokio::spawn(async move {
+                let client = DigestClient::new(&app.base, app.owner.clone(), Mode::Reuse);
+                client
+                    .send_raw(Method::GET, &app.v2(""), &[("authorization", &authorization)], None)
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|status| **status == 200).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|status| **status == 401).count(), 15, "{statuses:?}");
+}
+
+#[tokio::test]
 #[cfg_attr(not(postgres_tests), ignore = "replicas share a PostgreSQL database: set TEST_DATABASE_URL")]
 async fn a_projects_request_limit_holds_across_three_replicas() {
     use atlas_integrations::http::rate_limit::Limits;

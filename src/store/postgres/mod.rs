@@ -4,6 +4,7 @@
 //! creations of one type race to exactly one winner. Digest replays are kept in a table
 //! every replica sees.
 
+mod claims;
 mod connection;
 
 use std::str::FromStr;
@@ -17,15 +18,10 @@ use self::connection::PgReader;
 use super::error::StoreError;
 use super::read_cache::{CHANNEL, ReadCache};
 use super::settings::{Durability, PoolSettings};
-use super::sql::{Engine, Param, Sql, Work, text};
+use super::sql::{Engine, Sql, Work, text};
 use crate::telemetry::metrics;
 
 const LOCK: &str = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
-const FORGET_EXPIRED_REPLAYS: &str = "DELETE FROM digest_replays WHERE expires_ms < $1";
-/// Records a (nonce, count); changes a row only when it is new or its nonce had expired.
-const CLAIM_REPLAY: &str = "INSERT INTO digest_replays (nonce, nc, expires_ms) VALUES ($1, $2, $3) \
-     ON CONFLICT (nonce, nc) DO UPDATE SET expires_ms = excluded.expires_ms \
-     WHERE digest_replays.expires_ms < $4";
 
 /// The engine's name in the metrics.
 const ENGINE: &str = "postgres";
@@ -33,6 +29,7 @@ const ENGINE: &str = "postgres";
 /// The PostgreSQL engine on one database.
 pub struct PostgresEngine {
     pool: PgPool,
+    claims: claims::Claims,
 }
 
 impl PostgresEngine {
@@ -58,7 +55,8 @@ impl PostgresEngine {
                 _ => StoreError::from(error),
             })?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(PostgresEngine { pool })
+        let claims = claims::Claims::start(pool.clone());
+        Ok(PostgresEngine { pool, claims })
     }
 }
 
@@ -158,14 +156,6 @@ impl Engine for PostgresEngine {
     }
 
     async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {
-        let now = super::clock::now_ms();
-        let mut connection = self.pool.acquire().await?;
-        // Forget expired uses now and then (about one claim in 1,000), not on every request.
-        if now % 1000 == 0 {
-            connection.execute(FORGET_EXPIRED_REPLAYS, &[Param::Int(Some(now))]).await?;
-        }
-        let nc = nc.to_ascii_lowercase();
-        let params = [text(nonce), text(&nc), Param::Int(Some(expires_ms)), Param::Int(Some(now))];
-        Ok(connection.execute(CLAIM_REPLAY, &params).await? == 1)
+        self.claims.claim(nonce, nc, expires_ms).await
     }
 }
