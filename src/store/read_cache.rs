@@ -1,5 +1,5 @@
 //! What a PostgreSQL replica answers the reads of every request from: API keys with their
-//! verifiers, projects, and each project's integrations. Writers announce every change with
+//! verifiers, the accounts access tokens speak for, projects, and each project's integrations. Writers announce every change with
 //! `NOTIFY` inside their transaction (so it is delivered on commit) and every replica drops
 //! all it holds when one arrives; the replica that wrote drops it at once, before answering.
 //! Memory is trusted only while the listening connection is up: when it is lost, reads go to
@@ -17,9 +17,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::domain::api_key::{ApiKey, Ha1};
-use crate::domain::ids::GroupId;
+use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::Integration;
 use crate::domain::project::Project;
+use crate::domain::service_account::ServiceAccount;
 
 /// Entries each map holds at most; past it the map starts again empty.
 const MOST_ENTRIES: usize = 100_000;
@@ -55,6 +56,9 @@ pub struct ReadCache {
     pub projects: Kept<GroupId, Option<Project>>,
     /// Each project's integrations.
     pub integrations: Kept<GroupId, Vec<Integration>>,
+    /// The account each access token speaks for, by (account, secret, token), with the
+    /// token's secret (`None`: refused; a token once refused stays refused).
+    pub tokens: Kept<(ObjectId, ObjectId, ObjectId), Option<ServiceAccount>>,
 }
 
 impl ReadCache {
@@ -94,6 +98,7 @@ impl ReadCache {
         self.keys.lock().clear();
         self.projects.lock().clear();
         self.integrations.lock().clear();
+        self.tokens.lock().clear();
     }
 
     /// The listening connection is lost: trust nothing until [`ReadCache::listening`].
@@ -112,7 +117,6 @@ impl ReadCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ids::ObjectId;
 
     fn project() -> Project {
         Project { id: GroupId(ObjectId::generate()), org_id: ObjectId::generate(), name: "p".into() }

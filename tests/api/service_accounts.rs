@@ -287,6 +287,38 @@ async fn a_flood_of_wrong_client_secrets_is_throttled() {
 }
 
 #[tokio::test]
+async fn a_token_in_use_on_two_replicas_and_revoked_through_one_is_refused_by_it_at_once_and_by_the_other_within_a_second()
+ {
+    let app = TestApp::spawn().await;
+    let replica = app.replica().await;
+    let (account, secret) = project_account(&app, ProjectRole::GroupReadOnly).await;
+    let token = access_token(&app, &account, &secret).await;
+    let path = format!("/api/atlas/v2/groups/{}/integrations", app.project.id);
+    let status_on = |base: &str| {
+        let request = http().get(format!("{base}{path}")).bearer_auth(&token).header("accept", V2_MEDIA);
+        async move { request.send().await.unwrap().status() }
+    };
+    for base in [&app.base, &replica.base] {
+        assert_eq!(status_on(base).await, 200, "used, and kept in memory on PostgreSQL");
+    }
+    let revoked = http()
+        .post(format!("{}/api/oauth/revoke", app.base))
+        .basic_auth(account.client_id(), Some(&secret))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(status_on(&app.base).await, 401, "the replica that revoked it, at once");
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    while status_on(&replica.base).await != 401 {
+        assert!(std::time::Instant::now() < deadline, "the other replica still takes it after a second");
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
 async fn a_token_minted_by_one_replica_and_revoked_through_another_is_refused_by_both() {
     let app = TestApp::spawn().await;
     let replica = app.replica().await;
@@ -322,8 +354,12 @@ async fn a_token_minted_by_one_replica_and_revoked_through_another_is_refused_by
     let second = access_token(&app, &account, &secret).await;
     assert_eq!(on(replica.base.clone(), second.clone()).await, 200);
     assert!(app.store.delete_service_account_secret(account.id, account.secrets[0].id).await.unwrap());
-    for base in [&app.base, &replica.base] {
-        assert_eq!(on(base.clone(), second.clone()).await, 401, "{base}: the secret is gone");
+    assert_eq!(on(app.base.clone(), second.clone()).await, 401, "the secret is gone, here at once");
+    // The other replica used the token before: it hears of the change within a second.
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    while on(replica.base.clone(), second.clone()).await != 401 {
+        assert!(std::time::Instant::now() < deadline, "the other replica still takes it after a second");
+        tokio::task::yield_now().await;
     }
 }
 

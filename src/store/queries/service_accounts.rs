@@ -45,8 +45,12 @@ const OF_ORGANIZATION: &str = concat!(accounts!(), " WHERE a.org_id = $1 ORDER B
 const ONE: &str = concat!(accounts!(), " WHERE a.client_id = $1");
 /// The account of a token (`$1`, without its secrets), if its secret (`$2`) is there and
 /// unexpired at `$4` and the token (`$3`) is not revoked.
+/// The account with only the token's secret (whose expiry says how long the token is good).
 const OF_TOKEN: &str = concat!(
-    accounts!(NO_SECRETS),
+    accounts!(
+        "(SELECT id || ':' || created_ms || ':' || expires_ms || ':' || COALESCE(last_used_ms, -1) \
+       || ':' || masked FROM service_account_secrets WHERE id = $2 AND client_id = a.client_id)"
+    ),
     " WHERE a.client_id = $1 \
      AND EXISTS (SELECT 1 FROM service_account_secrets WHERE id = $2 AND client_id = $1 AND expires_ms > $4) \
      AND NOT EXISTS (SELECT 1 FROM revoked_tokens WHERE token_id = $3)"
@@ -140,8 +144,8 @@ pub async fn find(db: &mut dyn Sql, account_id: ObjectId) -> Result<Option<Servi
     db.fetch_optional(ONE, &[text(&client_id_of(account_id))]).await?.map(account).transpose()
 }
 
-/// The account a token speaks for, if it still may (its secrets left out: only its roles and
-/// access list matter there).
+/// The account a token speaks for, if it still may, with only the token's secret (its roles
+/// and access list are what matter; the secret's expiry is how long the answer holds).
 pub async fn of_token(
     db: &mut dyn Sql,
     account_id: ObjectId,
