@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Measures the server on PostgreSQL: GET one at 100 and at 100,000 projects (3 integrations
-# each), and requests per second through one and through two replicas on one database.
+# each), PostgreSQL transactions per read, requests per second through one and through two
+# replicas on one database, and get-one and list beside the SQLite server in the same run
+# (`pg_get_one_vs_sqlite`, `pg_list_vs_sqlite`).
 #
 #   bench/postgres.sh [--duration SECS] [--concurrency N]
 #
@@ -115,3 +117,29 @@ print(json.dumps({"measure": "pg_transactions_per_read", "transactions": int(sys
 b=$(start_replica b)
 load "get-one, 100000 projects, 2 replicas" "$concurrency" "$a" "$b"
 echo "projects: $(psql "$db_url" -qAtc 'SELECT count(*) FROM projects'), integrations: $(psql "$db_url" -qAtc 'SELECT count(*) FROM integrations')"
+
+# Side by side in this run: one replica against the SQLite server, each with its own
+# measured project (the SQLite server's made by its first start), get-one and list.
+sqlite_dir="$work/sqlite"
+env -u ATLAS_INTEGRATIONS_DATABASE_URL -u ATLAS_INTEGRATIONS_SECRET_KEY_FILE \
+  ATLAS_INTEGRATIONS_DATA_DIR="$sqlite_dir" "$bin" serve --listen 127.0.0.1:0 \
+  >"$work/sqlite.out" 2>"$work/sqlite.log" &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q "listening" "$work/sqlite.log" 2>/dev/null && break; sleep 0.1; done
+sqlite=$(sed -n 's/.*listening address=\([0-9.:]*\).*/http:\/\/\1/p' "$work/sqlite.log")
+sqlite_group=$(sed -n 's/^Project ID: //p' "$work/sqlite.out")
+sqlite_public=$(sed -n 's/^Public key: //p' "$work/sqlite.out")
+sqlite_private=$(sed -n 's/^Private key: //p' "$work/sqlite.out")
+side() { # side SCENARIO BASE GROUP PUBLIC PRIVATE: one JSON line
+  "$loadgen" --base "$2" --public-key "$4" --private-key "$5" --group "$3" --scenario "$1" --mode reuse \
+    --concurrency "$concurrency" --duration-secs "$duration" --json
+}
+pg_get=$(side get-one "$a" "$group" "$public" "$private")
+sq_get=$(side get-one "$sqlite" "$sqlite_group" "$sqlite_public" "$sqlite_private")
+pg_list=$(side list "$a" "$group" "$public" "$private")
+sq_list=$(side list "$sqlite" "$sqlite_group" "$sqlite_public" "$sqlite_private")
+python3 -c 'import json, sys; rps = [json.loads(line)["rps"] for line in sys.argv[1:]]
+print(json.dumps({"measure": "side by side", "pg_get_one_rps": rps[0], "sqlite_get_one_rps": rps[1],
+                  "pg_list_rps": rps[2], "sqlite_list_rps": rps[3],
+                  "pg_get_one_vs_sqlite": round(rps[0] / rps[1], 3), "pg_list_vs_sqlite": round(rps[2] / rps[3], 3)}))' \
+  "$pg_get" "$sq_get" "$pg_list" "$sq_list"
