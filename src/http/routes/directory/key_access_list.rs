@@ -104,6 +104,19 @@ pub async fn add(
     page(&state, &reply, &key).await
 }
 
+/// The key and the entry the path names (as written there, for the error), the key found in
+/// the organization; an entry that does not parse is one the key does not have.
+async fn named_entry(
+    state: &AppState,
+    target: &TargetOrg,
+    params: &RawPathParams,
+) -> Result<(ApiKey, AccessEntry, String), ApiError> {
+    let key = key_in(state, target.org.id, &key_param(params)).await?;
+    let raw = entry_param(params);
+    let entry = raw.parse().map_err(|_| entry_not_found(&key, &raw))?;
+    Ok((key, entry, raw))
+}
+
 /// One entry.
 pub async fn get(
     State(state): State<AppState>,
@@ -113,9 +126,7 @@ pub async fn get(
     params: RawPathParams,
     _flags: Flags,
 ) -> Result<Response, ApiError> {
-    let key = key_in(&state, target.org.id, &key_param(&params)).await?;
-    let raw = entry_param(&params);
-    let wanted: AccessEntry = raw.parse().map_err(|_| entry_not_found(&key, &raw))?;
+    let (key, wanted, raw) = named_entry(&state, &target, &params).await?;
     let entries = state.store.api_key_access_entries(key.id).await?;
     let (entry, added) =
         entries.into_iter().find(|(entry, _)| *entry == wanted).ok_or_else(|| entry_not_found(&key, &raw))?;
@@ -130,9 +141,7 @@ pub async fn remove(
     params: RawPathParams,
     _flags: Flags,
 ) -> Result<Response, ApiError> {
-    let key = key_in(&state, target.org.id, &key_param(&params)).await?;
-    let raw = entry_param(&params);
-    let entry: AccessEntry = raw.parse().map_err(|_| entry_not_found(&key, &raw))?;
+    let (key, entry, raw) = named_entry(&state, &target, &params).await?;
     state.store.remove_access_entry(&key.public_key, entry).await.map_err(|error| match error {
         crate::store::StoreError::NotFound(_) => entry_not_found(&key, &raw),
         other => other.into(),
