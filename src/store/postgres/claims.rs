@@ -10,10 +10,15 @@ use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::store::error::StoreError;
-use crate::store::sql::{Param, Sql, text};
+use crate::store::sql::{Param, Sql};
 
-/// The most claims one statement records (three parameters each, under PostgreSQL's 65,535).
+/// The most claims one statement records.
 const MOST_PER_BATCH: usize = 1_000;
+
+const RECORD: &str = "INSERT INTO digest_replays (nonce, nc, expires_ms) \
+     SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[]) \
+     ON CONFLICT (nonce, nc) DO UPDATE SET expires_ms = excluded.expires_ms \
+     WHERE digest_replays.expires_ms < $1 RETURNING nonce, nc";
 
 const FORGET_EXPIRED: &str = "DELETE FROM digest_replays WHERE expires_ms < $1";
 
@@ -82,27 +87,25 @@ async fn record_batches(pool: PgPool, mut queue: mpsc::UnboundedReceiver<Claim>)
     }
 }
 
-/// Records every claim of `batch` in one statement; the (nonce, nc) pairs that were new (or
-/// whose earlier record had expired).
+/// Records every claim of `batch` in one statement, the same text for every batch size (the
+/// claims travel as three arrays), so it is prepared once per connection; the (nonce, nc)
+/// pairs that were new (or whose earlier record had expired).
 async fn record(pool: &PgPool, batch: &[Claim]) -> Result<HashSet<(String, String)>, StoreError> {
     let now = crate::store::clock::now_ms();
-    let rows: Vec<String> =
-        (0..batch.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 2, 3 * i + 3, 3 * i + 4)).collect();
-    let statement = format!(
-        "INSERT INTO digest_replays (nonce, nc, expires_ms) VALUES {} \
-         ON CONFLICT (nonce, nc) DO UPDATE SET expires_ms = excluded.expires_ms \
-         WHERE digest_replays.expires_ms < $1 RETURNING nonce, nc",
-        rows.join(", ")
-    );
-    let mut params = vec![Param::Int(Some(now))];
-    for claim in batch {
-        params.extend([text(&claim.nonce), text(&claim.nc), Param::Int(Some(claim.expires_ms))]);
-    }
+    let nonces: Vec<&str> = batch.iter().map(|claim| claim.nonce.as_str()).collect();
+    let counts: Vec<&str> = batch.iter().map(|claim| claim.nc.as_str()).collect();
+    let expiries: Vec<i64> = batch.iter().map(|claim| claim.expires_ms).collect();
     let mut connection = pool.acquire().await?;
     // Forget expired uses now and then (about one batch in 1,000), not on every request.
     if now % 1000 == 0 {
         connection.execute(FORGET_EXPIRED, &[Param::Int(Some(now))]).await?;
     }
-    let recorded = connection.fetch_built(&statement, &params).await?;
-    recorded.into_iter().map(|mut row| Ok((row.text(0)?, row.text(1)?))).collect()
+    let recorded: Vec<(String, String)> = sqlx::query_as(RECORD)
+        .bind(now)
+        .bind(nonces)
+        .bind(counts)
+        .bind(expiries)
+        .fetch_all(&mut *connection)
+        .await?;
+    Ok(recorded.into_iter().collect())
 }
