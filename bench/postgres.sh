@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures the server on PostgreSQL: GET one at 100 and at 100,000 projects (3 integrations
 # each), PostgreSQL transactions per read, requests per second through one and through two
-# replicas on one database, and get-one and list beside the SQLite server in the same run
-# (`pg_get_one_vs_sqlite`, `pg_list_vs_sqlite`).
+# replicas on one database, get-one and list beside the SQLite server in the same run
+# (`pg_get_one_vs_sqlite`, `pg_list_vs_sqlite`), and webhooks delivered per second by two
+# replicas sharing the outbox.
 #
 #   bench/postgres.sh [--duration SECS] [--concurrency N]
 #
@@ -26,9 +27,10 @@ PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 # The server on its own: built together with an example, it would take the test-only features
 # that the examples' dev-dependencies switch on (`fault-hooks`).
 cargo build --release --quiet --bin atlas-integrations
-cargo build --release --quiet --example loadgen
+cargo build --release --quiet --example loadgen --example webhook_receiver
 bin=target/release/atlas-integrations
 loadgen=target/release/examples/loadgen
+receiver_bin=target/release/examples/webhook_receiver
 
 work=$(mktemp -d)
 db="atlas_bench_$$"
@@ -70,15 +72,19 @@ ANALYZE;
 SQL
 }
 
+# start_replica NAME [OPTION...]: starts a replica in the background (its pid kept for the
+# cleanup) and sets `replica` to its base URL. Not called as `$(…)`: a subshell would lose the
+# pid, and the replica would outlive the script.
 start_replica() {
   local log="$work/replica-$1.log"
-  "$bin" serve --listen "127.0.0.1:0" >/dev/null 2>"$log" &
+  shift
+  "$bin" serve --listen "127.0.0.1:0" "$@" >/dev/null 2>"$log" &
   pids+=($!)
   for _ in $(seq 1 100); do
     grep -q "listening" "$log" 2>/dev/null && break
     sleep 0.1
   done
-  sed -n 's/.*listening address=\([0-9.:]*\).*/http:\/\/\1/p' "$log"
+  replica=$(sed -n 's/.*listening address=\([0-9.:]*\).*/http:\/\/\1/p' "$log")
 }
 
 load() { # load NAME CONCURRENCY BASE... : runs get-one, prints the JSON line with a label
@@ -97,7 +103,9 @@ xacts() {
   psql "$PG_URL" -qAtc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$db'"
 }
 
-a=$(start_replica a)
+# The replicas that answer reads deliver nothing: delivery is measured on its own at the end.
+start_replica a --no-delivery-worker
+a=$replica
 # The load generator gives the measured project its integrations before it measures.
 "$loadgen" --base "$a" --public-key "$public" --private-key "$private" --group "$group" \
   --scenario get-one --mode reuse --concurrency 1 --duration-secs 0.2 --json >/dev/null
@@ -114,7 +122,8 @@ python3 -c 'import json, sys; line = json.loads(sys.argv[1]); n = line["result"]
 print(json.dumps({"measure": "pg_transactions_per_read", "transactions": int(sys.argv[3]) - int(sys.argv[2]),
                   "requests": n, "per_read": round((int(sys.argv[3]) - int(sys.argv[2])) / max(n, 1), 3)}))' \
   "$line" "$before" "$after"
-b=$(start_replica b)
+start_replica b --no-delivery-worker
+b=$replica
 load "get-one, 100000 projects, 2 replicas" "$concurrency" "$a" "$b"
 echo "projects: $(psql "$db_url" -qAtc 'SELECT count(*) FROM projects'), integrations: $(psql "$db_url" -qAtc 'SELECT count(*) FROM integrations')"
 
@@ -143,3 +152,30 @@ print(json.dumps({"measure": "side by side", "pg_get_one_rps": rps[0], "sqlite_g
                   "pg_list_rps": rps[2], "sqlite_list_rps": rps[3],
                   "pg_get_one_vs_sqlite": round(rps[0] / rps[1], 3), "pg_list_vs_sqlite": round(rps[2] / rps[3], 3)}))' \
   "$pg_get" "$sq_get" "$pg_list" "$sq_list"
+
+# Webhooks: alerts raised through replica a for the duration, each planning one signed
+# notification to a local receiver; then two replicas that deliver share the outbox.
+"$receiver_bin" --listen 127.0.0.1:0 --secret bench-secret --quiet 2>"$work/receiver.txt" &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q listening "$work/receiver.txt" 2>/dev/null && break; sleep 0.1; done
+receiver_url=$(sed -n 's/listening on //p' "$work/receiver.txt")
+raised=$("$loadgen" --base "$a" --public-key "$public" --private-key "$private" --group "$group" \
+  --scenario raise-alert --mode reuse --concurrency "$concurrency" --duration-secs "$duration" \
+  --webhook "$receiver_url/hook" --webhook-secret bench-secret --json)
+echo "{\"measure\": \"raise-alert, 1 replica\", \"result\": $raised}"
+start_replica c --allow-private-targets
+start_replica d --allow-private-targets
+python3 - "$receiver_url" "$raised" <<'PY'
+import json, sys, time, urllib.request
+url, raised = sys.argv[1], json.loads(sys.argv[2])["requests"]
+deadline = time.monotonic() + 300
+while True:
+    stats = json.load(urllib.request.urlopen(url + "/stats"))
+    if stats["received"] >= raised or time.monotonic() > deadline:
+        break
+    time.sleep(0.2)
+span = max(stats["lastMs"] - stats["firstMs"], 1) / 1000
+print(json.dumps({"measure": "webhooks delivered, 2 replicas sharing the outbox", "raised": raised,
+                  "received": stats["received"], "refused": stats["refused"],
+                  "webhooks_delivered_per_s": round(stats["received"] / span, 1)}))
+PY
