@@ -6,6 +6,8 @@
 #
 #   bench/callgrind.sh [SCENARIO] [OUT_DIR]
 # SERVER_ARGS adds options to `serve`, e.g. SERVER_ARGS="--metrics-listen 127.0.0.1:0".
+# MODE=bearer authenticates with a service account's Bearer token (GROUP_OWNER of the project,
+# as the Digest key is) instead of Digest with a reused nonce.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,9 +32,20 @@ ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 valgrind --tool=callgrind --callgrind-o
 valgrind_pid=$!
 for _ in $(seq 1 300); do grep -q listening "$out/err.txt" 2>/dev/null && break; sleep 0.2; done
 base="http://$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$out/err.txt")"
+group=$(sed -n 's/^Project ID: //p' "$out/out.txt")
+credentials=(--mode reuse)
+if [ "${MODE:-reuse}" = bearer ]; then
+  org=$("$bin" org list --data-dir "$out/data" | sed -n 's/.*"id": "\(.*\)".*/\1/p' | head -n1)
+  account=$("$bin" service-account create --org "$org" --name Measured --role ORG_MEMBER --data-dir "$out/data")
+  client_id=$(echo "$account" | sed -n 's/.*"clientId": "\(.*\)".*/\1/p')
+  "$bin" service-account assign --client-id "$client_id" --project "$group" --role GROUP_OWNER \
+    --data-dir "$out/data" >/dev/null
+  credentials=(--mode bearer --client-id "$client_id"
+    --client-secret "$(echo "$account" | sed -n 's/.*"clientSecret": "\(.*\)".*/\1/p')")
+fi
 load() {
   "$loadgen" --base "$base" --public-key "$(sed -n 's/^Public key: //p' "$out/out.txt")" \
-    --private-key "$(sed -n 's/^Private key: //p' "$out/out.txt")" --group "$(sed -n 's/^Project ID: //p' "$out/out.txt")" \
+    --private-key "$(sed -n 's/^Private key: //p' "$out/out.txt")" --group "$group" "${credentials[@]}" \
     --scenario "$scenario" --concurrency 4 --json --duration-secs "$1"
 }
 load 3 >/dev/null
@@ -43,6 +56,6 @@ sleep 1
 profile=$(ls "$out"/callgrind.out.* | tail -n1)
 requests=$(python3 -c "import json, sys; print(round(json.load(open(sys.argv[1]))['rps'] * 10))" "$out/load.json")
 total=$(callgrind_annotate "$profile" | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
-echo "$scenario: $requests requests, $total instructions, $((total / requests)) per request"
+echo "$scenario (${MODE:-reuse}): $requests requests, $total instructions, $((total / requests)) per request"
 callgrind_annotate --inclusive=yes "$profile" | grep -E "atlas_integrations::(store|http|domain|crypto)" | head -n 25 | cut -c1-160
 echo "profile: $profile"
