@@ -1,11 +1,14 @@
-//! What a PostgreSQL replica answers the reads of every request from: API keys with their
-//! verifiers, the accounts access tokens speak for, projects, and each project's integrations. Writers announce every change with
-//! `NOTIFY` inside their transaction (so it is delivered on commit) and every replica drops
-//! all it holds when one arrives; the replica that wrote drops it at once, before answering.
-//! Memory is trusted only while the listening connection is up: when it is lost, reads go to
-//! the database until it is back, listening, and memory has been emptied. A read that began
-//! before a change is never kept after the change's announcement (each entry is kept only if
-//! no announcement came while it was read).
+//! What a server answers the reads of every request from: API keys with their verifiers, the
+//! accounts access tokens speak for, projects, and each project's integrations.
+//!
+//! On PostgreSQL, writers announce every change with `NOTIFY` inside their transaction (so it
+//! is delivered on commit) and every replica drops all it holds when one arrives; the replica
+//! that wrote drops it at once, before answering. Memory is trusted only while the listening
+//! connection is up: when it is lost, reads go to the database until it is back, listening,
+//! and memory has been emptied. On SQLite, every read from memory first asks the file whether
+//! any connection committed since (see `sqlite::watch`). Either way, a read that began before
+//! a change is never kept after the change's announcement (each entry is kept only if no
+//! announcement came while it was read).
 //!
 //! What is kept is kept opened (verifiers, integration settings): it is what each read
 //! would open from the database anyway, and it lives only in the serving process's memory,

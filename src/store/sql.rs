@@ -205,11 +205,17 @@ pub trait Engine: Send + Sync + 'static {
     fn report_pool(&self);
 
     /// Keeps `cache` told of every change announced by any process on this database, for as
-    /// long as the cache lives; `false` when the engine announces nothing (SQLite: one
-    /// server, which reads its file directly).
+    /// long as the cache lives (PostgreSQL: `LISTEN`); `false` when this engine keeps no
+    /// memory of reads.
     fn listen_for_changes(&self, cache: std::sync::Weak<super::read_cache::ReadCache>) -> bool {
         let _ = cache;
         false
+    }
+
+    /// Before a read from memory: empties `cache` if the database changed in a way no
+    /// announcement told of (SQLite: a commit by any other connection, such as the admin CLI's).
+    fn catch_up(&self, cache: &super::read_cache::ReadCache) {
+        let _ = cache;
     }
 
     /// Records the use of a Digest response (see [`super::Store::claim_digest_use`]).

@@ -2,6 +2,8 @@
 //! transaction from the [`Engine`] and runs the query functions of [`super::queries`] on it.
 //! Secrets are sealed and opened here, so no engine ever sees them in clear.
 
+use std::future::Future;
+use std::hash::Hash;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -13,7 +15,7 @@ use super::interface::{Counts, Resealed, Store};
 use super::queries::integrations::OwnedOperation;
 use super::queries::projects::{self, NewProject};
 use super::queries::{events, integrations, keys, organizations, rate_windows, upkeep};
-use super::read_cache::{ANNOUNCE, ReadCache};
+use super::read_cache::{ANNOUNCE, Kept, ReadCache};
 use super::sql::{Engine, Work, work};
 use crate::crypto::Sealer;
 use crate::domain::access_list::AccessEntry;
@@ -28,7 +30,7 @@ pub struct SqlStore<E> {
     pub(super) engine: E,
     pub(super) sealer: Arc<Sealer>,
     pub(super) config_memory: Arc<ConfigMemory>,
-    /// The reads kept in memory, on an engine that announces changes (PostgreSQL).
+    /// The reads kept in memory, on an engine that tells of changes (both do).
     pub(super) read_cache: Option<Arc<ReadCache>>,
     health: WriteHealth,
 }
@@ -48,7 +50,8 @@ impl<E: Engine> SqlStore<E> {
     }
 
     /// Runs `work` in a write transaction that announces, on commit, that what replicas keep
-    /// in memory may have changed; this store's own memory is dropped before it returns.
+    /// in memory may have changed; this store's own memory is dropped before it returns,
+    /// whether or not the write succeeded (a commit whose answer was lost may have landed).
     pub(super) async fn write_announced<T: Send + 'static>(
         &self,
         lock: Option<String>,
@@ -57,16 +60,45 @@ impl<E: Engine> SqlStore<E> {
         let Some(cache) = &self.read_cache else {
             return self.engine.write(lock, inner).await;
         };
-        let announced = work(move |db| {
-            Box::pin(async move {
-                let done = inner(db).await?;
-                db.execute(ANNOUNCE, &[]).await?;
-                Ok(done)
-            })
-        });
+        let announced = match E::SHARED_BY_REPLICAS {
+            true => work(move |db| {
+                Box::pin(async move {
+                    let done = inner(db).await?;
+                    db.execute(ANNOUNCE, &[]).await?;
+                    Ok(done)
+                })
+            }),
+            false => inner,
+        };
         let written = self.engine.write(lock, announced).await;
         cache.changed();
         written
+    }
+
+    /// What `kept` holds for `key` in memory caught up with the database, or else what
+    /// `read` finds, kept unless a change was announced while it read.
+    pub(super) async fn remembered<K, V, R>(
+        &self,
+        kept: for<'c> fn(&'c ReadCache) -> &'c Kept<K, V>,
+        key: K,
+        read: impl FnOnce() -> R + Send,
+    ) -> Result<V, StoreError>
+    where
+        K: Eq + Hash + Send,
+        V: Clone + Send,
+        R: Future<Output = Result<V, StoreError>> + Send,
+    {
+        let Some(cache) = &self.read_cache else {
+            return read().await;
+        };
+        self.engine.catch_up(cache);
+        if let Some(found) = cache.get(kept(cache), &key) {
+            return Ok(found);
+        }
+        let generation = cache.generation();
+        let found = read().await?;
+        cache.keep(kept(cache), key, found.clone(), generation);
+        Ok(found)
     }
 }
 
@@ -147,16 +179,12 @@ impl<E: Engine> Store for SqlStore<E> {
     }
 
     async fn find_project(&self, id: GroupId) -> Result<Option<Project>, StoreError> {
-        let Some(cache) = &self.read_cache else {
-            return projects::find_project(&mut *self.engine.reader().await?, id).await;
-        };
-        if let Some(kept) = cache.get(&cache.projects, &id) {
-            return Ok(kept);
-        }
-        let generation = cache.generation();
-        let found = projects::find_project(&mut *self.engine.reader().await?, id).await?;
-        cache.keep(&cache.projects, id, found.clone(), generation);
-        Ok(found)
+        self.remembered(
+            |cache| &cache.projects,
+            id,
+            || async { projects::find_project(&mut *self.engine.reader().await?, id).await },
+        )
+        .await
     }
 
     async fn list_organizations(&self) -> Result<Vec<Organization>, StoreError> {
@@ -175,16 +203,14 @@ impl<E: Engine> Store for SqlStore<E> {
     }
 
     async fn find_api_key(&self, public_key: &str) -> Result<Option<(ApiKey, Ha1)>, StoreError> {
-        let Some(cache) = &self.read_cache else {
-            return keys::find_api_key(&mut *self.engine.reader().await?, &self.sealer, public_key).await;
-        };
-        if let Some(kept) = cache.get(&cache.keys, &public_key.to_owned()) {
-            return Ok(kept);
-        }
-        let generation = cache.generation();
-        let found = keys::find_api_key(&mut *self.engine.reader().await?, &self.sealer, public_key).await?;
-        cache.keep(&cache.keys, public_key.to_owned(), found.clone(), generation);
-        Ok(found)
+        self.remembered(
+            |cache| &cache.keys,
+            public_key.to_owned(),
+            || async {
+                keys::find_api_key(&mut *self.engine.reader().await?, &self.sealer, public_key).await
+            },
+        )
+        .await
     }
 
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
@@ -225,18 +251,14 @@ impl<E: Engine> Store for SqlStore<E> {
     }
 
     async fn list_integrations(&self, group: GroupId) -> Result<Vec<Integration>, StoreError> {
-        let Some(cache) = &self.read_cache else {
-            return integrations::list_integrations(&mut *self.engine.reader().await?, &self.sealer, group)
-                .await;
-        };
-        if let Some(kept) = cache.get(&cache.integrations, &group) {
-            return Ok(kept);
-        }
-        let generation = cache.generation();
-        let found =
-            integrations::list_integrations(&mut *self.engine.reader().await?, &self.sealer, group).await?;
-        cache.keep(&cache.integrations, group, found.clone(), generation);
-        Ok(found)
+        self.remembered(
+            |cache| &cache.integrations,
+            group,
+            || async {
+                integrations::list_integrations(&mut *self.engine.reader().await?, &self.sealer, group).await
+            },
+        )
+        .await
     }
 
     async fn get_integration(
@@ -244,14 +266,8 @@ impl<E: Engine> Store for SqlStore<E> {
         group: GroupId,
         kind: IntegrationType,
     ) -> Result<Option<Integration>, StoreError> {
-        if self.read_cache.is_some() {
-            return Ok(self
-                .list_integrations(group)
-                .await?
-                .into_iter()
-                .find(|integration| integration.kind == kind));
-        }
-        integrations::get_integration(&mut *self.engine.reader().await?, &self.sealer, group, kind).await
+        // A project's integrations are few: one entry in memory answers both reads.
+        Ok(self.list_integrations(group).await?.into_iter().find(|integration| integration.kind == kind))
     }
 
     async fn change_integration(

@@ -141,29 +141,25 @@ impl<E: Engine> AccountStore for SqlStore<E> {
         token: ObjectId,
         now_ms: i64,
     ) -> Result<Option<ServiceAccount>, StoreError> {
-        let Some(cache) = &self.read_cache else {
-            return service_accounts::of_token(
-                &mut *self.engine.reader().await?,
-                account,
-                secret,
-                token,
-                now_ms,
+        let found = self
+            .remembered(
+                |cache| &cache.tokens,
+                (account, secret, token),
+                || async {
+                    service_accounts::of_token(
+                        &mut *self.engine.reader().await?,
+                        account,
+                        secret,
+                        token,
+                        now_ms,
+                    )
+                    .await
+                },
             )
-            .await;
-        };
-        let still_good = |found: Option<ServiceAccount>| {
-            found.filter(|account| {
-                account.secrets.iter().any(|held| held.id == secret && held.expires_ms > now_ms)
-            })
-        };
-        if let Some(kept) = cache.get(&cache.tokens, &(account, secret, token)) {
-            return Ok(still_good(kept));
-        }
-        let generation = cache.generation();
-        let found =
-            service_accounts::of_token(&mut *self.engine.reader().await?, account, secret, token, now_ms)
-                .await?;
-        cache.keep(&cache.tokens, (account, secret, token), found.clone(), generation);
-        Ok(still_good(found))
+            .await?;
+        // Memory may hold the account from before the secret expired.
+        Ok(found.filter(|account| {
+            account.secrets.iter().any(|held| held.id == secret && held.expires_ms > now_ms)
+        }))
     }
 }

@@ -3,12 +3,14 @@
 //! writer thread in group commits ([`writer`]), flushed to disk before it is acknowledged
 //! (`synchronous=FULL`; `NORMAL` with relaxed durability). One writer serialises every
 //! write, so it needs no lock of its own. Digest replays are remembered in memory
-//! ([`replays`]): one server process per database file.
+//! ([`replays`]): one server process per database file. Reads kept in memory are dropped
+//! whenever the file changed, by this process or any other ([`watch`]).
 
 mod connection;
 mod migrations;
 mod reads;
 mod replays;
+mod watch;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -18,8 +20,10 @@ use rusqlite::{Connection, OpenFlags};
 
 use self::reads::{ReadPool, Reader};
 use self::replays::ReplayMemory;
+use self::watch::ChangeWatch;
 use self::writer::Writer;
 use super::error::StoreError;
+use super::read_cache::ReadCache;
 use super::settings::Durability;
 use super::sql::{Engine, Work};
 
@@ -28,6 +32,7 @@ pub struct SqliteEngine {
     reads: Arc<ReadPool>,
     writer: Writer,
     replays: ReplayMemory,
+    watch: ChangeWatch,
 }
 
 impl SqliteEngine {
@@ -43,6 +48,7 @@ impl SqliteEngine {
             reads: ReadPool::open(&path)?,
             writer: Writer::start(&path, durability)?,
             replays: ReplayMemory::default(),
+            watch: ChangeWatch::open(&path)?,
         })
     }
 }
@@ -94,6 +100,18 @@ impl Engine for SqliteEngine {
     fn report_pool(&self) {
         let (in_use, idle) = self.reads.use_now();
         crate::telemetry::metrics::pool_connections("sqlite", in_use, idle);
+    }
+
+    fn listen_for_changes(&self, cache: std::sync::Weak<ReadCache>) -> bool {
+        // Nothing to listen to: every read from memory asks the file first (`catch_up`).
+        if let Some(cache) = cache.upgrade() {
+            cache.listening();
+        }
+        true
+    }
+
+    fn catch_up(&self, cache: &ReadCache) {
+        self.watch.catch_up(cache);
     }
 
     async fn claim_digest_use(&self, nonce: &str, nc: &str, expires_ms: i64) -> Result<bool, StoreError> {
