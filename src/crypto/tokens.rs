@@ -3,6 +3,14 @@
 //! knows (a revocation, a deleted secret or account) the caller checks afterwards; tokens
 //! are never stored. Tokens signed under a previous master key (during a rotation) still
 //! verify.
+//!
+//! A client sends the same token with every request for up to an hour, so the signer
+//! remembers the tokens it has verified (only those, so a flood of forged ones fills
+//! nothing): a token seen before costs one map lookup instead of an HMAC and a JSON parse.
+//! Expiry is checked on every use.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -58,9 +66,14 @@ pub enum TokenError {
     Expired,
 }
 
+/// Tokens remembered as verified at most; past it, memory starts again empty.
+const MOST_REMEMBERED: usize = 4_096;
+
 /// Mints and checks tokens.
 pub struct TokenSigner {
     keys: Vec<Hmac<Sha256>>,
+    /// What each token verified so far says, by the whole token.
+    verified: Mutex<HashMap<Box<str>, Claims>>,
 }
 
 impl TokenSigner {
@@ -69,7 +82,7 @@ impl TokenSigner {
         let keyed =
             |key: &Zeroizing<[u8; 32]>| Hmac::<Sha256>::new_from_slice(key.as_ref()).expect("any length");
         let keys = std::iter::once(&key).chain(previous.iter()).map(keyed).collect();
-        TokenSigner { keys }
+        TokenSigner { keys, verified: Mutex::default() }
     }
 
     /// A signed token saying `claims`.
@@ -91,6 +104,31 @@ impl TokenSigner {
 
     /// What `token` says, if this service signed it and it has not expired at `now_s`.
     pub fn verify(&self, token: &str, now_s: i64) -> Result<Claims, TokenError> {
+        let remembered = self.verified().get(token).copied();
+        let claims = match remembered {
+            Some(claims) => claims,
+            None => {
+                let claims = self.read_signed(token)?;
+                let mut verified = self.verified();
+                if verified.len() >= MOST_REMEMBERED {
+                    verified.clear();
+                }
+                verified.insert(token.into(), claims);
+                claims
+            }
+        };
+        match now_s < claims.expires_s {
+            true => Ok(claims),
+            false => Err(TokenError::Expired),
+        }
+    }
+
+    fn verified(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Claims>> {
+        self.verified.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// What `token` says, if its signature is this service's and its form and issuer are.
+    fn read_signed(&self, token: &str) -> Result<Claims, TokenError> {
         let mut parts = token.split('.');
         let (Some(header), Some(body), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -115,18 +153,16 @@ impl TokenSigner {
             .ok()
             .and_then(|json| serde_json::from_slice(&json).ok())
             .ok_or(TokenError::Malformed)?;
-        let claims = Claims {
+        if payload.iss != ISSUER {
+            return Err(TokenError::Malformed);
+        }
+        Ok(Claims {
             account: parse_client_id(&payload.sub).ok_or(TokenError::Malformed)?,
             secret: ObjectId::parse(&payload.sid).ok_or(TokenError::Malformed)?,
             token: ObjectId::parse(&payload.jti).ok_or(TokenError::Malformed)?,
             issued_s: payload.iat,
             expires_s: payload.exp,
-        };
-        match payload.iss == ISSUER && now_s < claims.expires_s {
-            true => Ok(claims),
-            false if payload.iss != ISSUER => Err(TokenError::Malformed),
-            false => Err(TokenError::Expired),
-        }
+        })
     }
 }
 
@@ -173,6 +209,21 @@ mod tests {
         let none_alg = format!("eyJhbGciOiJub25lIn0.{body}.");
         assert_eq!(TokenSigner::new(key(1), vec![]).verify(&none_alg, 0), Err(TokenError::Malformed));
         assert_eq!(TokenSigner::new(key(1), vec![]).verify("abc", 0), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires_and_a_changed_copy_of_it_is_still_refused() {
+        let signer = TokenSigner::new(key(1), vec![]);
+        let claims = claims();
+        let token = signer.mint(&claims);
+        assert_eq!(signer.verify(&token, 0), Ok(claims));
+        assert_eq!(signer.verified().len(), 1, "remembered once verified");
+        assert_eq!(signer.verify(&token, 4_599), Ok(claims));
+        assert_eq!(signer.verify(&token, 4_600), Err(TokenError::Expired), "expiry holds from memory");
+        let other = if token.ends_with('A') { 'B' } else { 'A' };
+        let changed = format!("{}{other}", &token[..token.len() - 1]);
+        assert_ne!(signer.verify(&changed, 0), Ok(claims));
+        assert_eq!(signer.verified().len(), 1, "a refused token is not remembered");
     }
 
     #[test]
