@@ -32,6 +32,7 @@ ATLAS_INTEGRATIONS_RATE_LIMIT=1000000000 valgrind --tool=callgrind --callgrind-o
 valgrind_pid=$!
 for _ in $(seq 1 300); do grep -q listening "$out/err.txt" 2>/dev/null && break; sleep 0.2; done
 base="http://$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$out/err.txt")"
+for _ in $(seq 1 100); do grep -q "^Project ID: " "$out/out.txt" 2>/dev/null && break; sleep 0.1; done
 group=$(sed -n 's/^Project ID: //p' "$out/out.txt")
 credentials=(--mode reuse)
 if [ "${MODE:-reuse}" = bearer ]; then
@@ -40,8 +41,11 @@ if [ "${MODE:-reuse}" = bearer ]; then
   client_id=$(echo "$account" | sed -n 's/.*"clientId": "\(.*\)".*/\1/p')
   "$bin" service-account assign --client-id "$client_id" --project "$group" --role GROUP_OWNER \
     --data-dir "$out/data" >/dev/null
-  credentials=(--mode bearer --client-id "$client_id"
-    --client-secret "$(echo "$account" | sed -n 's/.*"clientSecret": "\(.*\)".*/\1/p')")
+  client_secret=$(echo "$account" | sed -n 's/.*"clientSecret": "\(.*\)".*/\1/p')
+  # One token for both runs, fetched before the count starts: the profile holds reads only.
+  token=$(curl -sS -u "$client_id:$client_secret" -d grant_type=client_credentials "$base/api/oauth/token" |
+    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+  credentials=(--mode bearer --access-token "$token")
 fi
 load() {
   "$loadgen" --base "$base" --public-key "$(sed -n 's/^Public key: //p' "$out/out.txt")" \

@@ -84,6 +84,10 @@ struct Args {
     /// `--mode bearer`: the service account's secret.
     #[arg(long, default_value = "")]
     client_secret: String,
+    /// `--mode bearer`: a token fetched already, used instead of fetching one (so that a
+    /// profile of the run does not count the token request).
+    #[arg(long)]
+    access_token: Option<String>,
     /// `raise-alert`: the webhook the alert configuration notifies (signed with `--webhook-secret`).
     #[arg(long, default_value = "http://127.0.0.1:9000/hook")]
     webhook: String,
@@ -251,6 +255,9 @@ async fn configure_alerts(worker: &mut Worker, webhook: &str, secret: &str) -> R
 
 /// A service account's access token from the first server's token endpoint.
 async fn access_token(args: &Args) -> Result<String, String> {
+    if let Some(token) = &args.access_token {
+        return Ok(token.clone());
+    }
     let answer = reqwest::Client::new()
         .post(format!("{}/api/oauth/token", args.base[0]))
         .basic_auth(&args.client_id, Some(&args.client_secret))
