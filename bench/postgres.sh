@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Measures the server on PostgreSQL: GET one at 100 and at 100,000 projects (3 integrations
-# each), PostgreSQL transactions per read, requests per second through one and through two
-# replicas on one database, get-one and list beside the SQLite server in the same run
-# (`pg_get_one_vs_sqlite`, `pg_list_vs_sqlite`), and webhooks delivered per second by two
-# replicas sharing the outbox.
+# each), PostgreSQL transactions per read (Digest, which records each use, and Bearer),
+# requests per second through one and through two replicas on one database, get-one and list
+# beside the SQLite server in the same run (`pg_get_one_vs_sqlite`, `pg_list_vs_sqlite`), and
+# webhooks delivered per second by two replicas sharing the outbox.
 #
 #   bench/postgres.sh [--duration SECS] [--concurrency N]
 #
@@ -115,13 +115,29 @@ load "get-one, 100 projects, 1 replica" "$concurrency" "$a"
 seed_projects 100 99999
 load "get-one, 100000 projects, 1 replica, 1 client" 1 "$a"
 before=$(xacts)
-line=$(load "get-one, 100000 projects, 1 replica" "$concurrency" "$a")
-echo "$line"
+digest_line=$(load "get-one, 100000 projects, 1 replica" "$concurrency" "$a")
+echo "$digest_line"
 after=$(xacts)
-python3 -c 'import json, sys; line = json.loads(sys.argv[1]); n = line["result"]["requests"]
-print(json.dumps({"measure": "pg_transactions_per_read", "transactions": int(sys.argv[3]) - int(sys.argv[2]),
-                  "requests": n, "per_read": round((int(sys.argv[3]) - int(sys.argv[2])) / max(n, 1), 3)}))' \
-  "$line" "$before" "$after"
+digest_xacts=$((after - before))
+# The same reads with a service account's Bearer token: no Digest use to record, so what is
+# left is what reading from memory costs the database.
+org=$(psql "$db_url" -qAtc "SELECT org_id FROM projects WHERE id = '$group'")
+account=$("$bin" service-account create --org "$org" --name Measured --role ORG_MEMBER)
+client_id=$(echo "$account" | sed -n 's/.*"clientId": "\(.*\)".*/\1/p')
+client_secret=$(echo "$account" | sed -n 's/.*"clientSecret": "\(.*\)".*/\1/p')
+"$bin" service-account assign --client-id "$client_id" --project "$group" --role GROUP_OWNER >/dev/null
+before=$(xacts)
+bearer_line=$("$loadgen" --base "$a" --group "$group" --public-key "$public" --private-key "$private" \
+  --scenario get-one --mode bearer --client-id "$client_id" --client-secret "$client_secret" \
+  --concurrency "$concurrency" --duration-secs "$duration" --json)
+echo "{\"measure\": \"get-one, 100000 projects, 1 replica, Bearer\", \"result\": $bearer_line}"
+after=$(xacts)
+python3 -c 'import json, sys
+digest, bearer = json.loads(sys.argv[1])["result"]["requests"], json.loads(sys.argv[3])["requests"]
+print(json.dumps({"measure": "pg_transactions_per_read", "digest_transactions": int(sys.argv[2]), "digest_requests": digest,
+                  "digest_per_read": round(int(sys.argv[2]) / max(digest, 1), 3), "bearer_transactions": int(sys.argv[4]),
+                  "bearer_requests": bearer, "bearer_per_read": round(int(sys.argv[4]) / max(bearer, 1), 4)}))' \
+  "$digest_line" "$digest_xacts" "$bearer_line" "$((after - before))"
 start_replica b --no-delivery-worker
 b=$replica
 load "get-one, 100000 projects, 2 replicas" "$concurrency" "$a" "$b"

@@ -6,14 +6,16 @@
 
 use std::collections::HashSet;
 
-use sqlx::PgPool;
+use sqlx::{ConnectOptions, PgConnection, PgPool};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::store::error::StoreError;
-use crate::store::sql::{Param, Sql};
 
 /// The most claims one statement records.
 const MOST_PER_BATCH: usize = 1_000;
+
+/// Set once on the recording connection (see [`Recorder`]).
+const ASYNCHRONOUS_COMMIT: &str = "SET synchronous_commit = off";
 
 const RECORD: &str = "INSERT INTO digest_replays (nonce, nc, expires_ms) \
      SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[]) \
@@ -52,6 +54,7 @@ impl Claims {
 }
 
 async fn record_batches(pool: PgPool, mut queue: mpsc::UnboundedReceiver<Claim>) {
+    let mut recorder = Recorder { pool, connection: None };
     while let Some(first) = queue.recv().await {
         let mut batch = vec![first];
         while batch.len() < MOST_PER_BATCH {
@@ -67,7 +70,7 @@ async fn record_batches(pool: PgPool, mut queue: mpsc::UnboundedReceiver<Claim>)
             // The same count twice in one batch: the second is a replay of the first.
             let _ = claim.answer.send(Ok(false));
         }
-        match record(&pool, &fresh).await {
+        match recorder.record(&fresh).await {
             Ok(recorded) => {
                 for claim in fresh {
                     let new = recorded.contains(&(claim.nonce.clone(), claim.nc.clone()));
@@ -87,25 +90,70 @@ async fn record_batches(pool: PgPool, mut queue: mpsc::UnboundedReceiver<Claim>)
     }
 }
 
-/// Records every claim of `batch` in one statement, the same text for every batch size (the
-/// claims travel as three arrays), so it is prepared once per connection; the (nonce, nc)
-/// pairs that were new (or whose earlier record had expired).
-async fn record(pool: &PgPool, batch: &[Claim]) -> Result<HashSet<(String, String)>, StoreError> {
-    let now = crate::store::clock::now_ms();
-    let nonces: Vec<&str> = batch.iter().map(|claim| claim.nonce.as_str()).collect();
-    let counts: Vec<&str> = batch.iter().map(|claim| claim.nc.as_str()).collect();
-    let expiries: Vec<i64> = batch.iter().map(|claim| claim.expires_ms).collect();
-    let mut connection = pool.acquire().await?;
-    // Forget expired uses now and then (about one batch in 1,000), not on every request.
-    if now % 1000 == 0 {
-        connection.execute(FORGET_EXPIRED, &[Param::Int(Some(now))]).await?;
+/// The connection claims are recorded on: one of its own, since one statement runs at a
+/// time, with asynchronous commit. A claim is seen by every replica as soon as it commits;
+/// what asynchronous commit gives up is only the claims of the last moments before a crash of
+/// the database itself (PostgreSQL flushes them within three `wal_writer_delay`s, 600 ms by
+/// default), and it spares every request the wait for a disk flush.
+struct Recorder {
+    pool: PgPool,
+    connection: Option<PgConnection>,
+}
+
+impl Recorder {
+    /// The recording connection, connected (again) if need be.
+    async fn connection(&mut self) -> Result<&mut PgConnection, StoreError> {
+        if self.connection.is_none() {
+            let options = self.pool.connect_options();
+            let timeout = self.pool.options().get_acquire_timeout();
+            let mut connection = tokio::time::timeout(timeout, options.connect()).await.map_err(|_| {
+                StoreError::Unavailable("connecting to record Digest uses timed out".into())
+            })??;
+            sqlx::query(ASYNCHRONOUS_COMMIT).execute(&mut connection).await?;
+            self.connection = Some(connection);
+        }
+        Ok(self.connection.as_mut().expect("connected above"))
     }
-    let recorded: Vec<(String, String)> = sqlx::query_as(RECORD)
-        .bind(now)
-        .bind(nonces)
-        .bind(counts)
-        .bind(expiries)
-        .fetch_all(&mut *connection)
-        .await?;
-    Ok(recorded.into_iter().collect())
+
+    /// Records every claim of `batch` in one statement, the same text for every batch size
+    /// (the claims travel as three arrays), so it is prepared once; the (nonce, nc) pairs
+    /// that were new (or whose earlier record had expired). A connection that fails is
+    /// dropped; when it had served before (the database may have closed it meanwhile, as a
+    /// restart or `pg_terminate_backend` does), the batch is tried once more on a new one. (A
+    /// batch that had committed before its answer was lost then reads as replays: those
+    /// clients are challenged again, never let through twice.)
+    async fn record(&mut self, batch: &[Claim]) -> Result<HashSet<(String, String)>, StoreError> {
+        let reused = self.connection.is_some();
+        let mut recorded = self.try_record(batch).await;
+        if recorded.is_err() {
+            self.connection = None;
+            if reused {
+                recorded = self.try_record(batch).await;
+                if recorded.is_err() {
+                    self.connection = None;
+                }
+            }
+        }
+        recorded
+    }
+
+    async fn try_record(&mut self, batch: &[Claim]) -> Result<HashSet<(String, String)>, StoreError> {
+        let now = crate::store::clock::now_ms();
+        let nonces: Vec<&str> = batch.iter().map(|claim| claim.nonce.as_str()).collect();
+        let counts: Vec<&str> = batch.iter().map(|claim| claim.nc.as_str()).collect();
+        let expiries: Vec<i64> = batch.iter().map(|claim| claim.expires_ms).collect();
+        let connection = self.connection().await?;
+        // Forget expired uses now and then (about one batch in 1,000), not on every request.
+        if now % 1000 == 0 {
+            sqlx::query(FORGET_EXPIRED).bind(now).execute(&mut *connection).await?;
+        }
+        let recorded: Vec<(String, String)> = sqlx::query_as(RECORD)
+            .bind(now)
+            .bind(nonces)
+            .bind(counts)
+            .bind(expiries)
+            .fetch_all(&mut *connection)
+            .await?;
+        Ok(recorded.into_iter().collect())
+    }
 }
