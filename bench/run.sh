@@ -164,19 +164,13 @@ raised=$(python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readlin
 "${slow_disk[@]}" "$bin" serve --listen 127.0.0.1:0 --data-dir "$work/data" --allow-private-targets \
   "${metrics_args[@]}" >/dev/null 2>"$work/drain.txt" &
 helpers+=($!)
-python3 - "$receiver_url" "$raised" "$results" <<'PY'
-import json, sys, time, urllib.request
-url, raised, results = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-deadline = time.monotonic() + 300
-while True:
-    stats = json.load(urllib.request.urlopen(url + "/stats"))
-    if stats["received"] >= raised or time.monotonic() > deadline:
-        break
-    time.sleep(0.2)
-span = max(stats["lastMs"] - stats["firstMs"], 1) / 1000
+delivered=$(python3 bench/delivered.py "$receiver_url" "$raised")
+python3 - "$delivered" "$raised" "$results" <<'PY'
+import json, sys
+delivered, raised, results = json.loads(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 row = {"scenario": "deliver-webhooks", "mode": "outbox", "concurrency": 64, "offered_rps": None,
-       "rps": round(stats["received"] / span, 1), "p50_ms": 0, "p90_ms": 0, "p99_ms": 0, "max_ms": 0,
-       "errors": raised - stats["received"] + stats["refused"], "requests": stats["received"]}
+       "rps": delivered["per_s"], "p50_ms": 0, "p90_ms": 0, "p99_ms": 0, "max_ms": 0,
+       "errors": raised - delivered["received"] + delivered["refused"], "requests": delivered["received"]}
 open(results, "a").write(json.dumps(row) + "\n")
 print(json.dumps(row))
 PY
