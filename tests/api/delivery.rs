@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use crate::helpers::{Receiver, Reply, TestApp, Tuning, run_cli};
 
 const V2: &str = "/api/atlas/v2";
-const SECRET: &str = "whsec-delivery-3b9f";
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const SECRET: &str = "whsec-delivery-3b9f";
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 
 fn quick_retries(allow_private_targets: bool) -> Tuning {
     Tuning {
@@ -30,7 +30,7 @@ fn quick_retries(allow_private_targets: bool) -> Tuning {
     }
 }
 
-fn path(app: &TestApp, suffix: &str) -> String {
+pub(crate) fn path(app: &TestApp, suffix: &str) -> String {
     format!("{V2}/groups/{}{suffix}", app.project.id)
 }
 
@@ -52,13 +52,13 @@ async fn raise(app: &TestApp) -> String {
     raised["results"][0]["id"].as_str().expect("an alert opened").to_owned()
 }
 
-async fn log(app: &TestApp, alert: &str) -> Vec<Value> {
+pub(crate) async fn log(app: &TestApp, alert: &str) -> Vec<Value> {
     let log = app.owner().get(&path(app, &format!("/alerts/{alert}/notifications"))).await;
     assert_eq!(log.status, 200, "{}", log.text());
     log.json()["results"].as_array().unwrap().clone()
 }
 
-async fn wait_for_status(app: &TestApp, alert: &str, index: usize, status: &str) -> Value {
+pub(crate) async fn wait_for_status(app: &TestApp, alert: &str, index: usize, status: &str) -> Value {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let entries = log(app, alert).await;
@@ -73,7 +73,7 @@ async fn wait_for_status(app: &TestApp, alert: &str, index: usize, status: &str)
     }
 }
 
-fn expected_signature(body: &[u8]) -> String {
+pub(crate) fn expected_signature(body: &[u8]) -> String {
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(SECRET.as_bytes()).unwrap();
     mac.update(body);
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())

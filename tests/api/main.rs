@@ -41,3 +41,4 @@ mod telemetry;
 mod terraform_shaped;
 mod tls;
 mod vendors;
+mod webhook_templates;

@@ -109,6 +109,8 @@ pub struct NotificationRecord {
     pub redeliveries: u32,
     /// When it was last asked to be sent again.
     pub redelivered_ms: Option<i64>,
+    /// What planning had to say (a webhook template that gave way to the default).
+    pub note: Option<String>,
 }
 
 impl NotificationRecord {
@@ -125,6 +127,7 @@ impl NotificationRecord {
             "lastError": self.last_error.as_deref().map(mask_urls),
             "lastStatusCode": self.last_status_code,
             "nextAttemptAt": next,
+            "note": self.note,
             "redeliveredAt": self.redelivered_ms.map(iso_date),
             "redeliveries": self.redeliveries,
             "status": self.status,

@@ -95,6 +95,7 @@ fn is_masked_echo(field: &FieldSpec, stored: &FieldValue, sent: &serde_json::Val
     match field.kind {
         FieldKind::Secret(_) => sent == mask(secret.expose()),
         FieldKind::SecretUrl => sent == mask_url(secret.expose()),
+        FieldKind::Redacted(_) => sent == spec::REDACTED,
         _ => false,
     }
 }

@@ -42,13 +42,17 @@ fn secrecy(field: &FieldSpec) -> &'static str {
     match field.kind {
         FieldKind::Secret(_) | FieldKind::SecretUrl => "masked",
         FieldKind::WriteOnly(_) => "never shown",
+        FieldKind::Redacted(_) => "shown as `******`",
         FieldKind::Text(_) | FieldKind::Flag | FieldKind::Choice(_) => "no",
     }
 }
 
 fn values(kind: FieldKind) -> String {
     match kind {
-        FieldKind::Text(rule) | FieldKind::Secret(rule) | FieldKind::WriteOnly(rule) => text(rule),
+        FieldKind::Text(rule)
+        | FieldKind::Secret(rule)
+        | FieldKind::WriteOnly(rule)
+        | FieldKind::Redacted(rule) => text(rule),
         FieldKind::SecretUrl => "an http or https URL".to_owned(),
         FieldKind::Flag => "`true`, `false`".to_owned(),
         FieldKind::Choice(choices) => {

@@ -15,11 +15,16 @@ pub enum FieldKind {
     SecretUrl,
     /// Accepted, stored, never shown (Prometheus `password`).
     WriteOnly(TextRule),
+    /// Stored sealed and shown as `******` (webhook templates); `******` sent back keeps it.
+    Redacted(TextRule),
     /// A boolean.
     Flag,
     /// One string of a fixed set.
     Choice(&'static [&'static str]),
 }
+
+/// What a [`FieldKind::Redacted`] field reads back as.
+pub const REDACTED: &str = "******";
 
 /// What a string must look like.
 #[derive(Clone, Copy, Debug)]

@@ -35,7 +35,7 @@ pub fn check(field: &FieldSpec, value: &Value) -> Result<FieldValue, String> {
         FieldKind::Text(rule) => {
             check_text(name, as_string(name, value)?, rule).map(|t| FieldValue::Text(t.into()))
         }
-        FieldKind::Secret(rule) | FieldKind::WriteOnly(rule) => {
+        FieldKind::Secret(rule) | FieldKind::WriteOnly(rule) | FieldKind::Redacted(rule) => {
             check_text(name, as_string(name, value)?, rule).map(|t| FieldValue::Secret(Secret::new(t)))
         }
         FieldKind::SecretUrl => check_text(name, as_string(name, value)?, super::limits::URL)

@@ -1,5 +1,6 @@
 //! WEBHOOK: the URL (masked as a URL), an optional secret (masked) and the body and header
-//! templates (16 KB and 4 KB, shown in clear, null when unset). `type` reads back last.
+//! templates (16 KB and 4 KB, sealed like the secret and shown as `******`, as Atlas redacts
+//! them; null when unset). `type` reads back last.
 
 use super::IntegrationType;
 use super::limits::KEY;
@@ -11,8 +12,8 @@ pub static SPEC: TypeSpec = TypeSpec {
     fields: &[
         FieldSpec::required("url", FieldKind::SecretUrl),
         FieldSpec::optional("secret", FieldKind::Secret(KEY), Unset::Omit),
-        FieldSpec::optional("bodyTemplate", FieldKind::Text(TextRule::any(16 * 1024)), Unset::Null),
-        FieldSpec::optional("headersTemplate", FieldKind::Text(TextRule::any(4 * 1024)), Unset::Null),
+        FieldSpec::optional("bodyTemplate", FieldKind::Redacted(TextRule::any(16 * 1024)), Unset::Null),
+        FieldSpec::optional("headersTemplate", FieldKind::Redacted(TextRule::any(4 * 1024)), Unset::Null),
     ],
     type_last: true,
 };
@@ -39,11 +40,12 @@ mod tests {
     }
 
     #[test]
-    fn templates_are_shown_in_clear() {
+    fn templates_are_redacted_on_read() {
         let template = r#"{"alert":"${id}"}"#;
         let integration = create(json!({"type": "WEBHOOK", "url": "https://h.example/x/yz",
             "bodyTemplate": template}));
-        assert_eq!(read(&integration)["bodyTemplate"], template);
+        assert_eq!(read(&integration)["bodyTemplate"], "******");
+        assert_eq!(read(&integration)["headersTemplate"], serde_json::Value::Null);
     }
 
     #[test]

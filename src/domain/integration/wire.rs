@@ -5,7 +5,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use super::spec::{FieldKind, Unset};
+use super::spec::{FieldKind, REDACTED, Unset};
 use super::{FieldValue, Fields, Integration, IntegrationType};
 use crate::domain::ids::ObjectId;
 use crate::domain::secret::{Secret, mask, mask_url};
@@ -47,6 +47,7 @@ impl Integration {
                 (_, FieldKind::WriteOnly(_)) => None,
                 (Some(FieldValue::Text(text)), _) => Some(Value::String(text.clone())),
                 (Some(FieldValue::Flag(flag)), _) => Some(Value::Bool(*flag)),
+                (Some(_), FieldKind::Redacted(_)) => Some(Value::String(REDACTED.to_owned())),
                 (Some(FieldValue::Secret(secret)), FieldKind::SecretUrl) => {
                     Some(Value::String(mask_url(secret.expose())))
                 }
@@ -100,9 +101,13 @@ impl Integration {
                 .ok_or_else(|| format!("stored {kind} settings have an unknown field {name}"))?;
             let value = match (field.kind, value) {
                 (FieldKind::Flag, Value::Bool(flag)) => FieldValue::Flag(flag),
-                (FieldKind::Secret(_) | FieldKind::SecretUrl | FieldKind::WriteOnly(_), Value::String(s)) => {
-                    FieldValue::Secret(Secret::new(s))
-                }
+                (
+                    FieldKind::Secret(_)
+                    | FieldKind::SecretUrl
+                    | FieldKind::WriteOnly(_)
+                    | FieldKind::Redacted(_),
+                    Value::String(s),
+                ) => FieldValue::Secret(Secret::new(s)),
                 (FieldKind::Text(_) | FieldKind::Choice(_), Value::String(s)) => FieldValue::Text(s),
                 _ => return Err(format!("stored {kind} field {name} has the wrong kind")),
             };

@@ -18,8 +18,8 @@ use super::integrations::list_integrations;
 /// Each notification takes the next number among its alert's events to the same notifier
 /// (`seq`): the worker sends them in that order.
 const INSERT: &str = "INSERT INTO notifications (id, project_id, alert_id, notifier_id, type_name, event, status, \
-     delivery, created_ms, due_ms, attempts, last_error, destination, seq) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, \
+     delivery, created_ms, due_ms, attempts, last_error, destination, note, seq) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, \
      (SELECT COALESCE(MAX(seq), 0) + 1 FROM notifications WHERE alert_id = $3 AND notifier_id = $4))";
 /// Notifications not yet attempted of these events are dropped (`$3`, `$4`: events; `$5`: why).
 const DROP_PENDING: &str = "UPDATE notifications SET status = 'SKIPPED', last_error = $5 \
@@ -91,14 +91,15 @@ impl Planner<'_> {
             };
             let prepared = settings_of(notification, &integrations)
                 .and_then(|settings| prepare(notification.type_name, &message, &settings));
-            let (status, delivery, reason, destination) = match prepared {
+            let (status, delivery, reason, destination, note) = match prepared {
                 Ok(delivery) => (
                     "PENDING",
                     seal_delivery(sealer, notification_id, &delivery),
                     None,
                     delivery.destination(),
+                    delivery.note,
                 ),
-                Err(reason) => ("SKIPPED", Vec::new(), Some(reason), String::new()),
+                Err(reason) => ("SKIPPED", Vec::new(), Some(reason), String::new(), None),
             };
             let params = [
                 id(notification_id),
@@ -113,6 +114,7 @@ impl Planner<'_> {
                 Param::Int(Some(due)),
                 Param::Text(reason.as_deref()),
                 text(&destination),
+                Param::Text(note.as_deref()),
             ];
             db.execute(INSERT, &params).await?;
         }

@@ -109,7 +109,7 @@ const NOTIFIED: &str =
 macro_rules! record_columns {
     () => {
         "id, type_name, event, status, attempts, created_ms, last_attempt_ms, due_ms, delivered_ms, \
-         last_status_code, last_error, redeliveries, redelivered_ms"
+         last_status_code, last_error, redeliveries, redelivered_ms, note"
     };
 }
 const LOG: &str = concat!(
@@ -262,5 +262,6 @@ fn log_record(mut row: Row) -> Result<NotificationRecord, StoreError> {
         last_error: row.optional_text(10)?,
         redeliveries: row.int(11)? as u32,
         redelivered_ms: row.optional_int(12)?,
+        note: row.optional_text(13)?,
     })
 }

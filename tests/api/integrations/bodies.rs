@@ -54,7 +54,7 @@ pub fn every_type() -> Vec<(&'static str, Value, Value, (&'static str, Value))> 
             "WEBHOOK",
             json!({"type": "WEBHOOK", "url": "https://example.com/hooks/abcdef123456"}),
             json!({"type": "WEBHOOK", "headersTemplate": "{\"X-Id\":\"${id}\"}"}),
-            ("headersTemplate", json!("{\"X-Id\":\"${id}\"}")),
+            ("headersTemplate", json!("******")),
         ),
         (
             "PROMETHEUS",

@@ -12,6 +12,7 @@ mod pager_duty;
 mod routes;
 mod slack;
 mod teams;
+pub mod template;
 pub mod vendor;
 mod victor_ops;
 mod webhook;
@@ -79,6 +80,10 @@ pub struct Delivery {
     /// A webhook's event (`X-MMS-Event`); empty for other destinations.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub event: String,
+    /// What planning had to say (a template that gave way to the default), kept in the
+    /// notification log rather than in what is sent.
+    #[serde(skip)]
+    pub note: Option<String>,
 }
 
 impl Delivery {
@@ -100,6 +105,7 @@ impl Delivery {
             answer: Answer::Status,
             secret: None,
             event: String::new(),
+            note: None,
         }
     }
 
@@ -141,6 +147,7 @@ impl Delivery {
             answer: Answer::Status,
             secret: None,
             event: String::new(),
+            note: None,
         }
     }
 }

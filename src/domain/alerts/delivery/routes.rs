@@ -24,7 +24,12 @@ const ROUTES: &[Route] = &[
     Route {
         type_name: "WEBHOOK",
         integration: IntegrationType::Webhook,
-        fields: &[("webhookUrl", "url"), ("webhookSecret", "secret")],
+        fields: &[
+            ("webhookUrl", "url"),
+            ("webhookSecret", "secret"),
+            ("webhookBodyTemplate", "bodyTemplate"),
+            ("webhookHeadersTemplate", "headersTemplate"),
+        ],
     },
     Route {
         type_name: "PAGER_DUTY",

@@ -1,17 +1,45 @@
 //! WEBHOOK: the alert as Atlas's Alerts resource shows it, POSTed to the URL, with
 //! `X-MMS-Event` and (when a secret is set) `X-MMS-Signature`, which are added as it is sent.
+//! A body template and a headers template (the notification's, else its integration's) shape
+//! what is sent instead; one that cannot be used gives way to the default, and the
+//! notification's note says which and why.
 
 use serde_json::Value;
 
+use super::template::{self, Context};
 use super::{Delivery, Message, Settings, required};
 use crate::domain::alerts::alert::Alert;
 
 /// The webhook delivery of `message`.
 pub fn prepare(message: &Message, settings: &Settings) -> Result<Delivery, String> {
     let url = required(settings, "url", "WEBHOOK")?;
-    let mut delivery = Delivery::to_url(url.to_owned(), webhook_body(message.alert, message.base));
+    let alert = webhook_json(message.alert, message.base);
+    let empty = serde_json::Map::new();
+    let context = Context { alert: alert.as_object().unwrap_or(&empty), event: message.event };
+    let mut notes = Vec::new();
+    let body = match settings.get("bodyTemplate").filter(|template| !template.is_empty()) {
+        None => alert.to_string(),
+        Some(shape) => template::body(shape, &context).unwrap_or_else(|why| {
+            notes.push(format!("the body template was not used ({why}); the default body was sent"));
+            alert.to_string()
+        }),
+    };
+    let mut delivery = Delivery::to_url(url.to_owned(), body);
+    if let Some(shape) = settings.get("headersTemplate").filter(|template| !template.is_empty()) {
+        match template::headers(shape, &context) {
+            Ok(template::RenderedHeaders { kept, left_out }) => {
+                if !left_out.is_empty() {
+                    notes.push(format!("the headers template may not set {}: left out", left_out.join(", ")));
+                }
+                delivery.headers.extend(kept);
+            }
+            Err(why) => notes
+                .push(format!("the headers template was not used ({why}); the default headers were sent")),
+        }
+    }
     delivery.secret = settings.get("secret").filter(|secret| !secret.is_empty()).cloned();
     delivery.event = message.event.to_owned();
+    delivery.note = (!notes.is_empty()).then(|| notes.join("; "));
     Ok(delivery)
 }
 
