@@ -23,6 +23,16 @@ pub enum FieldKind {
     Choice(&'static [&'static str]),
 }
 
+impl FieldKind {
+    /// Whether reads never show the value as it was written (masked, redacted or omitted).
+    pub fn is_hidden(self) -> bool {
+        matches!(
+            self,
+            FieldKind::Secret(_) | FieldKind::SecretUrl | FieldKind::WriteOnly(_) | FieldKind::Redacted(_)
+        )
+    }
+}
+
 /// What a [`FieldKind::Redacted`] field reads back as.
 pub const REDACTED: &str = "******";
 

@@ -47,13 +47,7 @@ pub fn fields(
                 Value::String(text) => text.clone(),
                 other => other.to_string(),
             });
-            let is_secret = matches!(
-                field.kind,
-                FieldKind::Secret(_)
-                    | FieldKind::SecretUrl
-                    | FieldKind::WriteOnly(_)
-                    | FieldKind::Redacted(_)
-            );
+            let is_secret = field.kind.is_hidden();
             let held = current.is_some_and(|integration| integration.fields.contains_key(field.name));
             let value = match (posted.and_then(|posted| posted.get(field.name)), is_secret) {
                 (_, true) => String::new(),
@@ -115,13 +109,7 @@ pub fn body(kind: IntegrationType, current: Option<&Integration>, posted: &Field
         let typed = posted.get(field.name).map(str::trim).unwrap_or("");
         let held = current.is_some_and(|integration| integration.fields.contains_key(field.name));
         if typed.is_empty() {
-            let is_secret = matches!(
-                field.kind,
-                FieldKind::Secret(_)
-                    | FieldKind::SecretUrl
-                    | FieldKind::WriteOnly(_)
-                    | FieldKind::Redacted(_)
-            );
+            let is_secret = field.kind.is_hidden();
             if held && !is_secret {
                 body.insert(field.name.into(), Value::Null);
             }
