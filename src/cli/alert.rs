@@ -1,12 +1,18 @@
 //! `atlas-integrations alert raise|close|list`: what a monitoring system (or an operator)
 //! tells the server it sees, straight to the database; the running servers' delivery workers
-//! send the notifications it makes due.
+//! send the notifications it makes due. `alert test-email` checks the SMTP settings.
 
 use clap::Subcommand;
 use serde_json::{Value, json};
 
+use anyhow::Context;
+
+use super::smtp::SmtpArgs;
 use super::{DatabaseArgs, parse_object_id, print_json};
 use crate::database;
+use crate::delivery::client::Sender;
+use crate::delivery::settings::DeliverySettings;
+use crate::delivery::test_alert::{TestOutcome, send_test_email};
 use crate::domain::alerts::alert::{AlertFilter, AlertStatus};
 use crate::domain::alerts::observation::Observation;
 use crate::domain::ids::GroupId;
@@ -67,6 +73,18 @@ pub enum AlertCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Send one test email through the SMTP server (`--smtp-url`), in the format of EMAIL
+    /// notifications; says what the server answered.
+    TestEmail {
+        /// The recipient.
+        #[arg(long)]
+        to: String,
+        /// Origin of the server, for the link in the message.
+        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL", default_value = DEFAULT_BASE)]
+        public_url: String,
+        #[command(flatten)]
+        smtp: SmtpArgs,
+    },
     /// List a project's alerts (newest first).
     List {
         /// The project.
@@ -121,6 +139,20 @@ pub async fn run(command: AlertCommand) -> anyhow::Result<()> {
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("project {group} has no alert {id}"))?;
             print_json(&alert.to_wire(&base(&public_url)));
+        }
+        AlertCommand::TestEmail { to, public_url, smtp } => {
+            let smtp = smtp.settings()?.context("alert test-email needs --smtp-url and --smtp-from")?;
+            let settings = DeliverySettings { smtp: Some(smtp), ..DeliverySettings::default() };
+            let sender = Sender::new(&settings).map_err(|e| anyhow::anyhow!(e))?;
+            match send_test_email(&sender, &to, &base(&public_url)).await {
+                TestOutcome::Delivered { status, duration_ms } => {
+                    print_json(&json!({"delivered": true, "statusCode": status, "durationMs": duration_ms}));
+                }
+                TestOutcome::Failed { status, said } => {
+                    print_json(&json!({"delivered": false, "statusCode": status, "error": said}));
+                    anyhow::bail!("the test email was not accepted: {said}");
+                }
+            }
         }
         AlertCommand::List { project, status, database } => {
             let group = GroupId(parse_object_id("--project", &project)?);

@@ -41,6 +41,7 @@ fn examples() -> Vec<(&'static str, String)> {
         ("alert raise", format!("atlas-integrations alert raise --project {PROJECT} --event-type HOST_DOWN --host db-0.example.com:27017")),
         ("alert close", format!("atlas-integrations alert close --project {PROJECT} --id 6b102f30a4ccc38e399184a7")),
         ("alert list", format!("atlas-integrations alert list --project {PROJECT} --status OPEN")),
+        ("alert test-email", "atlas-integrations alert test-email --to ops@example.com --smtp-url smtp://smtp.example.com:587 --smtp-from alerts@example.com".to_owned()),
     ]
 }
 

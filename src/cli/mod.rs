@@ -12,6 +12,7 @@ mod org;
 mod project;
 mod serve;
 mod service_account;
+mod smtp;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::DatabaseArgs;
+use super::smtp::SmtpArgs;
 use crate::admin;
 use crate::app::App;
 use crate::config::{Config, DEFAULT_NONCE_TTL_SECS, DEFAULT_TOKEN_TTL_SECS, TlsFiles};
@@ -108,6 +109,8 @@ pub struct ServeArgs {
     /// e.g. 127.0.0.1:9464; without it no metrics are kept.
     #[arg(long, env = "ATLAS_INTEGRATIONS_METRICS_LISTEN")]
     pub metrics_listen: Option<String>,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -153,6 +156,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             per_destination: args.delivery_per_destination,
             per_project: args.delivery_per_project,
             endpoints: Endpoints::parse(&args.endpoints).map_err(|e| anyhow::anyhow!(e))?,
+            smtp: args.smtp.settings()?,
             ..DeliverySettings::default()
         },
     };

@@ -2,6 +2,7 @@
 //! 15 s in all (by default), at most 64 KiB of an answer read, every address checked by the
 //! guard (services' hosts as much as user URLs), TLS verified against the system's roots.
 //! It reads each answer as its destination means it (Slack's `"ok": false` is a refusal).
+//! Emails go to the SMTP transport instead, when one is set up.
 
 use reqwest::Client;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
@@ -9,6 +10,7 @@ use rustls::ClientConfig;
 
 use super::endpoints::Endpoints;
 use super::guard::{GuardRefusal, GuardedResolver, is_public, refusal};
+use super::mail::Mailer;
 use super::retry::Outcome;
 use super::settings::DeliverySettings;
 use super::webhook;
@@ -34,7 +36,11 @@ pub struct Sender {
     client: Client,
     allow_private: bool,
     endpoints: std::sync::Arc<Endpoints>,
+    mailer: Option<Mailer>,
 }
+
+/// Why an email was not sent when no SMTP server is set up.
+pub const NO_SMTP: &str = "no SMTP server is configured, so EMAIL notifications are not sent: start serve with --smtp-url and --smtp-from";
 
 /// Makes ring the process's TLS provider (the HTTP client looks for one when it is built,
 /// even with a configuration of its own); calling it again changes nothing.
@@ -70,12 +76,32 @@ impl Sender {
             .user_agent(concat!("atlas-integrations/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Sender { client, allow_private, endpoints: std::sync::Arc::new(settings.endpoints.clone()) })
+        let mailer = match &settings.smtp {
+            Some(smtp) => Some(Mailer::new(smtp, timeout)?),
+            None => None,
+        };
+        Ok(Sender {
+            client,
+            allow_private,
+            endpoints: std::sync::Arc::new(settings.endpoints.clone()),
+            mailer,
+        })
+    }
+
+    /// The mailer, if an SMTP server is set up.
+    pub fn mailer(&self) -> Option<&Mailer> {
+        self.mailer.as_ref()
     }
 
     /// Sends `delivery` as the message `id` (a webhook's `webhook-id`, the same on every
     /// attempt) and reads the answer as its destination means it.
     pub async fn send(&self, delivery: &Delivery, id: &str) -> Sent {
+        if let Some(email) = &delivery.email {
+            return match &self.mailer {
+                Some(mailer) => mailer.send(email, id).await,
+                None => Sent { outcome: Outcome::NotSent, status: None, error: Some(NO_SMTP.to_owned()) },
+            };
+        }
         let url = match &delivery.vendor {
             Some(target) => self.endpoints.url(target, &delivery.url),
             None => delivery.url.clone(),

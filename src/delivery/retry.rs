@@ -1,4 +1,5 @@
-//! What an attempt's outcome means for a notification: delivered, tried again later
+//! What an attempt's outcome means for a notification: delivered, skipped (nothing here
+//! sends it), tried again later
 //! (exponential backoff with jitter from 10 s, doubling, at most 1 h apart, or as the
 //! receiver's `Retry-After` says on 429 and 503, taken between 1 s and 1 h), or failed for
 //! good (a 4xx other than 408, 425 and 429; a redirect; a target that cannot be sent to; or
@@ -31,6 +32,8 @@ pub enum Outcome {
         /// `Retry-After`, in seconds, if the receiver said one.
         retry_after_secs: Option<u64>,
     },
+    /// A mail server accepted the message.
+    Accepted,
     /// No answer: the connection, TLS or a timeout failed.
     NoAnswer,
     /// Nothing can be sent there however often it is tried: the address guard refused the
@@ -42,6 +45,8 @@ pub enum Outcome {
         /// Whether the refusal is for good.
         permanent: bool,
     },
+    /// This server is not set up to send it (EMAIL without an SMTP server): not tried.
+    NotSent,
 }
 
 /// What to do next.
@@ -53,6 +58,8 @@ pub enum Verdict {
     RetryAt(i64),
     /// Give up.
     Failed,
+    /// Not for this server to send.
+    Skipped,
 }
 
 /// The verdict on attempt number `attempts` (1 for the first), made at `now_ms`, of a
@@ -66,7 +73,8 @@ pub fn judge(
     jitter: f64,
 ) -> Verdict {
     let retry_after = match *outcome {
-        Outcome::Answered { status: 200..=299, .. } => return Verdict::Delivered,
+        Outcome::Answered { status: 200..=299, .. } | Outcome::Accepted => return Verdict::Delivered,
+        Outcome::NotSent => return Verdict::Skipped,
         Outcome::Declined { permanent: true } | Outcome::Undeliverable => return Verdict::Failed,
         Outcome::Declined { permanent: false } => None,
         Outcome::Answered { status: 429 | 503, retry_after_secs: Some(secs) } => {
@@ -129,6 +137,8 @@ mod tests {
     #[test]
     fn a_service_that_declines_in_its_body_is_failed_or_retried_as_it_says() {
         assert_eq!(judge(&P, &Outcome::Declined { permanent: true }, 1, 0, 0, 0.5), Verdict::Failed);
+        assert_eq!(judge(&P, &Outcome::Accepted, 1, 0, 0, 0.5), Verdict::Delivered);
+        assert_eq!(judge(&P, &Outcome::NotSent, 1, 0, 0, 0.5), Verdict::Skipped);
         let transient = judge(&P, &Outcome::Declined { permanent: false }, 1, 0, 0, 0.5);
         assert!(matches!(transient, Verdict::RetryAt(_)));
     }

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::endpoints::Endpoints;
+use super::mail::SmtpSettings;
 use super::retry::RetryPolicy;
 
 /// How the worker runs.
@@ -35,6 +36,8 @@ pub struct DeliverySettings {
     pub attempt_timeout: Duration,
     /// Where the services' APIs are reached.
     pub endpoints: Endpoints,
+    /// The SMTP server EMAIL notifications go through, if there is one.
+    pub smtp: Option<SmtpSettings>,
 }
 
 impl Default for DeliverySettings {
@@ -52,6 +55,7 @@ impl Default for DeliverySettings {
             connect_timeout: Duration::from_secs(5),
             attempt_timeout: Duration::from_secs(15),
             endpoints: Endpoints::default(),
+            smtp: None,
         }
     }
 }

@@ -2,16 +2,18 @@
 //! `integration test`): a made-up alert of severity INFO, sent at once in the type's own
 //! format (one attempt each), and what the service answered, with the integration's secrets
 //! kept out of the words. Where an open raises an incident (PagerDuty, Opsgenie), the test
-//! resolves it at once, so no one is paged for a test.
+//! resolves it at once, so no one is paged for a test. A test email goes the same way.
 
 use std::time::Instant;
 
 use super::client::Sender;
 use crate::domain::alerts::alert::{Alert, AlertStatus};
-use crate::domain::alerts::delivery::{Delivery, Message, Severity, event, integration_settings, prepare};
+use crate::domain::alerts::delivery::{
+    Delivery, Message, Settings, Severity, event, integration_settings, prepare,
+};
 use crate::domain::alerts::observation::Observation;
 use crate::domain::alerts::outbox::mask_urls;
-use crate::domain::ids::ObjectId;
+use crate::domain::ids::{GroupId, ObjectId};
 use crate::domain::integration::{Integration, IntegrationType};
 use crate::domain::project::Project;
 
@@ -49,21 +51,19 @@ pub fn untestable(kind: IntegrationType) -> Option<String> {
     }
 }
 
-/// The made-up alert a test tells of.
-fn test_alert(project: &Project) -> Alert {
+/// The made-up alert a test tells of, in project `group` of organization `org`.
+fn test_alert(group: GroupId, org_id: ObjectId, event_type_name: &str, words: &str) -> Alert {
     let now = crate::store::now_ms();
     let observation = Observation {
-        event_type_name: "INTEGRATION_TEST".into(),
-        human_readable: Some(
-            "Test alert from atlas-integrations: this integration is set up to receive alerts.".into(),
-        ),
+        event_type_name: event_type_name.into(),
+        human_readable: Some(words.into()),
         type_name: Some("GROUP".into()),
         ..Observation::default()
     };
     Alert {
         id: ObjectId::generate(),
-        group: project.id,
-        org_id: project.org_id,
+        group,
+        org_id,
         alert_config_id: ObjectId::generate(),
         status: AlertStatus::Open,
         observation,
@@ -83,10 +83,11 @@ pub async fn send_test_alert(
     base: &str,
 ) -> TestOutcome {
     let settings = integration_settings(integration);
-    let mut alert = test_alert(project);
+    let words = "Test alert from atlas-integrations: this integration is set up to receive alerts.";
+    let mut alert = test_alert(project.id, project.org_id, "INTEGRATION_TEST", words);
     let raises_incident = matches!(integration.kind, IntegrationType::PagerDuty | IntegrationType::OpsGenie);
     let first_event = if raises_incident { event::OPEN } else { event::INFORM };
-    let message = Message { alert: &alert, event: first_event, severity: Severity::Info, base };
+    let message = Message { alert: &alert, event: first_event, severity: Severity::Info, base, limit: None };
     let hidden: Vec<String> = settings.values().filter(|value| value.len() >= 6).cloned().collect();
     let first = match prepare(integration.kind.as_str(), &message, &settings) {
         Ok(delivery) => delivery,
@@ -97,7 +98,8 @@ pub async fn send_test_alert(
     if raises_incident && matches!(outcome, TestOutcome::Delivered { .. }) {
         alert.status = AlertStatus::Closed;
         alert.resolved_ms = Some(crate::store::now_ms());
-        let message = Message { alert: &alert, event: event::CLOSE, severity: Severity::Info, base };
+        let message =
+            Message { alert: &alert, event: event::CLOSE, severity: Severity::Info, base, limit: None };
         if let Ok(resolve) = prepare(integration.kind.as_str(), &message, &settings) {
             let resolved = attempt(sender, &resolve, &hidden).await;
             if matches!(resolved, TestOutcome::Failed { .. }) {
@@ -106,6 +108,27 @@ pub async fn send_test_alert(
         }
     }
     match outcome {
+        TestOutcome::Delivered { status, .. } => {
+            TestOutcome::Delivered { status, duration_ms: started.elapsed().as_millis() as u64 }
+        }
+        failed => failed,
+    }
+}
+
+/// Sends a test email to `to` through the sender's SMTP server (`alert test-email`), in the
+/// format of EMAIL notifications; links point under `base`.
+pub async fn send_test_email(sender: &Sender, to: &str, base: &str) -> TestOutcome {
+    let words = "Test email from atlas-integrations: EMAIL notifications reach this address.";
+    let alert = test_alert(GroupId(ObjectId::generate()), ObjectId::generate(), "EMAIL_TEST", words);
+    let message =
+        Message { alert: &alert, event: event::INFORM, severity: Severity::Info, base, limit: None };
+    let settings = Settings::from([("emailAddress", to.to_owned())]);
+    let email = match prepare("EMAIL", &message, &settings) {
+        Ok(delivery) => delivery,
+        Err(reason) => return TestOutcome::Failed { status: None, said: reason },
+    };
+    let started = Instant::now();
+    match attempt(sender, &email, &[]).await {
         TestOutcome::Delivered { status, .. } => {
             TestOutcome::Delivered { status, duration_ms: started.elapsed().as_millis() as u64 }
         }

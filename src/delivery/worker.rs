@@ -45,6 +45,12 @@ impl Worker {
     /// records the attempts finished since the last and claims the next in one transaction.
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         tracing::info!(worker = %self.name, lease_secs = self.settings.lease.as_secs(), "delivering notifications");
+        match self.sender.mailer() {
+            Some(mailer) => {
+                tracing::info!(server = mailer.server(), "sending EMAIL notifications through SMTP")
+            }
+            None => tracing::info!("no SMTP server (--smtp-url): EMAIL notifications are logged as skipped"),
+        }
         let slots = Arc::new(Semaphore::new(self.settings.concurrency as usize));
         let mut sending: JoinSet<Attempted> = JoinSet::new();
         let mut finished = Vec::new();
@@ -154,6 +160,7 @@ impl Worker {
             Verdict::Delivered => ("DELIVERED", None, "delivered"),
             Verdict::RetryAt(at) => ("PENDING", Some(at), "retry"),
             Verdict::Failed => ("FAILED", None, "failed"),
+            Verdict::Skipped => ("SKIPPED", None, "skipped"),
         };
         crate::telemetry::metrics::notification(&notification.type_name, outcome, took);
         let error = sent.error.as_deref().map(mask_urls);

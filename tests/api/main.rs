@@ -19,6 +19,7 @@ mod delivery;
 mod delivery_crash;
 mod delivery_order;
 mod durability;
+mod email;
 mod errors;
 mod events;
 mod helpers;

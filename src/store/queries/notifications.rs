@@ -40,7 +40,9 @@ fn settings_of(notification: &Notification, integrations: &[Integration]) -> Res
                 .find(|integration| integration.id == named)
                 .ok_or_else(|| format!("the integration {named} it names was removed"))?,
         ),
-        None => integrations.iter().find(|integration| integration.kind == route.integration),
+        None => route
+            .integration
+            .and_then(|kind| integrations.iter().find(|integration| integration.kind == kind)),
     };
     let own = |name: &str| notification.fields.get(name).and_then(|value| value.as_str());
     Ok(route.settings(own, integration))
@@ -77,6 +79,7 @@ impl Planner<'_> {
             event: event_name,
             severity: Severity::from_override(config.settings.severity_override.as_deref()),
             base,
+            limit: config.settings.metric_threshold.as_ref().or(config.settings.threshold.as_ref()),
         };
         let chosen = config
             .settings

@@ -5,6 +5,7 @@ mod console;
 mod database;
 mod digest_client;
 mod logs;
+mod mail_server;
 mod process;
 mod proxy;
 mod raw;
@@ -33,6 +34,7 @@ pub use digest_client::{
     Credentials, DigestClient, Mode, TestResponse, challenge_nonce as challenge_nonce_of,
 };
 pub use logs::captured_logs;
+pub use mail_server::{MailSecurity, MailServer};
 pub use process::ServerProcess;
 pub use proxy::TcpProxy;
 pub use raw::RawConnection;

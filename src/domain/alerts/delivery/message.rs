@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::event;
 use crate::domain::alerts::alert::Alert;
+use crate::domain::alerts::threshold::Limit;
 use crate::domain::dates::iso_date;
 
 /// An alert's severity: its configuration's `severityOverride`, else `WARNING`.
@@ -52,6 +53,8 @@ pub struct Message<'a> {
     pub severity: Severity,
     /// Where the API's alert links point (the mount's prefix).
     pub base: &'a str,
+    /// The configuration's threshold, if it has one (what a metric's value is told against).
+    pub limit: Option<&'a Limit>,
 }
 
 impl Message<'_> {

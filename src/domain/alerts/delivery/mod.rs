@@ -6,6 +6,7 @@
 //! Each destination's format has a file of its own; [`prepare`] picks one by notification type.
 
 mod datadog;
+mod email;
 mod message;
 mod ops_genie;
 mod pager_duty;
@@ -19,6 +20,7 @@ mod webhook;
 
 use serde::{Deserialize, Serialize};
 
+pub use email::{Email, SMTP_DESTINATION};
 pub use message::{Message, Severity};
 pub use routes::{Route, Settings, integration_settings, route_of};
 pub use slack::is_transient_slack_error;
@@ -84,6 +86,9 @@ pub struct Delivery {
     /// notification log rather than in what is sent.
     #[serde(skip)]
     pub note: Option<String>,
+    /// An email, sent over SMTP rather than POSTed (`url` is then `mailto:` its recipient).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Email>,
 }
 
 impl Delivery {
@@ -106,6 +111,7 @@ impl Delivery {
             secret: None,
             event: String::new(),
             note: None,
+            email: None,
         }
     }
 
@@ -125,6 +131,9 @@ impl Delivery {
     /// (`pagerduty/EU`), or a URL's origin (`https://hooks.example.com:443`). Every project
     /// sending to one place shares that place's share.
     pub fn destination(&self) -> String {
+        if self.email.is_some() {
+            return SMTP_DESTINATION.to_owned();
+        }
         match &self.vendor {
             Some(origin) => format!("{}/{}", origin.vendor.name(), origin.region),
             None => match url::Url::parse(&self.url) {
@@ -148,6 +157,7 @@ impl Delivery {
             secret: None,
             event: String::new(),
             note: None,
+            email: None,
         }
     }
 }
@@ -163,6 +173,7 @@ pub fn prepare(type_name: &str, message: &Message, settings: &Settings) -> Resul
         "OPS_GENIE" => ops_genie::prepare(message, settings),
         "VICTOR_OPS" => victor_ops::prepare(message, settings),
         "MICROSOFT_TEAMS" => teams::prepare(message, settings),
+        "EMAIL" => email::prepare(message, settings),
         "HIP_CHAT" => Err("HipChat ended its service in 2019; nothing is sent".to_owned()),
         other => Err(format!("this server does not send {other} notifications")),
     }

@@ -1,7 +1,8 @@
 //! Where a notification's credentials come from: each field from the notification itself
 //! when it has it, else from the integration it names (`integrationId`), else from the
 //! project's integration of its type. The two name their fields differently
-//! (`datadogApiKey` on a notification is `apiKey` on a DATADOG integration).
+//! (`datadogApiKey` on a notification is `apiKey` on a DATADOG integration). EMAIL has no
+//! integration: its address is the notification's own.
 
 use std::collections::BTreeMap;
 
@@ -14,16 +15,17 @@ pub type Settings = BTreeMap<&'static str, String>;
 pub struct Route {
     /// The notification's `typeName`.
     pub type_name: &'static str,
-    /// The integration type whose settings it uses.
-    pub integration: IntegrationType,
+    /// The integration type whose settings it falls back to, if any (EMAIL has none).
+    pub integration: Option<IntegrationType>,
     /// Pairs of (notification field, integration field).
     pub fields: &'static [(&'static str, &'static str)],
 }
 
 const ROUTES: &[Route] = &[
+    Route { type_name: "EMAIL", integration: None, fields: &[("emailAddress", "emailAddress")] },
     Route {
         type_name: "WEBHOOK",
-        integration: IntegrationType::Webhook,
+        integration: Some(IntegrationType::Webhook),
         fields: &[
             ("webhookUrl", "url"),
             ("webhookSecret", "secret"),
@@ -33,32 +35,32 @@ const ROUTES: &[Route] = &[
     },
     Route {
         type_name: "PAGER_DUTY",
-        integration: IntegrationType::PagerDuty,
+        integration: Some(IntegrationType::PagerDuty),
         fields: &[("serviceKey", "serviceKey"), ("region", "region")],
     },
     Route {
         type_name: "SLACK",
-        integration: IntegrationType::Slack,
+        integration: Some(IntegrationType::Slack),
         fields: &[("apiToken", "apiToken"), ("channelName", "channelName")],
     },
     Route {
         type_name: "DATADOG",
-        integration: IntegrationType::Datadog,
+        integration: Some(IntegrationType::Datadog),
         fields: &[("datadogApiKey", "apiKey"), ("datadogRegion", "region"), ("", "customEndpoint")],
     },
     Route {
         type_name: "OPS_GENIE",
-        integration: IntegrationType::OpsGenie,
+        integration: Some(IntegrationType::OpsGenie),
         fields: &[("opsGenieApiKey", "apiKey"), ("opsGenieRegion", "region")],
     },
     Route {
         type_name: "VICTOR_OPS",
-        integration: IntegrationType::VictorOps,
+        integration: Some(IntegrationType::VictorOps),
         fields: &[("victorOpsApiKey", "apiKey"), ("victorOpsRoutingKey", "routingKey")],
     },
     Route {
         type_name: "MICROSOFT_TEAMS",
-        integration: IntegrationType::MicrosoftTeams,
+        integration: Some(IntegrationType::MicrosoftTeams),
         fields: &[("microsoftTeamsWebhookUrl", "microsoftTeamsWebhookUrl")],
     },
 ];

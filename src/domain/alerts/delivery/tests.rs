@@ -44,6 +44,7 @@ fn long_alerts_are_cut_to_each_services_limits() {
         event: event::OPEN,
         severity: Severity::Critical,
         base: "https://h/api/atlas/v2",
+        limit: None,
     };
     let pager = prepare("PAGER_DUTY", &message, &settings(&[("serviceKey", "k")])).unwrap();
     assert_eq!(body(&pager)["payload"]["summary"].as_str().unwrap().chars().count(), 1024);
@@ -58,7 +59,8 @@ fn long_alerts_are_cut_to_each_services_limits() {
 #[test]
 fn victorops_without_a_routing_key_uses_the_keys_default_route_and_keys_are_path_safe() {
     let alert = alert("down".into());
-    let message = Message { alert: &alert, event: event::OPEN, severity: Severity::Warning, base: "" };
+    let message =
+        Message { alert: &alert, event: event::OPEN, severity: Severity::Warning, base: "", limit: None };
     let plain = prepare("VICTOR_OPS", &message, &settings(&[("apiKey", "abc")])).unwrap();
     assert_eq!(plain.url, "/integrations/generic/20131114/alert/abc");
     let odd =
@@ -69,7 +71,8 @@ fn victorops_without_a_routing_key_uses_the_keys_default_route_and_keys_are_path
 #[test]
 fn a_datadog_custom_endpoint_replaces_the_regions_site() {
     let alert = alert("down".into());
-    let message = Message { alert: &alert, event: event::CLOSE, severity: Severity::Warning, base: "" };
+    let message =
+        Message { alert: &alert, event: event::CLOSE, severity: Severity::Warning, base: "", limit: None };
     let custom = settings(&[("apiKey", "k"), ("customEndpoint", "https://dd-proxy.example.net/")]);
     let delivery = prepare("DATADOG", &message, &custom).unwrap();
     assert_eq!(delivery.url, "https://dd-proxy.example.net/api/v1/events");
@@ -80,7 +83,8 @@ fn a_datadog_custom_endpoint_replaces_the_regions_site() {
 #[test]
 fn a_missing_credential_or_an_ended_service_says_why_nothing_is_sent() {
     let alert = alert("down".into());
-    let message = Message { alert: &alert, event: event::OPEN, severity: Severity::Warning, base: "" };
+    let message =
+        Message { alert: &alert, event: event::OPEN, severity: Severity::Warning, base: "", limit: None };
     let missing = prepare("PAGER_DUTY", &message, &Settings::new()).unwrap_err();
     assert!(missing.contains("no serviceKey"), "{missing}");
     assert!(prepare("HIP_CHAT", &message, &Settings::new()).unwrap_err().contains("ended"));
