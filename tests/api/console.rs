@@ -463,3 +463,42 @@ async fn a_console_path_with_control_characters_is_refused_not_an_error() {
     assert!((300..500).contains(&page.status), "{}", page.status);
     assert!(page.location().is_none_or(|to| !to.contains('\r') && !to.contains('\n')));
 }
+
+#[tokio::test]
+async fn webhook_templates_are_previewed_on_a_sample_alert_and_nothing_is_saved() {
+    let app = TestApp::spawn().await;
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let page = browser.get(&integrations(&app)).await;
+    assert!(page.html.contains("<textarea id=\"WEBHOOK-bodyTemplate\""), "templates are multi-line");
+    assert!(page.html.contains("id=\"WEBHOOK-preview\""));
+    let csrf = page.csrf();
+    let body = r#"{"text": "${humanReadable} on ${clusterName} (${eventType})"}"#;
+    let headers = r#"{"X-Team": "${replicaSetName}", "Content-Type": "text/plain"}"#;
+    let preview = format!("{}/WEBHOOK/preview", integrations(&app));
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("url", "https://hooks.example.com/x"),
+        ("bodyTemplate", body),
+        ("headersTemplate", headers),
+    ];
+    let shown = browser.post(&preview, &fields).await;
+    assert_eq!(shown.status, 200, "{}", shown.html);
+    assert!(shown.html.contains("id=\"WEBHOOK-preview-result\""), "{}", shown.html);
+    assert!(
+        shown.html.contains(r"are \&#34;250\&#34; on Cluster0 (alert.open)"),
+        "rendered, escaped: {}",
+        shown.html
+    );
+    assert!(shown.html.contains("x-team: Cluster0-shard-0"), "{}", shown.html);
+    assert!(shown.html.contains("may not set content-type"), "the reserved header is named: {}", shown.html);
+    assert!(shown.html.contains("${humanReadable} on ${clusterName}"), "what was typed is kept");
+    assert_eq!(app.owner().get(&app.v2("WEBHOOK")).await.status, 404, "a preview saves nothing");
+
+    let broken = [("csrf", csrf.as_str()), ("bodyTemplate", "{\"text\": ${humanReadable")];
+    let shown = browser.post(&preview, &broken).await;
+    assert!(shown.html.contains("the body template was not used"), "{}", shown.html);
+    assert!(
+        shown.html.contains("&#34;eventTypeName&#34;: &#34;OUTSIDE_METRIC_THRESHOLD&#34;"),
+        "the default body"
+    );
+}

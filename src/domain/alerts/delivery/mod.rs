@@ -10,6 +10,7 @@ mod email;
 mod message;
 mod ops_genie;
 mod pager_duty;
+pub mod preview;
 mod routes;
 mod slack;
 mod teams;

@@ -17,7 +17,7 @@ pub struct FieldView {
     pub id: String,
     /// The field's wire name, also the input's name.
     pub name: &'static str,
-    /// `text`, `password`, `url`, `select`.
+    /// `text`, `password`, `url`, `select`, `textarea` (templates).
     pub input: &'static str,
     /// What the input holds (never a secret).
     pub value: String,
@@ -49,7 +49,10 @@ pub fn fields(
             });
             let is_secret = field.kind.is_hidden();
             let held = current.is_some_and(|integration| integration.fields.contains_key(field.name));
+            let is_template = matches!(field.kind, FieldKind::Redacted(_));
             let value = match (posted.and_then(|posted| posted.get(field.name)), is_secret) {
+                // A template typed is shown again (a preview, a refusal); a stored one never.
+                (Some(posted), true) if is_template => posted.to_owned(),
                 (_, true) => String::new(),
                 (Some(posted), false) => posted.to_owned(),
                 (None, false) => {
@@ -61,10 +64,8 @@ pub fn fields(
                 }
             };
             let input = match field.kind {
-                FieldKind::Secret(_)
-                | FieldKind::SecretUrl
-                | FieldKind::WriteOnly(_)
-                | FieldKind::Redacted(_) => "password",
+                FieldKind::Redacted(_) => "textarea",
+                FieldKind::Secret(_) | FieldKind::SecretUrl | FieldKind::WriteOnly(_) => "password",
                 FieldKind::Flag | FieldKind::Choice(_) => "select",
                 FieldKind::Text(rule) if rule.shape == crate::domain::integration::spec::Shape::HttpUrl => {
                     "url"

@@ -1,7 +1,8 @@
 //! A project's integrations: every type, configured or not, each with its form (Save),
 //! Remove and Send test for those who may change the project. Saving is the API's PUT
 //! (merge, secrets left as they are unless typed over), removing its DELETE, testing its
-//! `:test`, through the same domain code and store.
+//! `:test`, through the same domain code and store. A webhook's templates can be previewed
+//! ([`super::template_preview`]).
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ use super::page::{Chrome, error_page, render};
 use super::project::{can_write, project};
 use super::session::ConsoleUser;
 use crate::delivery::test_alert::{TestOutcome, send_test_alert, untestable};
+use crate::domain::alerts::delivery::preview::Preview;
 use crate::domain::api_key::Access;
 use crate::domain::integration::{ChangeError, Integration, IntegrationType, Operation, Patch};
 use crate::domain::project::Project;
@@ -43,6 +45,10 @@ pub struct TypeView {
     pub error: Option<String>,
     /// What just happened to it.
     pub notice: Option<String>,
+    /// Whether its form has templates to preview.
+    pub previewable: bool,
+    /// Its templates' result on a sample alert, when asked for.
+    pub preview: Option<Preview>,
 }
 
 #[derive(Template)]
@@ -88,7 +94,7 @@ fn notice(done: &HashMap<String, String>) -> Option<(String, String)> {
 }
 
 /// Renders the page, letting `adjust` change a type's section (a refusal, a notice).
-async fn show(
+pub(super) async fn show(
     state: &AppState,
     user: &ConsoleUser,
     project: &Project,
@@ -112,6 +118,8 @@ async fn show(
                 fields: fields(kind, current, None),
                 error: None,
                 notice: None,
+                previewable: kind == IntegrationType::Webhook,
+                preview: None,
             };
             adjust(kind, &mut view);
             view
@@ -122,7 +130,7 @@ async fn show(
 }
 
 /// The project and type of a change, reached for writing.
-async fn target(
+pub(super) async fn target(
     state: &AppState,
     user: &ConsoleUser,
     group: &str,

@@ -21,6 +21,7 @@ mod projects;
 mod redeliver;
 mod session;
 mod sign_in;
+mod template_preview;
 
 use axum::Router;
 use axum::extract::Path;
@@ -44,6 +45,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(&format!("{project}/integrations/{{integration_type}}"), post(integrations::save))
         .route(&format!("{project}/integrations/{{integration_type}}/remove"), post(integrations::remove))
         .route(&format!("{project}/integrations/{{integration_type}}/test"), post(integrations::test))
+        .route(&format!("{project}/integrations/{{integration_type}}/preview"), post(template_preview::page))
         .route(&format!("{project}/alert-configs"), get(alert_configs::page))
         .route(&format!("{project}/alert-configs/{{config_id}}/enabled"), post(alert_configs::toggle))
         .route(&format!("{project}/alerts"), get(alerts::list))
