@@ -53,26 +53,13 @@ pub fn untestable(kind: IntegrationType) -> Option<String> {
 
 /// The made-up alert a test tells of, in project `group` of organization `org`.
 fn test_alert(group: GroupId, org_id: ObjectId, event_type_name: &str, words: &str) -> Alert {
-    let now = crate::store::now_ms();
     let observation = Observation {
         event_type_name: event_type_name.into(),
         human_readable: Some(words.into()),
         type_name: Some("GROUP".into()),
         ..Observation::default()
     };
-    Alert {
-        id: ObjectId::generate(),
-        group,
-        org_id,
-        alert_config_id: ObjectId::generate(),
-        status: AlertStatus::Open,
-        observation,
-        created_ms: now,
-        updated_ms: now,
-        resolved_ms: None,
-        last_notified_ms: None,
-        acknowledgement: None,
-    }
+    Alert::made_up(group, org_id, observation, crate::store::now_ms())
 }
 
 /// Sends a test alert through `integration` of `project`; links point under `base`.

@@ -88,6 +88,24 @@ pub struct Alert {
 }
 
 impl Alert {
+    /// A made-up alert of project `group` (of organization `org_id`), open since `now_ms`,
+    /// with fresh ids: what a test message or a preview tells of.
+    pub fn made_up(group: GroupId, org_id: ObjectId, observation: Observation, now_ms: i64) -> Alert {
+        Alert {
+            id: ObjectId::generate(),
+            group,
+            org_id,
+            alert_config_id: ObjectId::generate(),
+            status: AlertStatus::Open,
+            observation,
+            created_ms: now_ms,
+            updated_ms: now_ms,
+            resolved_ms: None,
+            last_notified_ms: None,
+            acknowledgement: None,
+        }
+    }
+
     /// The wire form (keys in alphabetical order) with its `self` link under `base` (the
     /// mount's prefix as the client reached it). `humanReadable` is left out: it belongs to
     /// the webhook body, not to the API's view.

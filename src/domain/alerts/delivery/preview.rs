@@ -4,7 +4,7 @@
 //! host, a cluster and a replica set, so every common placeholder has something to show.
 
 use super::{Message, Settings, Severity, event, webhook};
-use crate::domain::alerts::alert::{Alert, AlertStatus};
+use crate::domain::alerts::alert::Alert;
 use crate::domain::alerts::observation::{Measured, Observation};
 use crate::domain::ids::{GroupId, ObjectId};
 
@@ -21,28 +21,17 @@ pub struct Preview {
 
 /// The sample alert of project `group` (of organization `org_id`), opened now.
 pub fn sample_alert(group: GroupId, org_id: ObjectId, now_ms: i64) -> Alert {
-    Alert {
-        id: ObjectId::generate(),
-        group,
-        org_id,
-        alert_config_id: ObjectId::generate(),
-        status: AlertStatus::Open,
-        observation: Observation {
-            event_type_name: "OUTSIDE_METRIC_THRESHOLD".into(),
-            metric_name: Some("CONNECTIONS".into()),
-            current_value: Some(Measured { number: 250.0, units: Some("RAW".into()) }),
-            cluster_name: Some("Cluster0".into()),
-            hostname_and_port: Some("cluster0-shard-00-00.example.net:27017".into()),
-            replica_set_name: Some("Cluster0-shard-0".into()),
-            type_name: None,
-            human_readable: Some("Connections on cluster0-shard-00-00.example.net:27017 are \"250\"".into()),
-        },
-        created_ms: now_ms,
-        updated_ms: now_ms,
-        resolved_ms: None,
-        last_notified_ms: None,
-        acknowledgement: None,
-    }
+    let observation = Observation {
+        event_type_name: "OUTSIDE_METRIC_THRESHOLD".into(),
+        metric_name: Some("CONNECTIONS".into()),
+        current_value: Some(Measured { number: 250.0, units: Some("RAW".into()) }),
+        cluster_name: Some("Cluster0".into()),
+        hostname_and_port: Some("cluster0-shard-00-00.example.net:27017".into()),
+        replica_set_name: Some("Cluster0-shard-0".into()),
+        type_name: None,
+        human_readable: Some("Connections on cluster0-shard-00-00.example.net:27017 are \"250\"".into()),
+    };
+    Alert::made_up(group, org_id, observation, now_ms)
 }
 
 /// What `body_template` and `headers_template` (either may be empty: the default) make of

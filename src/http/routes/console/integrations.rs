@@ -130,7 +130,7 @@ pub(super) async fn show(
 }
 
 /// The project and type of a change, reached for writing.
-pub(super) async fn target(
+async fn target(
     state: &AppState,
     user: &ConsoleUser,
     group: &str,
@@ -141,6 +141,20 @@ pub(super) async fn target(
     let kind = IntegrationType::parse(kind)
         .ok_or_else(|| error_page(&chrome, ApiError::invalid_enum_value(kind)))?;
     Ok((project, kind))
+}
+
+/// The project and type of a change, reached for writing, with the integration it has now.
+pub(super) async fn target_as_stored(
+    state: &AppState,
+    user: &ConsoleUser,
+    group: &str,
+    kind: &str,
+) -> Result<(Project, IntegrationType, Option<Integration>), Response> {
+    let (project, kind) = target(state, user, group, kind).await?;
+    match state.store.get_integration(project.id, kind).await {
+        Ok(current) => Ok((project, kind, current)),
+        Err(error) => Err(error_page(&Chrome::of("Integrations", user), error.into())),
+    }
 }
 
 /// Back to the page, at the section of `kind`, saying what happened.
@@ -155,13 +169,9 @@ pub async fn save(
     Path((group, kind)): Path<(String, String)>,
     SessionForm(posted): SessionForm,
 ) -> Response {
-    let (project, kind) = match target(&state, &user, &group, &kind).await {
+    let (project, kind, current) = match target_as_stored(&state, &user, &group, &kind).await {
         Ok(target) => target,
         Err(refused) => return refused,
-    };
-    let current = match state.store.get_integration(project.id, kind).await {
-        Ok(current) => current,
-        Err(error) => return error_page(&Chrome::of("Integrations", &user), error.into()),
     };
     let change = Patch::parse(kind, body(kind, current.as_ref(), &posted));
     let outcome = match change {

@@ -10,8 +10,7 @@ use axum::response::Response;
 
 use super::form::SessionForm;
 use super::integration_form::fields;
-use super::integrations::{show, target};
-use super::page::{Chrome, error_page};
+use super::integrations::{show, target_as_stored};
 use super::session::ConsoleUser;
 use crate::domain::alerts::delivery::preview::{preview, sample_alert};
 use crate::http::AppState;
@@ -27,13 +26,9 @@ pub async fn page(
     at: SelfLink,
     SessionForm(posted): SessionForm,
 ) -> Response {
-    let (project, kind) = match target(&state, &user, &group, &kind).await {
+    let (project, kind, current) = match target_as_stored(&state, &user, &group, &kind).await {
         Ok(target) => target,
         Err(refused) => return refused,
-    };
-    let current = match state.store.get_integration(project.id, kind).await {
-        Ok(current) => current,
-        Err(error) => return error_page(&Chrome::of("Integrations", &user), error.into()),
     };
     let typed = |name: &str| posted.get(name).map(str::trim).unwrap_or("").to_owned();
     let (body, headers) = (typed("bodyTemplate"), typed("headersTemplate"));
