@@ -8,6 +8,7 @@ use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
 use crate::domain::alerts::outbox::{Attempted, Claim, NotificationRecord, Redelivery, Settled};
+use crate::domain::alerts::report::{Changes, Report};
 use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
 
@@ -68,6 +69,15 @@ pub trait AlertStore: Send + Sync {
         observation: &Observation,
         base: &str,
     ) -> Result<Vec<Alert>, StoreError>;
+    /// Applies a monitoring system's reports in one transaction, in order: a condition that
+    /// holds raises as [`raise_alert`](Self::raise_alert) does, one that ended closes the open
+    /// alerts of its target. What each report changed (nothing: it matched nothing).
+    async fn report_alerts(
+        &self,
+        group: GroupId,
+        reports: Vec<Report>,
+        base: &str,
+    ) -> Result<Vec<Changes>, StoreError>;
     /// One page of a project's alerts, newest first, and how many pass the filter.
     async fn list_alerts(
         &self,

@@ -16,6 +16,7 @@ use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter};
 use crate::domain::alerts::config::{AlertConfig, AlertSettings};
 use crate::domain::alerts::observation::Observation;
 use crate::domain::alerts::outbox::{Attempted, Claim, NotificationRecord, Redelivery, Settled};
+use crate::domain::alerts::report::{Changes, Report};
 use crate::domain::alerts::stats::AlertingStats;
 use crate::domain::ids::{GroupId, ObjectId};
 
@@ -158,6 +159,24 @@ impl<E: Engine> AlertStore for SqlStore<E> {
             })
         });
         self.engine.write(Some(format!("alerts:{group}")), raise).await
+    }
+
+    async fn report_alerts(
+        &self,
+        group: GroupId,
+        reports: Vec<Report>,
+        base: &str,
+    ) -> Result<Vec<Changes>, StoreError> {
+        self.prepare_configs_of(group).await?;
+        let base = base.to_owned();
+        let (sealer, memory) = (self.sealer.clone(), self.config_memory.clone());
+        let report = work(move |db| {
+            Box::pin(async move {
+                let configs = Configs { memory: &memory, sealer: &sealer };
+                alert_changes::report(db, configs, group, &reports, &base).await
+            })
+        });
+        self.engine.write(Some(format!("alerts:{group}")), report).await
     }
 
     async fn list_alerts(

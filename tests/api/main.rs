@@ -5,6 +5,7 @@ mod access;
 mod access_list;
 mod alert_configs;
 mod alerting_cost;
+mod alertmanager;
 mod alerts;
 mod api_keys_api;
 mod auth;

@@ -14,5 +14,6 @@ mod notification_types;
 pub use notification_types::known_type_name;
 pub mod observation;
 pub mod outbox;
+pub mod report;
 pub mod stats;
 pub mod threshold;

@@ -4,6 +4,7 @@
 
 mod alert_configs;
 pub mod alerting_json;
+mod alertmanager;
 mod alerts;
 pub mod console;
 mod directory;

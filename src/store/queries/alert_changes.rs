@@ -6,9 +6,10 @@
 use crate::crypto::Sealer;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertStatus};
 use crate::domain::alerts::observation::Observation;
+use crate::domain::alerts::report::{Change, Changes, Report};
 use crate::domain::ids::{GroupId, ObjectId};
 use crate::store::clock::now_ms;
-use crate::store::config_memory::ConfigMemory;
+use crate::store::config_memory::{ConfigMemory, ProjectConfigs};
 use crate::store::error::StoreError;
 use crate::store::sql::Sql;
 
@@ -33,8 +34,42 @@ pub async fn raise(
     observation: &Observation,
     base: &str,
 ) -> Result<Vec<Alert>, StoreError> {
-    let Configs { memory, sealer } = configs;
-    let project = memory.of(db, sealer, group).await?;
+    let project = configs.memory.of(db, configs.sealer, group).await?;
+    let raised = raise_in(db, configs.sealer, &project, observation, base).await?;
+    Ok(raised.into_iter().map(|(alert, _)| alert).collect())
+}
+
+/// Applies `reports` in order: a condition that holds raises as [`raise`] does; one that
+/// ended closes, for each configuration of its event type, the open alert of its target
+/// (whatever the threshold says now: it caught the target when it opened). What each changed.
+pub async fn report(
+    db: &mut dyn Sql,
+    configs: Configs<'_>,
+    group: GroupId,
+    reports: &[Report],
+    base: &str,
+) -> Result<Vec<Changes>, StoreError> {
+    let project = configs.memory.of(db, configs.sealer, group).await?;
+    let mut all = Vec::with_capacity(reports.len());
+    for report in reports {
+        let observation = &report.observation;
+        let changes = match report.ended {
+            false => raise_in(db, configs.sealer, &project, observation, base).await?,
+            true => resolve_in(db, configs.sealer, &project, observation, base).await?,
+        };
+        all.push(changes);
+    }
+    Ok(all)
+}
+
+/// Raises `observation` against `project`'s configurations.
+async fn raise_in(
+    db: &mut dyn Sql,
+    sealer: &Sealer,
+    project: &ProjectConfigs,
+    observation: &Observation,
+    base: &str,
+) -> Result<Changes, StoreError> {
     let mut raised = Vec::new();
     let caught = project.enabled_for(&observation.event_type_name);
     for config in caught.filter(|config| observation.is_caught_by(&config.settings)) {
@@ -42,9 +77,28 @@ pub async fn raise(
         if opened {
             Planner { sealer, config, alert: &alert, base, now_ms: alert.created_ms }.open(db).await?;
         }
-        raised.push(alert);
+        raised.push((alert, if opened { Change::Opened } else { Change::Updated }));
     }
     Ok(raised)
+}
+
+/// Closes the open alerts of `observation`'s target, one per configuration of its event type.
+async fn resolve_in(
+    db: &mut dyn Sql,
+    sealer: &Sealer,
+    project: &ProjectConfigs,
+    observation: &Observation,
+    base: &str,
+) -> Result<Changes, StoreError> {
+    let target = observation.target_key();
+    let mut closed = Vec::new();
+    for config in project.enabled_for(&observation.event_type_name) {
+        let Some(open) = alerts::open_for_target(db, config.id, &target).await? else { continue };
+        let Some(alert) = alerts::close(db, config.group, open.id).await? else { continue };
+        Planner { sealer, config, alert: &alert, base, now_ms: now_ms() }.close(db).await?;
+        closed.push((alert, Change::Closed));
+    }
+    Ok(closed)
 }
 
 /// Sets or clears an acknowledgement; setting one notifies once.

@@ -86,9 +86,7 @@ pub async fn raise(
     observation: &Observation,
 ) -> Result<(Alert, bool), StoreError> {
     let (target, details, now) = (observation.target_key(), observation.to_stored().to_string(), now_ms());
-    let open = db.fetch_optional(OPEN_FOR_TARGET, &[id(config.id), text(&target)]).await?;
-    if let Some(row) = open {
-        let mut alert = alert(row)?;
+    if let Some(mut alert) = open_for_target(db, config.id, &target).await? {
         db.execute(OBSERVED_AGAIN, &[id(alert.id), text(&details), Param::Int(Some(now))]).await?;
         alert.observation = observation.clone();
         alert.updated_ms = now;
@@ -110,6 +108,15 @@ pub async fn raise(
     opened
         .map(|alert| (alert, true))
         .ok_or_else(|| StoreError::NotFound(format!("no project has the id {}", config.group)))
+}
+
+/// The open alert of configuration `config_id` for `target` (an observation's target key), if any.
+pub async fn open_for_target(
+    db: &mut dyn Sql,
+    config_id: ObjectId,
+    target: &str,
+) -> Result<Option<Alert>, StoreError> {
+    db.fetch_optional(OPEN_FOR_TARGET, &[id(config_id), text(target)]).await?.map(alert).transpose()
 }
 
 /// One alert of `group`.

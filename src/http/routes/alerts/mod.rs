@@ -3,7 +3,8 @@
 //! configurations of an alert; and two extensions, raising alerts from an observation
 //! (`POST /groups/{groupId}/alerts`) and closing one (`POST …/alerts/{alertId}:close`), both
 //! `GROUP_OWNER` only; and each alert's notification log (`GET …/alerts/{alertId}/notifications`,
-//! an extension) with `…/notifications/{notificationId}:redeliver` to send one again.
+//! an extension) with `…/notifications/{notificationId}:redeliver` to send one again; and
+//! Alertmanager's webhook (`…/alerts:alertmanager`, [`super::alertmanager`]).
 
 mod acknowledge;
 mod raise;
@@ -12,7 +13,7 @@ mod redeliver;
 mod target;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::http::AppState;
 
@@ -20,6 +21,10 @@ use crate::http::AppState;
 pub fn routes(prefix: &str) -> Router<AppState> {
     Router::new()
         .route(&format!("{prefix}/groups/{{group_id}}/alerts"), get(read::list).post(raise::raise))
+        .route(
+            &format!("{prefix}/groups/{{group_id}}/alerts:alertmanager"),
+            post(super::alertmanager::receive),
+        )
         // `{alert_id}` is also `{alertId}:close` for the close extension's POST.
         .route(
             &format!("{prefix}/groups/{{group_id}}/alerts/{{alert_id}}"),
