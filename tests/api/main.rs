@@ -27,6 +27,7 @@ mod helpers;
 mod hostile_clients;
 mod integrations;
 mod limits;
+mod monitoring;
 mod outage;
 mod presentation;
 mod projects_api;

@@ -7,6 +7,7 @@ mod digest_client;
 mod logs;
 mod mail_server;
 mod process;
+mod program;
 mod proxy;
 mod raw;
 mod receiver;
@@ -36,6 +37,7 @@ pub use digest_client::{
 pub use logs::captured_logs;
 pub use mail_server::{MailSecurity, MailServer};
 pub use process::ServerProcess;
+pub use program::{Program, installed};
 pub use proxy::TcpProxy;
 pub use raw::RawConnection;
 pub use receiver::{Received, Receiver, Reply};
