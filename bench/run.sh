@@ -174,6 +174,13 @@ row = {"scenario": "deliver-webhooks", "mode": "outbox", "concurrency": 64, "off
 open(results, "a").write(json.dumps(row) + "\n")
 print(json.dumps(row))
 PY
+# Alertmanager payloads of 50 firing alerts each (new hosts: 50 alerts opened and 50 webhooks
+# planned per request), beside raise-alert's one, in a project of their own with the
+# organization's key; the drain is stopped first so that nothing else runs meanwhile.
+kill "${helpers[-1]}" 2>/dev/null && wait "${helpers[-1]}" 2>/dev/null || true
+"$loadgen" --base "$base" --public-key "$org_public" --private-key "$org_private" --group "${groups[3]}" \
+  --scenario alertmanager --mode reuse --concurrency "$concurrency" --duration-secs "$duration" \
+  --webhook "$receiver_url/hook" --webhook-secret bench-secret --json | tee -a "$results"
 # GET one's median with one client, at 100 projects and then at 100,000.
 existing=$((${#groups[@]} / 2))
 seed_projects 1 $((100 - existing))
@@ -204,6 +211,9 @@ print(f"get-one at half its throughput ({half['offered_rps']:.0f} req/s offered)
 raise_row, deliver = by[("raise-alert", "reuse")], by[("deliver-webhooks", "outbox")]
 print(f"raise-alert: {raise_row['rps']:.0f} alerts/s, p50 {raise_row['p50_ms']:.2f} ms, p99 {raise_row['p99_ms']:.2f} ms;"
       f" webhooks delivered: {deliver['rps']:.0f}/s ({deliver['requests']} in all, {deliver['errors']} missing or refused)")
+manager = by[("alertmanager", "reuse")]
+print(f"alertmanager: {manager['rps']:.1f} payloads/s of 50 alerts ({manager['rps'] * 50:.0f} alerts/s),"
+      f" p50 {manager['p50_ms']:.2f} ms, p99 {manager['p99_ms']:.2f} ms, errors {manager['errors']}")
 small, large = by[("get-one-100-projects", "reuse")], by[("get-one-100000-projects", "reuse")]
 print(f"get-one, 1 client: p50 {small['p50_ms']:.3f} ms at 100 projects, {large['p50_ms']:.3f} ms at 100,000"
       f" ({large['p50_ms'] / small['p50_ms']:.2f}x)")
@@ -216,6 +226,7 @@ summary = {"summary": True, "flush_rate": flush_rate, "rss_mib": round(rss_mib, 
     "get-one-bearer-vs-digest": round(by[("get-one", "bearer")]["rps"] / by[("get-one", "reuse")]["rps"], 3),
     "p50-100000-vs-100-projects": round(large["p50_ms"] / small["p50_ms"], 3),
 }, "raise_alert_rps": by[("raise-alert", "reuse")]["rps"], "raise_alert_p99_ms": by[("raise-alert", "reuse")]["p99_ms"],
-"webhooks_delivered_per_s": by[("deliver-webhooks", "outbox")]["rps"], "get_one_p99_ms_at_half": half["p99_ms"], "writes_per_flush": round(put * duration / flushes, 1) if flushes else None}
+"webhooks_delivered_per_s": by[("deliver-webhooks", "outbox")]["rps"],
+"alertmanager_payloads_per_s": manager["rps"], "alertmanager_p99_ms": manager["p99_ms"], "get_one_p99_ms_at_half": half["p99_ms"], "writes_per_flush": round(put * duration / flushes, 1) if flushes else None}
 print(json.dumps(summary))
 PY

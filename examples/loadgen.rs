@@ -7,7 +7,9 @@
 //! Scenarios: `healthz` (no authentication, no database: the HTTP ceiling), `get-one`, `list`,
 //! `put-merge` (PUT changing one field), `create-delete`, `mixed` (90% reads) and
 //! `raise-alert` (each request an observation on a new host: one alert opened and one webhook
-//! notification planned; `--webhook URL` names where the notifications go).
+//! notification planned; `--webhook URL` names where the notifications go) and
+//! `alertmanager` (each request an Alertmanager payload of 50 firing alerts on new hosts: 50
+//! alerts opened and 50 notifications planned).
 //!
 //! ```sh
 //! cargo run --release --example loadgen -- --base http://127.0.0.1:8080 \
@@ -33,6 +35,7 @@ enum Scenario {
     CreateDelete,
     Mixed,
     RaiseAlert,
+    Alertmanager,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -211,6 +214,23 @@ impl Worker {
                 .to_string();
                 self.send(Method::POST, &uri, Some(&body)).await == Some(200)
             }
+            Scenario::Alertmanager => {
+                let uri = format!("/api/atlas/v2/groups/{}/alerts:alertmanager", self.group);
+                let step = self.step;
+                let alerts: Vec<_> = (0..50)
+                    .map(|n| {
+                        json!({"status": "firing", "fingerprint": format!("{step:x}{n:02x}"),
+                            "labels": {"alertname": "HostDown", "atlas_event_type": "HOST_DOWN",
+                                       "instance": format!("db-{step}-{n}:27017"), "job": "mongodb"},
+                            "annotations": {"summary": "benchmark", "description": "no scrape for 1m"},
+                            "startsAt": "2026-12-03T07:00:00Z", "endsAt": "0001-01-01T00:00:00Z"})
+                    })
+                    .collect();
+                let body = json!({"version": "4", "status": "firing", "receiver": "atlas",
+                    "groupLabels": {"alertname": "HostDown"}, "alerts": alerts})
+                .to_string();
+                self.send(Method::POST, &uri, Some(&body)).await == Some(200)
+            }
             Scenario::CreateDelete => {
                 let body = json!({"type": "VICTOR_OPS", "apiKey": "fa07bbc8-eab2-4085-81af-daed47dc1c11"})
                     .to_string();
@@ -306,7 +326,7 @@ async fn main() -> Result<(), String> {
     if needs_group {
         for (i, _) in args.group.iter().enumerate() {
             seed(&mut worker(i)).await?;
-            if args.scenario == Scenario::RaiseAlert {
+            if matches!(args.scenario, Scenario::RaiseAlert | Scenario::Alertmanager) {
                 configure_alerts(&mut worker(i), &args.webhook, &args.webhook_secret).await?;
             }
         }

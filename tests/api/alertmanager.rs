@@ -3,6 +3,7 @@
 //! than open, resolved alerts that close (or find nothing open), 1,000 alerts in one payload,
 //! and the requests refused as a whole (a reader, another version, a body that is not JSON).
 
+use base64::Engine as _;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -191,6 +192,13 @@ async fn a_reader_another_version_or_a_body_that_is_not_json_is_refused_and_chan
     let down = payload(vec![firing(json!({"atlas_event_type": "HOST_DOWN", "instance": "a:1"}), json!({}))]);
     let route = path(&app, "/alerts:alertmanager");
     app.client(&app.reader).post(&route, &down).await.assert_error(401, "USER_UNAUTHORIZED");
+    // Alertmanager's basic_auth: the owner's own key pair, sent in the clear, is not taken.
+    let pair = format!("{}:{}", app.owner.public_key, app.owner.private_key);
+    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+    let body = Some(down.to_string().into_bytes());
+    let headers = [("Content-Type", "application/json"), ("Authorization", basic.as_str())];
+    let refused = app.owner().send_raw(Method::POST, &route, &headers, body).await;
+    assert_eq!(refused.status, 401, "{}", refused.text());
     let mut old = down.clone();
     old["version"] = json!("3");
     let refused = app.owner().post(&route, &old).await.assert_error(400, "INVALID_ATTRIBUTE");

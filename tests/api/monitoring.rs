@@ -53,14 +53,12 @@ fn now_plus(seconds: i64) -> String {
     at.format(&time::format_description::well_known::Rfc3339).unwrap()
 }
 
-#[tokio::test]
-async fn alertmanager_opens_an_atlas_alert_through_oauth_resends_without_a_second_and_resolves_it() {
-    let Some(alertmanager) = installed("prometheus-alertmanager") else { return };
-    let app = app().await;
-    let receiver = Receiver::start().await;
+/// The project notifies `receiver` of HOST_DOWN, and an Alertmanager sends every alert to
+/// this server with OAuth 2.0 client credentials of a GROUP_OWNER service account.
+async fn alertmanager_for(app: &TestApp, receiver: &Receiver, alertmanager: &std::path::Path) -> Program {
     let config = json!({"eventTypeName": "HOST_DOWN", "enabled": true,
         "notifications": [{"typeName": "WEBHOOK", "webhookUrl": receiver.url}]});
-    assert_eq!(app.owner().post(&path(&app, "/alertConfigs"), &config).await.status, 200);
+    assert_eq!(app.owner().post(&path(app, "/alertConfigs"), &config).await.status, 200);
     let request = AccountRequest {
         org_id: app.project.org_id,
         name: "Alertmanager".into(),
@@ -73,19 +71,18 @@ async fn alertmanager_opens_an_atlas_alert_through_oauth_resends_without_a_secon
         .set_service_account_project_roles(account.id, app.project.id, &[ProjectRole::GroupOwner])
         .await
         .unwrap();
-
     let settings = format!(
         "route:\n  receiver: atlas\n  group_by: [alertname, instance]\n  group_wait: 0s\n  group_interval: 1s\n  repeat_interval: 1s\n\
          receivers:\n  - name: atlas\n    webhook_configs:\n      - url: '{base}{alerts}:alertmanager'\n        send_resolved: true\n\
          \x20       http_config:\n          oauth2:\n            client_id: '{id}'\n            client_secret: '{secret}'\n\
          \x20           token_url: '{base}/api/oauth/token'\n",
         base = app.base,
-        alerts = path(&app, "/alerts"),
+        alerts = path(app, "/alerts"),
         id = account.client_id(),
         secret = secret.secret.expose(),
     );
-    let program = Program::start(
-        &alertmanager,
+    Program::start(
+        alertmanager,
         &[("alertmanager.yml", settings)],
         &[
             "--config.file={dir}/alertmanager.yml",
@@ -95,7 +92,20 @@ async fn alertmanager_opens_an_atlas_alert_through_oauth_resends_without_a_secon
         ],
         "/-/ready",
     )
-    .await;
+    .await
+}
+
+/// Whether `receiver` heard `event` (`alert.open`, …).
+fn heard(receiver: &Receiver, event: &str) -> bool {
+    receiver.received().iter().any(|hook| hook.header("x-mms-event").as_deref() == Some(event))
+}
+
+#[tokio::test]
+async fn alertmanager_opens_an_atlas_alert_through_oauth_resends_without_a_second_and_resolves_it() {
+    let Some(alertmanager) = installed("prometheus-alertmanager") else { return };
+    let app = app().await;
+    let receiver = Receiver::start().await;
+    let program = alertmanager_for(&app, &receiver, &alertmanager).await;
     let labels = json!({"alertname": "HostDown", "atlas_event_type": "HOST_DOWN", "instance": "db-0.example.net:27017"});
     let post = |ends_at: Option<String>| {
         let mut alert =
@@ -114,8 +124,7 @@ async fn alertmanager_opens_an_atlas_alert_through_oauth_resends_without_a_secon
     post(None).await;
 
     let opened = eventually(&format!("no alert.open reached the receiver: {}", program.log()), || async {
-        let got = receiver.received();
-        got.iter().any(|hook| hook.header("x-mms-event").as_deref() == Some("alert.open")).then_some(got)
+        heard(&receiver, "alert.open").then(|| receiver.received())
     })
     .await;
     let alert_id = opened[0].json()["id"].as_str().unwrap().to_owned();
@@ -137,11 +146,7 @@ async fn alertmanager_opens_an_atlas_alert_through_oauth_resends_without_a_secon
 
     post(Some(now_plus(-1))).await;
     eventually(&format!("no alert.close reached the receiver: {}", program.log()), || async {
-        receiver
-            .received()
-            .iter()
-            .any(|hook| hook.header("x-mms-event").as_deref() == Some("alert.close"))
-            .then_some(())
+        heard(&receiver, "alert.close").then_some(())
     })
     .await;
     let closed: Value = app.owner().get(&path(&app, &one)).await.json();
@@ -200,4 +205,47 @@ async fn prometheus_discovers_and_scrapes_the_projects_metrics_with_basic_creden
     })
     .await;
     assert_eq!(open[0]["value"][1], "1", "{open:?}");
+}
+
+#[tokio::test]
+async fn a_prometheus_rule_reaches_the_projects_webhook_through_alertmanager_and_this_server() {
+    let (Some(alertmanager), Some(prometheus)) =
+        (installed("prometheus-alertmanager"), installed("prometheus"))
+    else {
+        return;
+    };
+    let app = app().await;
+    let receiver = Receiver::start().await;
+    let manager = alertmanager_for(&app, &receiver, &alertmanager).await;
+    let rules = "groups:\n  - name: mongodb\n    rules:\n      - alert: MongoDBDown\n        expr: vector(1)\n\
+                 \x20       labels:\n          atlas_event_type: HOST_DOWN\n          instance: db-7.example.net:27017\n\
+                 \x20       annotations:\n          summary: db-7 stopped answering\n";
+    let settings = format!(
+        "global:\n  evaluation_interval: 1s\nrule_files: [rules.yml]\nalerting:\n  alertmanagers:\n\
+         \x20   - static_configs:\n        - targets: ['{}']\n",
+        manager.url.trim_start_matches("http://"),
+    );
+    // Alerts fired before Prometheus has found its Alertmanager (its discovery settles after
+    // about 5 s) are sent again after the resend delay, a minute by default.
+    let program = Program::start(
+        &prometheus,
+        &[("prometheus.yml", settings), ("rules.yml", rules.to_owned())],
+        &[
+            "--config.file={dir}/prometheus.yml",
+            "--storage.tsdb.path={dir}/data",
+            "--web.listen-address=127.0.0.1:{port}",
+            "--rules.alert.resend-delay=1s",
+        ],
+        "/-/ready",
+    )
+    .await;
+    let opened = eventually(
+        &format!("the rule's alert never arrived: {}\n{}", program.log(), manager.log()),
+        || async { heard(&receiver, "alert.open").then(|| receiver.received()) },
+    )
+    .await;
+    let body = opened[0].json();
+    assert_eq!(body["eventTypeName"], "HOST_DOWN");
+    assert_eq!(body["hostnameAndPort"], "db-7.example.net:27017");
+    assert_eq!(body["humanReadable"], "db-7 stopped answering");
 }
