@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::form::SessionForm;
 use super::page::{Chrome, error_page, render};
 use super::project::{can_write, project, project_page};
-use super::session::ConsoleUser;
+use super::user::ConsoleUser;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter, AlertStatus};
 use crate::domain::api_key::Access;
 use crate::domain::dates::iso_date;

@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use super::page::{Chrome, error_page, render};
 use super::project::project_page;
-use super::session::ConsoleUser;
+use super::user::ConsoleUser;
 use crate::domain::dates::iso_date;
 use crate::domain::event::EventFilter;
 use crate::http::AppState;

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::Response;
 
 use super::page::{Chrome, render};
-use super::session::ConsoleUser;
+use super::user::ConsoleUser;
 use crate::http::AppState;
 
 /// The most a form may hold.

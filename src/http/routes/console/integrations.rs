@@ -16,7 +16,7 @@ use super::form::{Fields, SessionForm};
 use super::integration_form::{FieldView, body, fields, place_error};
 use super::page::{Chrome, error_page, render};
 use super::project::{can_write, project};
-use super::session::ConsoleUser;
+use super::user::ConsoleUser;
 use crate::delivery::test_alert::{TestOutcome, send_test_alert, untestable};
 use crate::domain::alerts::delivery::preview::Preview;
 use crate::domain::api_key::Access;

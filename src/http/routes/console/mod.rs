@@ -22,6 +22,7 @@ mod redeliver;
 mod session;
 mod sign_in;
 mod template_preview;
+mod user;
 
 use axum::Router;
 use axum::extract::Path;

@@ -9,7 +9,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::session::ConsoleUser;
+use super::user::ConsoleUser;
 use crate::domain::project::Project;
 use crate::http::error::ApiError;
 

@@ -12,7 +12,7 @@ use crate::http::extract::require_access;
 use axum::response::Response;
 
 use super::page::{Chrome, error_page};
-use super::session::ConsoleUser;
+use super::user::ConsoleUser;
 
 /// The project `raw` names, if `user` may reach it for `needed`.
 pub async fn project(

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::page::{Chrome, error_page, render};
-use super::session::ConsoleUser;
+use super::user::ConsoleUser;
 use crate::domain::api_key::Access;
 use crate::domain::project::Project;
 use crate::http::AppState;

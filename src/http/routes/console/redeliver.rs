@@ -8,7 +8,7 @@ use axum::response::Response;
 use super::alerts::{back_to, writable_alert};
 use super::form::SessionForm;
 use super::page::{Chrome, error_page};
-use super::session::ConsoleUser;
+use super::user::ConsoleUser;
 use crate::domain::alerts::outbox::Redelivery;
 use crate::domain::ids::ObjectId;
 use crate::http::AppState;

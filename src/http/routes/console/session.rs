@@ -2,7 +2,7 @@
 //! that it is live and that its credential still stands (an API key not revoked; a service
 //! account and the secret it signed in with not deleted or expired) and that the client's
 //! address is on the credential's access list, then lets the request through with the
-//! [`ConsoleUser`]. Anything else goes to the sign-in page, and an ended session is deleted.
+//! [`ConsoleUser`](super::user::ConsoleUser). Anything else goes to the sign-in page, and an ended session is deleted.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -14,40 +14,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::cookies;
 use super::page::{Chrome, error_page};
+use super::user::ConsoleUser;
 use crate::domain::access_list::allows;
 use crate::domain::api_key::ApiKey;
 use crate::domain::console_session::{ConsoleSession, SignedIn, session_id};
-use crate::domain::event::Actor;
 use crate::domain::ids::ObjectId;
 use crate::http::AppState;
 use crate::http::access_log::Credential;
 use crate::http::client_ip::client_ip;
 use crate::http::error::ApiError;
 use crate::store::{StoreError, now_ms};
-
-/// The signed-in credential of a console request.
-#[derive(Clone, Debug)]
-pub struct ConsoleUser {
-    /// The key (or the service account acting as one), for the API's access rule.
-    pub key: Arc<ApiKey>,
-    /// The session's id.
-    pub session: String,
-    /// The token every form of this session carries.
-    pub csrf: String,
-    /// The client's address.
-    pub client: Option<IpAddr>,
-}
-
-impl ConsoleUser {
-    /// Who a change is recorded against.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            api_key_id: self.key.id,
-            public_key: self.key.public_key.clone(),
-            remote_address: self.client,
-        }
-    }
-}
 
 /// Why a request has no user.
 enum Refused {

@@ -11,7 +11,7 @@ use axum::response::Response;
 use super::form::SessionForm;
 use super::integration_form::fields;
 use super::integrations::{show, target_as_stored};
-use super::session::ConsoleUser;
+use super::user::ConsoleUser;
 use crate::domain::alerts::delivery::preview::{preview, sample_alert};
 use crate::http::AppState;
 use crate::http::extract::SelfLink;
