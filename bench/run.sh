@@ -42,7 +42,7 @@ server=""
 helpers=()
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null
-  for helper in "${helpers[@]}"; do kill "$helper" 2>/dev/null; done
+  for helper in "${helpers[@]}"; do kill "$helper" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
