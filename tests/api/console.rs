@@ -95,7 +95,16 @@ async fn an_owner_saves_slack_and_changes_its_channel_without_retyping_the_token
     assert_eq!(events.status, 200);
     assert!(events.html.contains("INTEGRATION_CONFIGURED") && events.html.contains(&app.owner.public_key));
 
-    let removed = browser.post(&format!("{}/SLACK/remove", integrations(&app)), &[("csrf", &csrf)]).await;
+    let remove = format!("{}/SLACK/remove", integrations(&app));
+    let asked = browser.post(&remove, &[("csrf", &csrf)]).await;
+    assert_eq!(asked.status, 200, "Remove asks first");
+    assert!(
+        asked.html.contains("Remove the SLACK integration")
+            && asked.html.contains("name=\"confirmed\" value=\"yes\"")
+    );
+    assert!(asked.html.contains(&format!("action=\"{remove}\"")), "{}", asked.html);
+    assert!(stored_slack(&app).await.is_some(), "nothing removed before it is confirmed");
+    let removed = browser.post(&remove, &[("csrf", &csrf), ("confirmed", "yes")]).await;
     assert_eq!(removed.status, 303);
     assert!(stored_slack(&app).await.is_none());
 }
@@ -133,7 +142,9 @@ async fn without_a_session_every_page_goes_to_sign_in_and_the_api_is_untouched()
     let browser = ConsoleClient::new(&app.base);
     for path in ["/".to_owned(), integrations(&app), format!("/projects/{}/alerts", app.project.id)] {
         let answer = browser.get(&path).await;
-        assert_eq!((answer.status, answer.location()), (303, Some("/sign-in")), "{path}");
+        let back: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+        let sign_in = if path == "/" { "/sign-in".to_owned() } else { format!("/sign-in?next={back}") };
+        assert_eq!((answer.status, answer.location()), (303, Some(sign_in.as_str())), "{path}");
     }
     browser.set_cookie("atlas_console_session", "made-up");
     let forged = browser.get("/").await;
@@ -264,7 +275,8 @@ async fn signing_out_or_revoking_the_key_ends_the_session_at_once() {
     assert_eq!(browser.get("/").await.status, 200);
     app.store.revoke_api_key(&key.public_key).await.unwrap();
     let after = browser.get(&integrations(&app)).await;
-    assert_eq!(after.location(), Some("/sign-in?ended=revoked"));
+    let back: String = url::form_urlencoded::byte_serialize(integrations(&app).as_bytes()).collect();
+    assert_eq!(after.location(), Some(format!("/sign-in?ended=revoked&next={back}").as_str()));
     assert!(browser.session().is_none());
 }
 
@@ -404,7 +416,13 @@ async fn an_alert_shows_its_notification_log_and_can_be_acknowledged_and_closed(
     let api =
         app.owner().get(&format!("/api/atlas/v2/groups/{}/alerts/{alert}", app.project.id)).await.json();
     assert_eq!(api["acknowledgementComment"], "on it");
-    let closed = browser.post(&format!("{path}/close"), &[("csrf", &page.csrf())]).await;
+    let asked = browser.post(&format!("{path}/close"), &[("csrf", &page.csrf())]).await;
+    assert!(asked.html.contains("Close the HOST_DOWN alert?"), "{}", asked.html);
+    let open =
+        app.owner().get(&format!("/api/atlas/v2/groups/{}/alerts/{alert}", app.project.id)).await.json();
+    assert_eq!(open["status"], "OPEN", "nothing closed before it is confirmed");
+    let closed =
+        browser.post(&format!("{path}/close"), &[("csrf", &page.csrf()), ("confirmed", "yes")]).await;
     assert_eq!(closed.status, 303);
     let api =
         app.owner().get(&format!("/api/atlas/v2/groups/{}/alerts/{alert}", app.project.id)).await.json();
@@ -501,4 +519,44 @@ async fn webhook_templates_are_previewed_on_a_sample_alert_and_nothing_is_saved(
         shown.html.contains("&#34;eventTypeName&#34;: &#34;OUTSIDE_METRIC_THRESHOLD&#34;"),
         "the default body"
     );
+}
+
+#[tokio::test]
+async fn signing_in_returns_to_the_page_asked_for_and_never_to_another_site() {
+    let app = TestApp::spawn().await;
+    let (id, secret) = (app.owner.public_key.as_str(), app.owner.private_key.as_str());
+    let browser = ConsoleClient::new(&app.base);
+    let wanted = format!("/projects/{}/alerts?status=OPEN", app.project.id);
+    let sent = browser.get(&wanted).await;
+    assert_eq!(sent.status, 303);
+    let encoded: String = url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect();
+    assert_eq!(sent.location(), Some(format!("/sign-in?next={encoded}").as_str()));
+    let form = browser.get(sent.location().unwrap()).await;
+    assert!(form.html.contains("name=\"next\""), "{}", form.html);
+    let fields = [
+        ("csrf", form.csrf()),
+        ("credential_id", id.into()),
+        ("credential_secret", secret.into()),
+        ("next", wanted.clone()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let signed = browser.post("/sign-in", &fields).await;
+    assert_eq!((signed.status, signed.location()), (303, Some(wanted.as_str())));
+    assert_eq!(browser.get(&wanted).await.status, 200, "the page asked for, signed in");
+
+    for elsewhere in ["https://evil.example/", "//evil.example/x", "/\\evil.example", "/sign-out"] {
+        let other = ConsoleClient::new(&app.base);
+        let encoded: String = url::form_urlencoded::byte_serialize(elsewhere.as_bytes()).collect();
+        let form = other.get(&format!("/sign-in?next={encoded}")).await;
+        assert!(!form.html.contains("name=\"next\""), "{elsewhere} is not carried: {}", form.html);
+        let csrf = form.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("credential_id", id),
+            ("credential_secret", secret),
+            ("next", elsewhere),
+        ];
+        let signed = other.post("/sign-in", &fields).await;
+        assert_eq!((signed.status, signed.location()), (303, Some("/")), "{elsewhere}");
+    }
 }

@@ -1,6 +1,6 @@
 """The web console in Chromium, as its users meet it: sign in from the keyboard, configure
 SLACK, see the token only masked, change the channel without retyping the token, send a test
-to a local Slack stand-in, read an alert's notification log, remove, sign out; a form posted
+to a local Slack stand-in, read an alert's notification log, remove (confirmed), sign out; a form posted
 without its token is refused; a read-only key sees no Save button and is refused if it posts
 anyway. Each page is photographed under $SCREENSHOTS."""
 
@@ -179,6 +179,11 @@ def test_an_owner_configures_slack_tests_it_reads_an_alert_log_and_signs_out(dri
 
     go(driver, driver.find_element(By.LINK_TEXT, "Integrations"))
     go(driver, slack_section(driver).find_element(By.ID, "SLACK-remove"))
+    # Remove asks first: the confirmation page, and nothing removed yet.
+    assert "Remove the SLACK integration" in driver.find_element(By.ID, "confirm-heading").text
+    assert requests.get(f"{V2}/integrations/SLACK", auth=DIGEST, timeout=30).status_code == 200
+    shot(driver, "08b-confirm-remove")
+    go(driver, driver.find_element(By.ID, "confirm"))
     assert "Removed." in slack_section(driver).find_element(By.ID, "SLACK-notice").text
     assert requests.get(f"{V2}/integrations/SLACK", auth=DIGEST, timeout=30).status_code == 404
 

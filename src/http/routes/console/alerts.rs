@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::confirm::{Question, ask, is_confirmed};
 use super::form::SessionForm;
 use super::page::{Chrome, error_page, render};
 use super::project::{can_write, project, project_page};
@@ -268,12 +269,27 @@ pub async fn close(
     Extension(user): Extension<ConsoleUser>,
     Path((group, id)): Path<(String, String)>,
     at: SelfLink,
-    _form: SessionForm,
+    SessionForm(form): SessionForm,
 ) -> Response {
     let (project, alert) = match writable_alert(&state, &user, &group, &id).await {
         Ok(found) => found,
         Err(refused) => return refused,
     };
+    if !is_confirmed(&form) {
+        let page = format!("/projects/{}/alerts/{}", project.id, alert.id);
+        return ask(
+            Chrome::of("Close an alert", &user).in_project(&project, "alerts"),
+            Question {
+                heading: format!("Close the {} alert?", alert.observation.event_type_name),
+                consequence: "Each of its notifications is told that it closed; a later observation \
+                              of the same target opens a new alert."
+                    .to_owned(),
+                action: format!("{page}/close"),
+                button: "Close",
+                cancel: page,
+            },
+        );
+    }
     let base = links_base(Mount::AtlasV2, &at);
     match state.store.close_alert(project.id, alert.id, &base).await {
         Ok(Some(_)) => back_to(&project, &alert),

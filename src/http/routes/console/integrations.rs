@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::confirm::{Question, ask, is_confirmed};
 use super::form::{Fields, SessionForm};
 use super::integration_form::{FieldView, body, fields, place_error};
 use super::page::{Chrome, error_page, render};
@@ -215,12 +216,28 @@ pub async fn remove(
     State(state): State<AppState>,
     Extension(user): Extension<ConsoleUser>,
     Path((group, kind)): Path<(String, String)>,
-    _form: SessionForm,
+    SessionForm(form): SessionForm,
 ) -> Response {
     let (project, kind) = match target(&state, &user, &group, &kind).await {
         Ok(target) => target,
         Err(refused) => return refused,
     };
+    if !is_confirmed(&form) {
+        let page = format!("/projects/{}/integrations", project.id);
+        return ask(
+            Chrome::of("Remove an integration", &user).in_project(&project, "integrations"),
+            Question {
+                heading: format!("Remove the {kind} integration of {}?", project.name),
+                consequence: format!(
+                    "Its settings are deleted. Alert notifications that use it have nowhere to go \
+                     and are logged as skipped until a {kind} integration is added again."
+                ),
+                action: format!("{page}/{kind}/remove"),
+                button: "Remove",
+                cancel: format!("{page}#{kind}"),
+            },
+        );
+    }
     match state.store.change_integration(project.id, Operation::Delete(kind), &user.actor()).await {
         Ok(_) => back(&project, kind, &format!("removed={kind}")),
         Err(error) => error_page(&Chrome::of("Integrations", &user), error.into()),

@@ -8,6 +8,7 @@
 
 mod alert_configs;
 mod alerts;
+mod confirm;
 mod cookies;
 pub mod csrf;
 mod events;
@@ -19,6 +20,7 @@ mod path_guard;
 mod project;
 mod projects;
 mod redeliver;
+mod return_to;
 mod session;
 mod sign_in;
 mod template_preview;

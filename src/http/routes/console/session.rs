@@ -2,7 +2,8 @@
 //! that it is live and that its credential still stands (an API key not revoked; a service
 //! account and the secret it signed in with not deleted or expired) and that the client's
 //! address is on the credential's access list, then lets the request through with the
-//! [`ConsoleUser`](super::user::ConsoleUser). Anything else goes to the sign-in page, and an ended session is deleted.
+//! [`ConsoleUser`](super::user::ConsoleUser). Anything else goes to the sign-in page (which
+//! returns to the page asked for), and an ended session is deleted.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::cookies;
 use super::page::{Chrome, error_page};
+use super::return_to::sign_in_returning;
 use super::user::ConsoleUser;
 use crate::domain::access_list::allows;
 use crate::domain::api_key::ApiKey;
@@ -39,6 +41,11 @@ enum Refused {
 pub async fn require_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let client = client_ip(&parts, &state.trusted_proxies);
+    // Only a page can be returned to after signing in: a form posted cannot be sent again.
+    let asked = match parts.method == axum::http::Method::GET {
+        true => parts.uri.path_and_query().map_or("/", |asked| asked.as_str()).to_owned(),
+        false => "/".to_owned(),
+    };
     let secret = cookies::read(&parts.headers, cookies::SESSION).map(str::to_owned);
     request = Request::from_parts(parts, body);
     match user(&state, secret.as_deref(), client).await {
@@ -50,8 +57,7 @@ pub async fn require_session(State(state): State<AppState>, mut request: Request
             response
         }
         Err(Refused::SignIn(why)) => {
-            let target = if why.is_empty() { "/sign-in".to_owned() } else { format!("/sign-in?ended={why}") };
-            let mut response = Redirect::to(&target).into_response();
+            let mut response = Redirect::to(&sign_in_returning(&asked, why)).into_response();
             if secret.is_some() {
                 response
                     .headers_mut()

@@ -19,6 +19,7 @@ use subtle::ConstantTimeEq;
 use super::cookies;
 use super::form::{self, SessionForm};
 use super::page::{Chrome, render, sentence};
+use super::return_to::safe_return;
 use super::session::end;
 use super::user::ConsoleUser;
 use crate::domain::api_key::{Ha1, is_public_key};
@@ -39,12 +40,14 @@ struct SignInPage<'a> {
     notice: Option<&'static str>,
     error: Option<String>,
     credential_id: &'a str,
+    next: &'a str,
 }
 
-/// Why the last session ended, as `?ended=` says.
+/// Why the last session ended (`?ended=`), and the page to return to (`?next=`).
 #[derive(Deserialize)]
 pub struct Ended {
     ended: Option<String>,
+    next: Option<String>,
 }
 
 fn notice(ended: Option<&str>) -> Option<&'static str> {
@@ -58,7 +61,8 @@ fn notice(ended: Option<&str>) -> Option<&'static str> {
 
 /// `GET /sign-in`: the form, bound to a fresh sign-in cookie.
 pub async fn show(State(state): State<AppState>, Query(ended): Query<Ended>) -> Response {
-    form_page(&state, StatusCode::OK, notice(ended.ended.as_deref()), None, "")
+    let next = ended.next.as_deref().and_then(safe_return).unwrap_or("");
+    form_page(&state, StatusCode::OK, notice(ended.ended.as_deref()), None, ("", next))
 }
 
 /// `POST /sign-in`: checks the credential and begins a session.
@@ -67,9 +71,10 @@ pub async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> R
     let binding = cookies::read(&parts.headers, cookies::SIGN_IN).unwrap_or("").to_owned();
     let fields = match form::read(Request::from_parts(parts.clone(), body)).await {
         Ok(fields) => fields,
-        Err(reason) => return again(&state, StatusCode::BAD_REQUEST, reason.to_owned(), ""),
+        Err(reason) => return again(&state, StatusCode::BAD_REQUEST, reason.to_owned(), ("", "")),
     };
     let id = fields.get("credential_id").unwrap_or("").trim().to_owned();
+    let next = fields.get("next").and_then(safe_return).unwrap_or("").to_owned();
     if binding.is_empty() || !state.console_csrf.accepts("sign-in", &binding, fields.get("csrf")) {
         return again(
             &state,
@@ -77,7 +82,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> R
             "The sign-in form had expired or did not come from this console (cookies must be enabled). \
              Try again with this form."
                 .into(),
-            &id,
+            (&id, &next),
         );
     }
     let secret = fields.get("credential_secret").unwrap_or("").to_owned();
@@ -95,7 +100,7 @@ pub async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> R
     };
     let signed_in = match signed_in {
         Ok(signed_in) => signed_in,
-        Err(reason) => return again(&state, StatusCode::UNAUTHORIZED, sentence(&reason), &id),
+        Err(reason) => return again(&state, StatusCode::UNAUTHORIZED, sentence(&reason), (&id, &next)),
     };
     let now = now_ms();
     let (session, secret) = ConsoleSession::begin(signed_in, now);
@@ -104,11 +109,11 @@ pub async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> R
             &state,
             StatusCode::SERVICE_UNAVAILABLE,
             format!("Could not begin a session: {error}."),
-            &id,
+            (&id, &next),
         );
     }
     tracing::info!(credential = id, "signed in to the console");
-    let mut response = Redirect::to("/").into_response();
+    let mut response = Redirect::to(if next.is_empty() { "/" } else { &next }).into_response();
     let headers = response.headers_mut();
     headers.append(
         header::SET_COOKIE,
@@ -130,9 +135,10 @@ pub async fn sign_out(
     response
 }
 
-/// The sign-in form again, with `error`, under a new binding.
-fn again(state: &AppState, status: StatusCode, error: String, credential_id: &str) -> Response {
-    form_page(state, status, None, Some(error), credential_id)
+/// The sign-in form again, with `error`, under a new binding; `typed` is the credential id
+/// and the page to return to.
+fn again(state: &AppState, status: StatusCode, error: String, typed: (&str, &str)) -> Response {
+    form_page(state, status, None, Some(error), typed)
 }
 
 /// The sign-in form, bound to a new sign-in cookie.
@@ -141,11 +147,12 @@ fn form_page(
     status: StatusCode,
     notice: Option<&'static str>,
     error: Option<String>,
-    credential_id: &str,
+    (credential_id, next): (&str, &str),
 ) -> Response {
     let binding = random_hex();
     let csrf = state.console_csrf.token("sign-in", &binding);
-    let page = SignInPage { chrome: Chrome::bare("Sign in"), csrf: &csrf, notice, error, credential_id };
+    let page =
+        SignInPage { chrome: Chrome::bare("Sign in"), csrf: &csrf, notice, error, credential_id, next };
     let mut response = render(status, &page);
     response
         .headers_mut()
