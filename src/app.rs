@@ -59,6 +59,7 @@ pub struct App {
     worker: Arc<Worker>,
     run_worker: bool,
     metrics: Option<MetricsListener>,
+    notifications_origin: String,
 }
 
 /// The metrics address and what it serves.
@@ -95,6 +96,13 @@ impl App {
         let listener = TcpListener::bind(&config.listen)
             .await
             .map_err(|error| StartError::Listen { address: config.listen.clone(), error })?;
+        let address = listener
+            .local_addr()
+            .map_err(|error| StartError::Listen { address: config.listen.clone(), error })?;
+        let notifications_origin = match &config.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("{}://{address}", if tls.is_some() { "https" } else { "http" }),
+        };
         let refusals = Arc::new(RefusalLog::default());
         let state = AppState {
             store: database.store.clone(),
@@ -103,6 +111,7 @@ impl App {
                 config.nonce_ttl_secs,
             )),
             public_url: config.public_url.as_ref().map(|url| Arc::from(url.trim_end_matches('/'))),
+            notifications_origin: Arc::from(notifications_origin.as_str()),
             limits: Arc::new(request_limits(&config, &database.store)),
             refusals: refusals.clone(),
             trusted_proxies: config.trusted_proxies.into(),
@@ -115,9 +124,6 @@ impl App {
             token_ttl_secs: config.token_ttl_secs,
             console_csrf: Arc::new(CsrfKey::new(database.master_key.derive("console-csrf"))),
         };
-        let address = listener
-            .local_addr()
-            .map_err(|error| StartError::Listen { address: config.listen.clone(), error })?;
         if tls.is_none() && !address.ip().is_loopback() {
             tracing::warn!(
                 %address,
@@ -134,10 +140,7 @@ impl App {
                 "the connection limit is lowered to fit the open-file limit"
             );
         }
-        let base = match &config.public_url {
-            Some(url) => format!("{}/api/atlas/v2", url.trim_end_matches('/')),
-            None => format!("{}://{address}/api/atlas/v2", if tls.is_some() { "https" } else { "http" }),
-        };
+        let base = format!("{notifications_origin}/api/atlas/v2");
         let metrics = match &config.metrics_listen {
             Some(address) => {
                 let listener = TcpListener::bind(address)
@@ -162,12 +165,18 @@ impl App {
             worker: Arc::new(worker),
             run_worker,
             metrics,
+            notifications_origin,
         })
     }
 
     /// The address actually bound.
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The origin notifications link under (`--public-url`, else the address listened on).
+    pub fn notifications_origin(&self) -> &str {
+        &self.notifications_origin
     }
 
     /// The address `GET /metrics` is served on, if any.

@@ -123,6 +123,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
         _ => None,
     };
+    let has_public_url = args.public_url.is_some();
     let config = Config {
         tls,
         trusted_proxies,
@@ -188,6 +189,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(metrics) = app.metrics_addr() {
         tracing::info!(%metrics, "serving metrics at /metrics");
     }
+    let origin = app.notifications_origin();
+    if !has_public_url && address.ip().is_unspecified() {
+        tracing::warn!(%origin, "notifications link to an address no one can open: set --public-url");
+    }
+    tracing::info!(%origin, "notifications link to the console's alert pages under this URL");
     tracing::info!(%address, "listening");
     app.serve(shutdown).await.context("the server failed")?;
     tracing::info!("stopped");

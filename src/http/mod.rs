@@ -43,6 +43,8 @@ pub struct AppState {
     pub nonces: Arc<NonceSigner>,
     /// The origin for self links, when configured; otherwise taken from the request.
     pub public_url: Option<Arc<str>>,
+    /// The origin notifications link under: `--public-url`, else the address listened on.
+    pub notifications_origin: Arc<str>,
     /// Request and failed-authentication counters.
     pub limits: Arc<rate_limit::RateLimits>,
     /// Throttled log lines for what clients can repeat at will.

@@ -126,6 +126,17 @@ fn negotiate(headers: &HeaderMap) -> Result<(), ApiError> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn notification_links_know_every_mounts_prefix() {
+        for mount in Mount::ALL {
+            assert!(
+                crate::domain::alerts::delivery::API_PREFIXES.contains(&mount.prefix()),
+                "{}",
+                mount.prefix()
+            );
+        }
+    }
+
     fn accept(values: &[&str]) -> Result<(), ErrorCode> {
         let mut headers = HeaderMap::new();
         for value in values {

@@ -11,7 +11,7 @@ use atlas_integrations::admin::{self, KeyGrant};
 use atlas_integrations::domain::api_key::{OrgRole, ProjectRole};
 use serde_json::{Value, json};
 
-use crate::helpers::{ConsoleClient, Receiver, TestApp};
+use crate::helpers::{ConsoleClient, Receiver, TestApp, Tuning};
 
 const SLACK_TOKEN: &str = "xoxb-console-token-0123456789-wxyz";
 
@@ -559,4 +559,42 @@ async fn signing_in_returns_to_the_page_asked_for_and_never_to_another_site() {
         let signed = other.post("/sign-in", &fields).await;
         assert_eq!((signed.status, signed.location()), (303, Some("/")), "{elsewhere}");
     }
+}
+
+#[tokio::test]
+async fn a_notifications_link_opens_the_alerts_console_page_under_the_public_url_after_sign_in() {
+    let public = "https://atlas.example.com";
+    let app =
+        TestApp::spawn_tuned(Tuning { public_url: Some(format!("{public}/")), ..Tuning::default() }).await;
+    let receiver = Receiver::start().await;
+    let config = json!({"eventTypeName": "HOST_DOWN", "enabled": true,
+        "notifications": [{"typeName": "MICROSOFT_TEAMS", "microsoftTeamsWebhookUrl": receiver.url}]});
+    let created =
+        app.owner().post(&format!("/api/atlas/v2/groups/{}/alertConfigs", app.project.id), &config).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let observation = json!({"eventTypeName": "HOST_DOWN", "hostnameAndPort": "db-0.example.net:27017"});
+    let raised =
+        app.owner().post(&format!("/api/atlas/v2/groups/{}/alerts", app.project.id), &observation).await;
+    let alert = raised.json()["results"][0]["id"].as_str().unwrap().to_owned();
+
+    let card = receiver.wait_for(1, Duration::from_secs(10)).await[0].json();
+    let link = card["attachments"][0]["content"]["actions"][0]["url"].as_str().unwrap().to_owned();
+    let page = format!("/projects/{}/alerts/{alert}", app.project.id);
+    assert_eq!(link, format!("{public}{page}"), "the console's page, under the public URL");
+
+    let browser = ConsoleClient::new(&app.base);
+    let sent = browser.get(&page).await;
+    let form = browser.get(sent.location().expect("signed out, to sign in")).await;
+    let fields = [
+        ("csrf", form.csrf()),
+        ("credential_id", app.owner.public_key.clone()),
+        ("credential_secret", app.owner.private_key.clone()),
+        ("next", page.clone()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let signed = browser.post("/sign-in", &fields).await;
+    assert_eq!(signed.location(), Some(page.as_str()));
+    let shown = browser.get(&page).await;
+    assert_eq!(shown.status, 200);
+    assert!(shown.html.contains(&alert) && shown.html.contains("db-0.example.net:27017"), "{}", shown.html);
 }

@@ -87,8 +87,8 @@ async fn an_email_notification_reaches_its_address_over_starttls_with_a_text_and
     assert!(text.contains("Connections on db-0.example.net:27017 are above 100 <& rising>"), "{text}");
     assert!(text.contains("CONNECTIONS 250 RAW (threshold: above 100 RAW)"), "{text}");
     assert!(text.contains(&app.project.id.to_string()), "the project: {text}");
-    let link = format!("/groups/{}/alerts/{alert}", app.project.id);
-    assert!(text.contains(&link), "a link to the alert: {text}");
+    let link = format!("{}/projects/{}/alerts/{alert}", app.base, app.project.id);
+    assert!(text.contains(&link), "a link to the alert's page in the console: {text}");
     let html = mail.part("text/html").expect("an HTML part");
     assert!(html.contains("above 100 &lt;&amp; rising&gt;"), "escaped: {html}");
     assert!(html.contains("CONNECTIONS 250 RAW (threshold: above 100 RAW)"), "{html}");

@@ -86,6 +86,8 @@ pub struct Tuning {
     pub delivery: Option<DeliverySettings>,
     /// How long access tokens live (default: an hour).
     pub token_ttl_secs: Option<u64>,
+    /// `--public-url` (default: none, so links use the address listened on).
+    pub public_url: Option<String>,
 }
 
 /// The configuration of a server on `url` sealed with `key_file`, tuned.
@@ -105,7 +107,7 @@ pub fn config_with(
             previous_key_files: tuning.previous_key_files.clone(),
             pool: Default::default(),
         },
-        public_url: None,
+        public_url: tuning.public_url.clone(),
         nonce_ttl_secs,
         limits: tuning.limits,
         trusted_proxies: tuning.trusted_proxies.clone(),

@@ -58,9 +58,10 @@ pub struct Message<'a> {
 }
 
 impl Message<'_> {
-    /// The alert's own link.
+    /// Where people go from a notification: the alert's page in the console, under the origin
+    /// of the API links (`base` less its mount's prefix).
     pub fn link(&self) -> String {
-        format!("{}/groups/{}/alerts/{}", self.base, self.alert.group, self.alert.id)
+        format!("{}/projects/{}/alerts/{}", origin_of(self.base), self.alert.group, self.alert.id)
     }
 
     /// The webhook body: the alert as the Alerts resource shows it, with `humanReadable`.
@@ -147,6 +148,15 @@ impl Message<'_> {
     }
 }
 
+/// The prefixes the API is mounted under, longest first (`crate::http::mount::Mount` checks
+/// that it names each of its own here).
+pub const API_PREFIXES: [&str; 3] = ["/api/public/v1.0", "/api/atlas/v1.0", "/api/atlas/v2"];
+
+/// `base` (an origin and a mount's prefix) without the prefix.
+pub fn origin_of(base: &str) -> &str {
+    API_PREFIXES.iter().find_map(|prefix| base.strip_suffix(prefix)).unwrap_or(base)
+}
+
 /// `text` cut to at most `max` characters, ending in `…` when cut.
 pub fn truncated(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
@@ -168,6 +178,13 @@ mod tests {
         assert_eq!(truncated("abcdef", 6), "abcdef");
         assert_eq!(truncated("abcdefg", 6), "abcde…");
         assert_eq!(truncated("ééééééé", 3).chars().count(), 3);
+    }
+
+    #[test]
+    fn the_origin_is_the_base_without_its_mounts_prefix() {
+        assert_eq!(origin_of("https://atlas.example.com/api/atlas/v2"), "https://atlas.example.com");
+        assert_eq!(origin_of("http://10.0.0.5:8080/api/public/v1.0"), "http://10.0.0.5:8080");
+        assert_eq!(origin_of("https://example.com/proxy/api/atlas/v1.0"), "https://example.com/proxy");
     }
 
     #[test]

@@ -18,9 +18,9 @@ use crate::domain::alerts::report::{Change, Changes};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
-use crate::http::extract::{SelfLink, TargetGroup, TypedJson};
+use crate::http::extract::{TargetGroup, TypedJson};
 use crate::http::mount::Mount;
-use crate::http::routes::alerting_json::links_base;
+use crate::http::routes::alerting_json::notification_base;
 use crate::http::routes::integrations::ok;
 use payload::{MOST_ALERTS, Payload};
 
@@ -29,7 +29,6 @@ pub async fn receive(
     State(state): State<AppState>,
     mount: Mount,
     TargetGroup(group): TargetGroup,
-    at: SelfLink,
     RawQuery(query): RawQuery,
     TypedJson(payload): TypedJson<Payload>,
 ) -> Result<Response, ApiError> {
@@ -48,7 +47,8 @@ pub async fn receive(
     let event_type = event_type_parameter(query.as_deref())?;
     let reports: Vec<_> = payload.alerts.iter().map(|alert| alert.report(event_type.as_deref())).collect();
     let taken: Vec<_> = reports.iter().filter_map(|report| report.as_ref().ok().cloned()).collect();
-    let mut applied = state.store.report_alerts(group, taken, &links_base(mount, &at)).await?.into_iter();
+    let mut applied =
+        state.store.report_alerts(group, taken, &notification_base(&state, mount)).await?.into_iter();
     let mut counts = [0u64; 5];
     let results: Vec<Value> = payload
         .alerts

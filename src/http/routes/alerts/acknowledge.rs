@@ -19,7 +19,7 @@ use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
 use crate::http::extract::{JsonBody, SelfLink, TargetGroup};
 use crate::http::mount::Mount;
-use crate::http::routes::alerting_json::{alert_json, links_base};
+use crate::http::routes::alerting_json::{alert_json, notification_base};
 use crate::http::routes::integrations::ok;
 
 /// The newer media type of this operation.
@@ -107,7 +107,7 @@ pub async fn acknowledge(
     let acknowledgement = parse(&body, &actor.public_key, crate::store::now_ms())?;
     let alert = state
         .store
-        .acknowledge_alert(group, id, acknowledgement, &links_base(reply.mount, &reply.at))
+        .acknowledge_alert(group, id, acknowledgement, &notification_base(&state, reply.mount))
         .await?
         .ok_or_else(|| target.not_found(group))?;
     let mut response = ok(reply.mount, StatusCode::OK, &alert_json(reply.mount, &reply.at, &alert));

@@ -15,7 +15,7 @@ use crate::http::extract::{JsonBody, ListReply, SelfLink, TargetGroup};
 use crate::http::mount::Mount;
 use crate::http::pagination::paginated;
 use crate::http::query::Flags;
-use crate::http::routes::alerting_json::{alert_json, links_base};
+use crate::http::routes::alerting_json::{alert_json, notification_base};
 use crate::http::routes::integrations::ok;
 
 /// Matches an observation against the project's enabled configurations.
@@ -28,7 +28,8 @@ pub async fn raise(
     let observation = Observation::parse(&body).map_err(|reason| {
         ApiError::new(ErrorCode::InvalidAttribute, format!("Invalid observation: {reason}."), vec![reason])
     })?;
-    let raised = state.store.raise_alert(group, &observation, &links_base(reply.mount, &reply.at)).await?;
+    let raised =
+        state.store.raise_alert(group, &observation, &notification_base(&state, reply.mount)).await?;
     let total = raised.len();
     let page = &reply.page;
     let results = raised
@@ -57,7 +58,7 @@ pub async fn close(
         ));
     }
     let id = target.id(":close").ok_or_else(|| target.not_found(group))?;
-    let closed = state.store.close_alert(group, id, &links_base(mount, &at)).await?;
+    let closed = state.store.close_alert(group, id, &notification_base(&state, mount)).await?;
     let alert = closed.ok_or_else(|| target.not_found(group))?;
     Ok(ok(mount, StatusCode::OK, &alert_json(mount, &at, &alert)))
 }

@@ -22,9 +22,8 @@ use crate::domain::project::Project;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
-use crate::http::extract::SelfLink;
 use crate::http::mount::Mount;
-use crate::http::routes::alerting_json::links_base;
+use crate::http::routes::alerting_json::notification_base;
 use crate::store::now_ms;
 
 /// The most alerts the list shows.
@@ -230,7 +229,6 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     Extension(user): Extension<ConsoleUser>,
     Path((group, id)): Path<(String, String)>,
-    at: SelfLink,
     SessionForm(form): SessionForm,
 ) -> Response {
     let (project, alert) = match writable_alert(&state, &user, &group, &id).await {
@@ -255,7 +253,7 @@ pub async fn acknowledge(
             Some(Acknowledgement { until_ms, comment, username: user.key.public_key.clone() })
         }
     };
-    let base = links_base(Mount::AtlasV2, &at);
+    let base = notification_base(&state, Mount::AtlasV2);
     match state.store.acknowledge_alert(project.id, alert.id, acknowledgement, &base).await {
         Ok(Some(_)) => back_to(&project, &alert),
         Ok(None) => error_page(&Chrome::of("Alert", &user), not_found(&id)),
@@ -268,7 +266,6 @@ pub async fn close(
     State(state): State<AppState>,
     Extension(user): Extension<ConsoleUser>,
     Path((group, id)): Path<(String, String)>,
-    at: SelfLink,
     SessionForm(form): SessionForm,
 ) -> Response {
     let (project, alert) = match writable_alert(&state, &user, &group, &id).await {
@@ -290,7 +287,7 @@ pub async fn close(
             },
         );
     }
-    let base = links_base(Mount::AtlasV2, &at);
+    let base = notification_base(&state, Mount::AtlasV2);
     match state.store.close_alert(project.id, alert.id, &base).await {
         Ok(Some(_)) => back_to(&project, &alert),
         Ok(None) => error_page(&Chrome::of("Alert", &user), not_found(&id)),

@@ -25,9 +25,8 @@ use crate::domain::integration::{ChangeError, Integration, IntegrationType, Oper
 use crate::domain::project::Project;
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::SelfLink;
 use crate::http::mount::Mount;
-use crate::http::routes::alerting_json::links_base;
+use crate::http::routes::alerting_json::notification_base;
 use crate::store::StoreError;
 
 /// One type's section of the page.
@@ -249,7 +248,6 @@ pub async fn test(
     State(state): State<AppState>,
     Extension(user): Extension<ConsoleUser>,
     Path((group, kind)): Path<(String, String)>,
-    at: SelfLink,
     _form: SessionForm,
 ) -> Response {
     let (project, kind) = match target(&state, &user, &group, &kind).await {
@@ -271,7 +269,7 @@ pub async fn test(
         })
         .await;
     }
-    let base = links_base(Mount::AtlasV2, &at);
+    let base = notification_base(&state, Mount::AtlasV2);
     match send_test_alert(&state.sender, &project, &integration, &base).await {
         TestOutcome::Delivered { status, duration_ms } => {
             back(&project, kind, &format!("tested={kind}&answer={status}&ms={duration_ms}"))

@@ -14,16 +14,14 @@ use super::integrations::{show, target_as_stored};
 use super::user::ConsoleUser;
 use crate::domain::alerts::delivery::preview::{preview, sample_alert};
 use crate::http::AppState;
-use crate::http::extract::SelfLink;
 use crate::http::mount::Mount;
-use crate::http::routes::alerting_json::links_base;
+use crate::http::routes::alerting_json::notification_base;
 
 /// `POST /projects/{groupId}/integrations/{type}/preview`.
 pub async fn page(
     State(state): State<AppState>,
     Extension(user): Extension<ConsoleUser>,
     Path((group, kind)): Path<(String, String)>,
-    at: SelfLink,
     SessionForm(posted): SessionForm,
 ) -> Response {
     let (project, kind, current) = match target_as_stored(&state, &user, &group, &kind).await {
@@ -35,7 +33,7 @@ pub async fn page(
     let shown = (body.is_empty() && headers.is_empty())
         .then_some("Type a template to preview it: stored templates are never shown, so the preview is of the default body.");
     let alert = sample_alert(project.id, project.org_id, crate::store::now_ms());
-    let result = preview(&alert, &body, &headers, &links_base(Mount::AtlasV2, &at));
+    let result = preview(&alert, &body, &headers, &notification_base(&state, Mount::AtlasV2));
     let mut kept = Some(fields(kind, current.as_ref(), Some(&posted)));
     let mut result = Some(result);
     show(&state, &user, &project, StatusCode::OK, |section, view| {

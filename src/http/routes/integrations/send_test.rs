@@ -15,7 +15,7 @@ use crate::domain::integration::{ChangeError, IntegrationType};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
-use crate::http::extract::{SelfLink, TargetGroup};
+use crate::http::extract::TargetGroup;
 use crate::http::mount::Mount;
 
 const SUFFIX: &str = ":test";
@@ -33,7 +33,6 @@ pub async fn send_test(
     State(state): State<AppState>,
     mount: Mount,
     TargetGroup(group): TargetGroup,
-    at: SelfLink,
     raw: axum::extract::RawPathParams,
 ) -> Result<Response, ApiError> {
     let written = raw.iter().find(|(name, _)| *name == "integration_type").map_or("", |(_, value)| value);
@@ -49,7 +48,7 @@ pub async fn send_test(
         ));
     }
     let project = state.store.find_project(group).await?.ok_or(ChangeError::NotConfigured(kind))?;
-    let base = crate::http::routes::alerting_json::links_base(mount, &at);
+    let base = crate::http::routes::alerting_json::notification_base(&state, mount);
     match send_test_alert(&state.sender, &project, &integration, &base).await {
         TestOutcome::Delivered { status, duration_ms } => Ok(ok(
             mount,
