@@ -103,6 +103,9 @@ impl App {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("{}://{address}", if tls.is_some() { "https" } else { "http" }),
         };
+        if let Err(error) = database.store.record_notifications_url(&notifications_origin).await {
+            tracing::warn!(%error, "recording the URL notifications link under failed; commands beside the server need --public-url");
+        }
         let refusals = Arc::new(RefusalLog::default());
         let state = AppState {
             store: database.store.clone(),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use anyhow::Context;
 
 use super::smtp::SmtpArgs;
-use super::{DatabaseArgs, parse_object_id, print_json};
+use super::{DatabaseArgs, links_base, parse_object_id, print_json};
 use crate::database;
 use crate::delivery::client::Sender;
 use crate::delivery::settings::DeliverySettings;
@@ -16,9 +16,6 @@ use crate::delivery::test_alert::{TestOutcome, send_test_email};
 use crate::domain::alerts::alert::{AlertFilter, AlertStatus};
 use crate::domain::alerts::observation::Observation;
 use crate::domain::ids::GroupId;
-
-/// Where links in notification bodies point when no public URL is given.
-const DEFAULT_BASE: &str = "http://localhost:8080";
 
 /// Alert commands.
 #[derive(Debug, Subcommand)]
@@ -53,9 +50,10 @@ pub enum AlertCommand {
         /// A sentence for people.
         #[arg(long)]
         summary: Option<String>,
-        /// Origin of the server, for links in notification bodies.
-        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL", default_value = DEFAULT_BASE)]
-        public_url: String,
+        /// The URL people open the server at, for links in notifications [default: the one
+        /// the servers on this database recorded as they started].
+        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -67,9 +65,10 @@ pub enum AlertCommand {
         /// The alert.
         #[arg(long)]
         id: String,
-        /// Origin of the server, for links in notification bodies.
-        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL", default_value = DEFAULT_BASE)]
-        public_url: String,
+        /// The URL people open the server at, for links in notifications [default: the one
+        /// the servers on this database recorded as they started].
+        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -79,8 +78,8 @@ pub enum AlertCommand {
         /// The recipient.
         #[arg(long)]
         to: String,
-        /// Origin of the server, for the link in the message.
-        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL", default_value = DEFAULT_BASE)]
+        /// The URL people open the server at, for the link in the message.
+        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
         #[command(flatten)]
         smtp: SmtpArgs,
@@ -96,10 +95,6 @@ pub enum AlertCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-}
-
-fn base(public_url: &str) -> String {
-    format!("{}/api/atlas/v2", public_url.trim_end_matches('/'))
 }
 
 pub async fn run(command: AlertCommand) -> anyhow::Result<()> {
@@ -126,25 +121,28 @@ pub async fn run(command: AlertCommand) -> anyhow::Result<()> {
             }
             let observation = Observation::parse(&body).map_err(|reason| anyhow::anyhow!("{reason}"))?;
             let db = database::open(&database.into()).await?;
-            let raised = db.store.raise_alert(group, &observation, &base(&public_url)).await?;
-            print_json(&Value::Array(raised.iter().map(|alert| alert.to_wire(&base(&public_url))).collect()));
+            let base = links_base(public_url.as_deref(), db.store.as_ref()).await?;
+            let raised = db.store.raise_alert(group, &observation, &base).await?;
+            print_json(&Value::Array(raised.iter().map(|alert| alert.to_wire(&base)).collect()));
         }
         AlertCommand::Close { project, id, public_url, database } => {
             let group = GroupId(parse_object_id("--project", &project)?);
             let id = parse_object_id("--id", &id)?;
             let db = database::open(&database.into()).await?;
+            let base = links_base(public_url.as_deref(), db.store.as_ref()).await?;
             let alert = db
                 .store
-                .close_alert(group, id, &base(&public_url))
+                .close_alert(group, id, &base)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("project {group} has no alert {id}"))?;
-            print_json(&alert.to_wire(&base(&public_url)));
+            print_json(&alert.to_wire(&base));
         }
         AlertCommand::TestEmail { to, public_url, smtp } => {
             let smtp = smtp.settings()?.context("alert test-email needs --smtp-url and --smtp-from")?;
             let settings = DeliverySettings { smtp: Some(smtp), ..DeliverySettings::default() };
             let sender = Sender::new(&settings).map_err(|e| anyhow::anyhow!(e))?;
-            match send_test_email(&sender, &to, &base(&public_url)).await {
+            let base = format!("{}/api/atlas/v2", public_url.trim_end_matches('/'));
+            match send_test_email(&sender, &to, &base).await {
                 TestOutcome::Delivered { status, duration_ms } => {
                     print_json(&json!({"delivered": true, "statusCode": status, "durationMs": duration_ms}));
                 }
@@ -166,9 +164,10 @@ pub async fn run(command: AlertCommand) -> anyhow::Result<()> {
             let db = database::open(&database.into()).await?;
             let (alerts, _) =
                 db.store.list_alerts(group, AlertFilter { status, alert_config_id: None }, 0, 10_000).await?;
-            print_json(&Value::Array(
-                alerts.iter().map(|alert| alert.to_wire(&base(DEFAULT_BASE))).collect(),
-            ));
+            // Self links under the recorded URL; relative while no server has recorded one.
+            let base =
+                links_base(None, db.store.as_ref()).await.unwrap_or_else(|_| "/api/atlas/v2".to_owned());
+            print_json(&Value::Array(alerts.iter().map(|alert| alert.to_wire(&base)).collect()));
         }
     }
     Ok(())

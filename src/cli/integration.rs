@@ -4,7 +4,7 @@
 use clap::Subcommand;
 use serde_json::json;
 
-use super::{DatabaseArgs, parse_object_id, print_json};
+use super::{DatabaseArgs, links_base, parse_object_id, print_json};
 use crate::database;
 use crate::delivery::client::Sender;
 use crate::delivery::endpoints::Endpoints;
@@ -35,9 +35,10 @@ pub enum IntegrationCommand {
             value_name = "NAME=URL"
         )]
         endpoints: Vec<String>,
-        /// The server's public origin, for the alert link in the message.
-        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
-        public_url: String,
+        /// The URL people open the server at, for the alert link in the message [default: the
+        /// one the servers on this database recorded as they started].
+        #[arg(long, env = "ATLAS_INTEGRATIONS_PUBLIC_URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -65,7 +66,7 @@ pub async fn run(command: IntegrationCommand) -> anyhow::Result<()> {
         ..DeliverySettings::default()
     };
     let sender = Sender::new(&settings).map_err(|e| anyhow::anyhow!(e))?;
-    let base = format!("{}/api/atlas/v2", public_url.trim_end_matches('/'));
+    let base = links_base(public_url.as_deref(), db.store.as_ref()).await?;
     match send_test_alert(&sender, &project, &integration, &base).await {
         TestOutcome::Delivered { status, duration_ms } => {
             print_json(&json!({"delivered": true, "statusCode": status, "durationMs": duration_ms}));

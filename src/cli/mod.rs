@@ -162,6 +162,25 @@ fn parse_object_id(flag: &str, text: &str) -> anyhow::Result<crate::domain::ids:
         .ok_or_else(|| anyhow::anyhow!("{flag} must be an id of 24 lower-case hex characters, not {text:?}"))
 }
 
+/// Where links in the notifications a command plans point: `given` (`--public-url`), else
+/// the URL the servers on this database recorded as they started; links are under Atlas's v2
+/// mount, as the servers' own.
+pub(crate) async fn links_base(
+    given: Option<&str>,
+    store: &dyn crate::store::Store,
+) -> anyhow::Result<String> {
+    let origin = match given {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => store.notifications_url().await?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "no server has started on this database yet, so the URL its notifications link under is not known: \
+                 give --public-url (the URL people open the server at)"
+            )
+        })?,
+    };
+    Ok(format!("{origin}/api/atlas/v2"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,6 +51,10 @@ pub trait Store:
 {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Records the URL this database's servers link notifications under (a server starting).
+    async fn record_notifications_url(&self, url: &str) -> Result<(), StoreError>;
+    /// The URL the last server to start recorded, if one has.
+    async fn notifications_url(&self) -> Result<Option<String>, StoreError>;
     /// Whether the last integration change that reached the database failed there.
     fn writes_failing(&self) -> bool;
     /// Records the connection pool's use in the metrics (in use, idle).

@@ -14,7 +14,7 @@ use super::health::WriteHealth;
 use super::interface::{Counts, Resealed, Store};
 use super::queries::integrations::OwnedOperation;
 use super::queries::projects::{self, NewProject};
-use super::queries::{events, integrations, keys, organizations, rate_windows, upkeep};
+use super::queries::{events, integrations, keys, organizations, rate_windows, server_links, upkeep};
 use super::read_cache::{ANNOUNCE, Kept, ReadCache};
 use super::sql::{Engine, Work, work};
 use crate::crypto::Sealer;
@@ -114,6 +114,16 @@ impl<E: Engine> Store for SqlStore<E> {
 
     fn report_pool(&self) {
         self.engine.report_pool();
+    }
+
+    async fn record_notifications_url(&self, url: &str) -> Result<(), StoreError> {
+        let (url, now) = (url.to_owned(), super::clock::now_ms());
+        let record = work(move |db| Box::pin(async move { server_links::record(db, &url, now).await }));
+        self.engine.write(None, record).await
+    }
+
+    async fn notifications_url(&self) -> Result<Option<String>, StoreError> {
+        server_links::read(&mut *self.engine.reader().await?).await
     }
 
     async fn probe_write(&self) -> Result<(), StoreError> {

@@ -295,6 +295,34 @@ async fn an_alert_raised_from_the_command_line_is_delivered_by_the_running_serve
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].json()["id"], raised[0]["id"]);
     assert_eq!(received[0].json()["humanReadable"], "db-9 is down");
+    let link = received[0].json()["links"][0]["href"].as_str().unwrap().to_owned();
+    assert!(
+        link.starts_with(&format!("{}/api/atlas/v2/groups/", app.base)),
+        "the running server's URL: {link}"
+    );
+}
+
+#[tokio::test]
+async fn the_command_line_asks_for_the_public_url_where_no_server_has_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_atlas-integrations"))
+            .args(["alert", "raise", "--project", "5f0000000000000000000001", "--event-type", "HOST_DOWN"])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("ATLAS_INTEGRATIONS_DATABASE_URL")
+            .env_remove("ATLAS_INTEGRATIONS_PUBLIC_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("no server has started on this database") && said.contains("--public-url"),
+        "{said}"
+    );
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod projects;
 pub mod rate_windows;
+pub mod server_links;
 pub mod service_accounts;
 pub mod stats;
 pub mod tables;

@@ -34,6 +34,7 @@ pub const LEFT_BEHIND: &[(&str, &str)] = &[
     ("digest_replays", "the Digest counts of nonces that live minutes"),
     ("write_probe", "the readiness probe's own row"),
     ("rate_windows", "request counts of windows that last a minute"),
+    ("server_links", "each server records the URL it links under when it starts"),
 ];
 
 /// What a column holds, as far as moving it between engines matters.
