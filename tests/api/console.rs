@@ -598,3 +598,38 @@ async fn a_notifications_link_opens_the_alerts_console_page_under_the_public_url
     assert_eq!(shown.status, 200);
     assert!(shown.html.contains(&alert) && shown.html.contains("db-0.example.net:27017"), "{}", shown.html);
 }
+
+#[tokio::test]
+async fn an_alerts_page_shows_its_severity_target_metric_against_the_threshold_and_configuration() {
+    let app = TestApp::spawn().await;
+    let config = json!({"eventTypeName": "OUTSIDE_METRIC_THRESHOLD", "enabled": true, "severityOverride": "CRITICAL",
+        "metricThreshold": {"metricName": "CONNECTIONS", "operator": "GREATER_THAN", "threshold": 100, "units": "RAW"},
+        "notifications": [{"typeName": "EMAIL", "emailAddress": "ops@example.com"}]});
+    let created =
+        app.owner().post(&format!("/api/atlas/v2/groups/{}/alertConfigs", app.project.id), &config).await;
+    let config_id = created.json()["id"].as_str().unwrap().to_owned();
+    let observation = json!({"eventTypeName": "OUTSIDE_METRIC_THRESHOLD", "hostnameAndPort": "db-0.example.net:27017",
+        "clusterName": "Cluster0", "replicaSetName": "rs0", "metricName": "CONNECTIONS",
+        "currentValue": {"number": 250, "units": "RAW"}});
+    let raised =
+        app.owner().post(&format!("/api/atlas/v2/groups/{}/alerts", app.project.id), &observation).await;
+    let alert = raised.json()["results"][0]["id"].as_str().unwrap().to_owned();
+
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let page = browser.get(&format!("/projects/{}/alerts/{alert}", app.project.id)).await;
+    assert_eq!(page.status, 200);
+    for shown in [
+        "<dd id=\"severity\">CRITICAL</dd>",
+        "<dd id=\"host\">db-0.example.net:27017</dd>",
+        "<dd id=\"cluster\">Cluster0</dd>",
+        "<dd id=\"replica-set\">rs0</dd>",
+        "<dd id=\"metric\">CONNECTIONS 250 RAW (threshold: above 100 RAW)</dd>",
+        ">just now</time>",
+    ] {
+        assert!(page.html.contains(shown), "{shown} in {}", page.html);
+    }
+    let link = format!("href=\"/projects/{}/alert-configs#config-{config_id}\"", app.project.id);
+    assert!(page.html.contains(&link), "its configuration, linked: {}", page.html);
+    let list = browser.get(&format!("/projects/{}/alerts", app.project.id)).await;
+    assert!(list.html.contains("severity-CRITICAL") && list.html.contains("status-OPEN"), "{}", list.html);
+}

@@ -5,9 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::truncated;
+use super::message::{measured, truncated};
 use super::{Answer, Delivery, Message, Settings, required};
-use crate::domain::alerts::threshold::{Comparison, number};
 
 /// The destination every email shares: the one SMTP server.
 pub const SMTP_DESTINATION: &str = "smtp";
@@ -94,7 +93,7 @@ fn facts(message: &Message) -> Vec<(&'static str, String)> {
             facts.push((name, value.clone()));
         }
     }
-    if let Some(metric) = measurement(message) {
+    if let Some(metric) = measured(observation, message.limit) {
         facts.push(("Metric", metric));
     }
     facts.push(("Project", alert.group.to_string()));
@@ -104,38 +103,6 @@ fn facts(message: &Message) -> Vec<(&'static str, String)> {
     }
     facts.push(("Alert", alert.id.to_string()));
     facts
-}
-
-/// A metric alert's value against its threshold: `ASSERT_REGULAR 42 RAW (threshold: above
-/// 10 RAW)`; the value alone where the configuration has no threshold.
-fn measurement(message: &Message) -> Option<String> {
-    let observation = &message.alert.observation;
-    let value = observation.current_value.as_ref()?;
-    let mut text = String::new();
-    if let Some(metric) = &observation.metric_name {
-        text.push_str(metric);
-        text.push(' ');
-    }
-    text.push_str(&with_units(value.number, value.units.as_deref()));
-    if let Some(limit) = message.limit {
-        let side = match limit.operator {
-            Comparison::GreaterThan => "above",
-            Comparison::LessThan => "below",
-        };
-        text.push_str(&format!(
-            " (threshold: {side} {})",
-            with_units(limit.threshold, limit.units.as_deref())
-        ));
-    }
-    Some(text)
-}
-
-fn with_units(value: f64, units: Option<&str>) -> String {
-    let number = number(value);
-    match units {
-        Some(units) => format!("{number} {units}"),
-        None => number.to_string(),
-    }
 }
 
 /// `text` safe inside HTML elements and quoted attributes.
@@ -161,11 +128,5 @@ mod tests {
     #[test]
     fn html_special_characters_are_escaped() {
         assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-    }
-
-    #[test]
-    fn values_read_as_numbers_with_their_units() {
-        assert_eq!(with_units(80.0, Some("RAW")), "80 RAW");
-        assert_eq!(with_units(0.5, None), "0.5");
     }
 }

@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::event;
 use crate::domain::alerts::alert::Alert;
-use crate::domain::alerts::threshold::Limit;
+use crate::domain::alerts::observation::Observation;
+use crate::domain::alerts::threshold::{Comparison, Limit, number};
 use crate::domain::dates::iso_date;
 
 /// An alert's severity: its configuration's `severityOverride`, else `WARNING`.
@@ -148,6 +149,39 @@ impl Message<'_> {
     }
 }
 
+/// A metric's value against the configuration's threshold, as people read it:
+/// `CONNECTIONS 250 RAW (threshold: above 100 RAW)`; the value alone where there is no
+/// threshold; `None` where nothing was measured.
+pub fn measured(observation: &Observation, limit: Option<&Limit>) -> Option<String> {
+    let value = observation.current_value.as_ref()?;
+    let mut text = String::new();
+    if let Some(metric) = &observation.metric_name {
+        text.push_str(metric);
+        text.push(' ');
+    }
+    text.push_str(&with_units(value.number, value.units.as_deref()));
+    if let Some(limit) = limit {
+        let side = match limit.operator {
+            Comparison::GreaterThan => "above",
+            Comparison::LessThan => "below",
+        };
+        text.push_str(&format!(
+            " (threshold: {side} {})",
+            with_units(limit.threshold, limit.units.as_deref())
+        ));
+    }
+    Some(text)
+}
+
+/// `80 RAW`, `0.5`: a number as JSON writes it, with its units.
+fn with_units(value: f64, units: Option<&str>) -> String {
+    let number = number(value);
+    match units {
+        Some(units) => format!("{number} {units}"),
+        None => number.to_string(),
+    }
+}
+
 /// The prefixes the API is mounted under, longest first (`crate::http::mount::Mount` checks
 /// that it names each of its own here).
 pub const API_PREFIXES: [&str; 3] = ["/api/public/v1.0", "/api/atlas/v1.0", "/api/atlas/v2"];
@@ -178,6 +212,12 @@ mod tests {
         assert_eq!(truncated("abcdef", 6), "abcdef");
         assert_eq!(truncated("abcdefg", 6), "abcde…");
         assert_eq!(truncated("ééééééé", 3).chars().count(), 3);
+    }
+
+    #[test]
+    fn values_read_as_numbers_with_their_units() {
+        assert_eq!(with_units(80.0, Some("RAW")), "80 RAW");
+        assert_eq!(with_units(0.5, None), "0.5");
     }
 
     #[test]

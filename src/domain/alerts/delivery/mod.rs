@@ -22,7 +22,7 @@ mod webhook;
 use serde::{Deserialize, Serialize};
 
 pub use email::{Email, SMTP_DESTINATION};
-pub use message::{API_PREFIXES, Message, Severity, origin_of};
+pub use message::{API_PREFIXES, Message, Severity, measured, origin_of};
 pub use routes::{Route, Settings, integration_settings, route_of};
 pub use slack::is_transient_slack_error;
 pub use vendor::Vendor;

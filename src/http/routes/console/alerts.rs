@@ -15,8 +15,10 @@ use super::page::{Chrome, error_page, render};
 use super::project::{can_write, project, project_page};
 use super::user::ConsoleUser;
 use crate::domain::alerts::alert::{Acknowledgement, Alert, AlertFilter, AlertStatus};
+use crate::domain::alerts::config::AlertConfig;
+use crate::domain::alerts::delivery::{Severity, measured};
 use crate::domain::api_key::Access;
-use crate::domain::dates::iso_date;
+use crate::domain::dates::{iso_date, relative};
 use crate::domain::ids::ObjectId;
 use crate::domain::project::Project;
 use crate::http::AppState;
@@ -39,10 +41,26 @@ pub struct AlertRow {
     pub status: &'static str,
     /// Where: the host and port, or the cluster, or the replica set.
     pub target: String,
+    /// Its severity: the configuration's `severityOverride`, else `WARNING`.
+    pub severity: &'static str,
+    /// The host and port, if observed.
+    pub host: String,
+    /// The cluster, if observed.
+    pub cluster: String,
+    /// The replica set, if observed.
+    pub replica_set: String,
+    /// The metric's value against the configuration's threshold, if measured.
+    pub metric: String,
+    /// The configuration that raised it, if it still exists.
+    pub config_id: String,
     /// When it opened.
     pub created: String,
+    /// How long ago it opened.
+    pub created_ago: String,
     /// When it closed.
     pub resolved: String,
+    /// How long ago it closed.
+    pub resolved_ago: String,
     /// Its acknowledgement, in words.
     pub acknowledged: String,
     /// What was observed, in words.
@@ -50,8 +68,13 @@ pub struct AlertRow {
 }
 
 impl AlertRow {
-    fn of(alert: &Alert) -> AlertRow {
+    /// `alert` as raised by `config` (if it still exists), as of `now_ms`.
+    fn of(alert: &Alert, config: Option<&AlertConfig>, now_ms: i64) -> AlertRow {
         let observed = &alert.observation;
+        let settings = config.map(|config| &config.settings);
+        let limit =
+            settings.and_then(|settings| settings.metric_threshold.as_ref().or(settings.threshold.as_ref()));
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
         let target = [&observed.hostname_and_port, &observed.cluster_name, &observed.replica_set_name]
             .into_iter()
             .flatten()
@@ -67,8 +90,16 @@ impl AlertRow {
             event_type: observed.event_type_name.clone(),
             status: alert.status.as_str(),
             target,
+            severity: Severity::from_override(settings.and_then(|s| s.severity_override.as_deref())).as_str(),
+            host: text(&observed.hostname_and_port),
+            cluster: text(&observed.cluster_name),
+            replica_set: text(&observed.replica_set_name),
+            metric: measured(observed, limit).unwrap_or_default(),
+            config_id: config.map(|config| config.id.to_string()).unwrap_or_default(),
             created: iso_date(alert.created_ms),
+            created_ago: relative(alert.created_ms, now_ms),
             resolved: alert.resolved_ms.map(iso_date).unwrap_or_default(),
+            resolved_ago: alert.resolved_ms.map(|ms| relative(ms, now_ms)).unwrap_or_default(),
             acknowledged,
             summary: observed.human_readable.clone().unwrap_or_default(),
         }
@@ -136,7 +167,17 @@ pub async fn list(
             Err(error) => return error_page(&chrome, error.into()),
         };
     alerts.sort_by_key(|alert| (alert.status != AlertStatus::Open, std::cmp::Reverse(alert.created_ms)));
-    let alerts = alerts.iter().map(AlertRow::of).collect();
+    let configs = match state.store.list_alert_configs(project.id, 0, u64::MAX).await {
+        Ok((configs, _)) => configs,
+        Err(error) => return error_page(&chrome, error.into()),
+    };
+    let now = now_ms();
+    let alerts = alerts
+        .iter()
+        .map(|alert| {
+            AlertRow::of(alert, configs.iter().find(|config| config.id == alert.alert_config_id), now)
+        })
+        .collect();
     render(StatusCode::OK, &AlertsPage { chrome, alerts, total })
 }
 
@@ -184,13 +225,17 @@ pub async fn one(
             error: record.last_error.unwrap_or_default(),
         })
         .collect();
+    let config = match state.store.get_alert_config(project.id, alert.alert_config_id).await {
+        Ok(config) => config,
+        Err(error) => return error_page(&chrome, error.into()),
+    };
     let writable = can_write(&state, &user, &project).await;
     let page = AlertPage {
         chrome,
         writable,
         open: alert.status == AlertStatus::Open,
         acknowledged: alert.acknowledgement.is_some(),
-        alert: AlertRow::of(&alert),
+        alert: AlertRow::of(&alert, config.as_ref(), now_ms()),
         notifications,
     };
     render(StatusCode::OK, &page)
