@@ -63,6 +63,10 @@ def browser(width=1280, height=1000):
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                  f"--window-size={width},{height}"):
         options.add_argument(flag)
+    if width < 500:
+        # Headless windows are at least 500 px wide: a phone's viewport is emulated instead.
+        options.add_experimental_option(
+            "mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1}})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.implicitly_wait(2)
     return driver
