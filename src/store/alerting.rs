@@ -1,6 +1,8 @@
 //! The part of the store that keeps alerting: alert configurations and the alerts they
 //! raise. Every [`super::Store`] is one; callers bring this trait into scope to use it.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 
 use super::error::StoreError;
@@ -119,6 +121,9 @@ pub trait AlertStore: Send + Sync {
         notification: ObjectId,
         now_ms: i64,
     ) -> Result<Redelivery, StoreError>;
+    /// The last finished notification of each type in a project (by `typeName`): its status
+    /// (`DELIVERED` or `FAILED`) and when it was last attempted.
+    async fn last_outcomes(&self, group: GroupId) -> Result<BTreeMap<String, (String, i64)>, StoreError>;
     /// A project's alerting health (for its Prometheus).
     async fn alerting_stats(&self, group: GroupId) -> Result<AlertingStats, StoreError>;
     /// The notifications of every project not yet delivered, as of `now_ms`.

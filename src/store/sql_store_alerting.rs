@@ -1,5 +1,7 @@
 //! [`AlertStore`] for either engine, written once, as [`super::sql_store`] is for the rest.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 
 use super::alerting::{AlertStore, Backlog};
@@ -246,6 +248,10 @@ impl<E: Engine> AlertStore for SqlStore<E> {
             Box::pin(async move { outbox::redeliver(db, group, alert, notification, now_ms).await })
         });
         self.engine.write(None, redeliver).await
+    }
+
+    async fn last_outcomes(&self, group: GroupId) -> Result<BTreeMap<String, (String, i64)>, StoreError> {
+        stats::last_outcomes(&mut *self.engine.reader().await?, group).await
     }
 
     async fn alerting_stats(&self, group: GroupId) -> Result<AlertingStats, StoreError> {

@@ -37,6 +37,10 @@ async fn an_owner_saves_slack_and_changes_its_channel_without_retyping_the_token
 
     let page = browser.get(&integrations(&app)).await;
     assert_eq!(page.status, 200);
+    assert!(
+        page.html.contains(">Microsoft Teams<") && page.html.contains(">PagerDuty<"),
+        "services in words"
+    );
     for kind in [
         "PAGER_DUTY",
         "SLACK",
@@ -50,8 +54,11 @@ async fn an_owner_saves_slack_and_changes_its_channel_without_retyping_the_token
         "PROMETHEUS",
         "MICROSOFT_TEAMS",
     ] {
-        assert!(page.html.contains(&format!("id=\"{kind}-title\"")), "{kind} has its section");
+        assert!(page.html.contains(&format!("id=\"{kind}-row\"")), "{kind} has its row");
     }
+    let page = browser.get(&format!("{}/SLACK", integrations(&app))).await;
+    assert!(page.html.contains(">Bot token") && !page.html.contains(">apiToken"), "labels in words");
+    assert!(page.html.contains("your app › OAuth"), "where the token is found");
     let csrf = page.csrf();
     let saved = browser
         .post(
@@ -60,10 +67,10 @@ async fn an_owner_saves_slack_and_changes_its_channel_without_retyping_the_token
         )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.html);
-    assert_eq!(saved.location(), Some(format!("{}?saved=SLACK#SLACK", integrations(&app)).as_str()));
+    assert_eq!(saved.location(), Some(format!("{}/SLACK?saved=SLACK", integrations(&app)).as_str()));
     assert_eq!(stored_slack(&app).await.unwrap()["channelName"], "ops");
 
-    let shown = browser.get(&format!("{}?saved=SLACK", integrations(&app))).await;
+    let shown = browser.get(&format!("{}/SLACK?saved=SLACK", integrations(&app))).await;
     assert!(!shown.html.contains(SLACK_TOKEN), "the token is never sent back");
     assert!(shown.html.contains("****wxyz"), "its mask is shown");
     assert!(shown.html.contains("id=\"SLACK-notice\""));
@@ -192,7 +199,7 @@ async fn a_read_only_key_sees_no_save_button_and_is_refused_if_it_posts_anyway()
     let app = TestApp::spawn().await;
     let reader = app.key(KeyGrant::Project(app.project.id, ProjectRole::GroupReadOnly)).await;
     let browser = ConsoleClient::signed_in(&app.base, &reader.public_key, &reader.private_key).await;
-    let page = browser.get(&integrations(&app)).await;
+    let page = browser.get(&format!("{}/SLACK", integrations(&app))).await;
     assert_eq!(page.status, 200);
     assert!(!page.html.contains("-save\""), "no Save button");
     assert!(page.html.contains("Read only"));
@@ -296,7 +303,7 @@ async fn a_service_account_signs_in_and_deleting_its_secret_ends_the_session() {
         .await
         .unwrap();
     let browser = ConsoleClient::signed_in(&app.base, &account.client_id(), secret.secret.expose()).await;
-    let page = browser.get(&integrations(&app)).await;
+    let page = browser.get(&format!("{}/SLACK", integrations(&app))).await;
     assert_eq!(page.status, 200);
     assert!(page.html.contains(&account.client_id()) && page.html.contains("-save\""));
     let saved = browser
@@ -486,7 +493,7 @@ async fn a_console_path_with_control_characters_is_refused_not_an_error() {
 async fn webhook_templates_are_previewed_on_a_sample_alert_and_nothing_is_saved() {
     let app = TestApp::spawn().await;
     let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
-    let page = browser.get(&integrations(&app)).await;
+    let page = browser.get(&format!("{}/WEBHOOK", integrations(&app))).await;
     assert!(page.html.contains("<textarea id=\"WEBHOOK-bodyTemplate\""), "templates are multi-line");
     assert!(page.html.contains("id=\"WEBHOOK-preview\""));
     let csrf = page.csrf();

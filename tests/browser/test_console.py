@@ -130,6 +130,12 @@ def test_an_owner_configures_slack_tests_it_reads_an_alert_log_and_signs_out(dri
 
     go(driver, driver.find_element(By.LINK_TEXT, "Default Project"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "Integrations"
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    assert height < 2000, f"the summary is {height} px tall at 1280 px"
+    shot(driver, "02b-integrations-summary")
+    go(driver, driver.find_element(By.ID, "SLACK-open"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Slack"
+    assert "apiToken" not in driver.find_element(By.CSS_SELECTOR, "label[for=SLACK-apiToken]").text
     section = slack_section(driver)
     section.find_element(By.ID, "SLACK-apiToken").send_keys(TOKEN)
     section.find_element(By.ID, "SLACK-channelName").send_keys("ops")
@@ -182,6 +188,10 @@ def test_an_owner_configures_slack_tests_it_reads_an_alert_log_and_signs_out(dri
     shot(driver, "08-events")
 
     go(driver, driver.find_element(By.LINK_TEXT, "Integrations"))
+    assert "Configured" in driver.find_element(By.ID, "SLACK-row").text
+    assert "DELIVERED" in driver.find_element(By.ID, "SLACK-row").text, "the last notification's result"
+    shot(driver, "08a-integrations-summary-configured")
+    go(driver, driver.find_element(By.ID, "SLACK-open"))
     go(driver, slack_section(driver).find_element(By.ID, "SLACK-remove"))
     # Remove asks first: the confirmation page, and nothing removed yet.
     assert "Remove the SLACK integration" in driver.find_element(By.ID, "confirm-heading").text
@@ -215,7 +225,7 @@ def test_a_read_only_key_sees_no_save_button_and_is_refused_if_it_posts(driver):
         check=True, capture_output=True, text=True).stdout
     key = json.loads(created)
     sign_in(driver, key["publicKey"], key["privateKey"])
-    driver.get(f"{BASE}/projects/{GROUP}/integrations")
+    driver.get(f"{BASE}/projects/{GROUP}/integrations/SLACK")
     assert "Read only" in driver.page_source
     assert driver.find_elements(By.ID, "SLACK-save") == []
     assert driver.find_elements(By.ID, "SLACK-remove") == []
@@ -252,6 +262,9 @@ def test_pages_fit_a_phone_screen():
         phone.get(f"{BASE}/projects/{GROUP}/integrations")
         assert_fits(phone, "the integrations page")
         shot(phone, "10-integrations-phone")
+        phone.get(f"{BASE}/projects/{GROUP}/integrations/DATADOG")
+        assert_fits(phone, "an integration's page")
+        shot(phone, "10b-integration-datadog-phone")
         for section in ["alerts", "alert-configs", "events"]:
             phone.get(f"{BASE}/projects/{GROUP}/{section}")
             assert_fits(phone, f"the {section} page")

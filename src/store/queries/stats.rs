@@ -1,6 +1,8 @@
 //! A project's alerting health, counted where the rows are (the latency buckets match
 //! [`LATENCY_BOUNDS_MS`]).
 
+use std::collections::BTreeMap;
+
 use crate::domain::alerts::stats::{AlertingStats, LATENCY_BOUNDS_MS, Latency};
 use crate::domain::ids::GroupId;
 use crate::store::error::StoreError;
@@ -23,6 +25,26 @@ const LATENCY: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(delivered_ms - due_ms)
      SUM(CASE WHEN delivered_ms - due_ms <= 900000 THEN 1 ELSE 0 END), \
      SUM(CASE WHEN delivered_ms - due_ms <= 3600000 THEN 1 ELSE 0 END) \
      FROM notifications WHERE project_id = $1 AND status = 'DELIVERED'";
+
+const LAST_OUTCOMES: &str = "SELECT type_name, status, MAX(last_attempt_ms) FROM notifications \
+     WHERE project_id = $1 AND status IN ('DELIVERED', 'FAILED') AND last_attempt_ms IS NOT NULL \
+     GROUP BY type_name, status";
+
+/// The last finished notification of each type in `group`: its status (`DELIVERED` or
+/// `FAILED`) and when it was last attempted.
+pub async fn last_outcomes(
+    db: &mut dyn Sql,
+    group: GroupId,
+) -> Result<BTreeMap<String, (String, i64)>, StoreError> {
+    let mut last: BTreeMap<String, (String, i64)> = BTreeMap::new();
+    for mut row in db.fetch(LAST_OUTCOMES, &[text(&group.to_string())]).await? {
+        let (type_name, status, at) = (row.text(0)?, row.text(1)?, row.int(2)?);
+        if last.get(&type_name).is_none_or(|(_, seen)| *seen < at) {
+            last.insert(type_name, (status, at));
+        }
+    }
+    Ok(last)
+}
 
 /// The alerting health of `group`.
 pub async fn alerting_stats(db: &mut dyn Sql, group: GroupId) -> Result<AlertingStats, StoreError> {

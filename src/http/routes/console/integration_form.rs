@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use super::form::Fields;
 use super::page::sentence;
-use crate::domain::integration::spec::{FieldKind, FieldSpec};
+use super::words;
+use crate::domain::integration::spec::FieldKind;
 use crate::domain::integration::{Integration, IntegrationType, SettingsError};
 
 /// One input of a type's form.
@@ -17,7 +18,11 @@ pub struct FieldView {
     pub id: String,
     /// The field's wire name, also the input's name.
     pub name: &'static str,
-    /// `text`, `password`, `url`, `select`, `textarea` (templates).
+    /// What it is called, in words.
+    pub label: String,
+    /// Where its value is found, if that helps.
+    pub hint: Option<&'static str>,
+    /// `text`, `password`, `url`, `select`, `checkbox` (flags), `textarea` (templates).
     pub input: &'static str,
     /// What the input holds (never a secret).
     pub value: String,
@@ -66,14 +71,14 @@ pub fn fields(
             let input = match field.kind {
                 FieldKind::Redacted(_) => "textarea",
                 FieldKind::Secret(_) | FieldKind::SecretUrl | FieldKind::WriteOnly(_) => "password",
-                FieldKind::Flag | FieldKind::Choice(_) => "select",
+                FieldKind::Flag => "checkbox",
+                FieldKind::Choice(_) => "select",
                 FieldKind::Text(rule) if rule.shape == crate::domain::integration::spec::Shape::HttpUrl => {
                     "url"
                 }
                 FieldKind::Text(_) => "text",
             };
             let options = match field.kind {
-                FieldKind::Flag => choices(&["true", "false"], &value),
                 FieldKind::Choice(names) => choices(names, &value),
                 _ => Vec::new(),
             };
@@ -81,9 +86,12 @@ pub fn fields(
                 (true, true) => Some(stored.unwrap_or_else(|| "(set, never shown)".into())),
                 _ => None,
             };
+            let (label, hint) = words::field(kind, field.name);
             FieldView {
                 id: format!("{kind}-{}", field.name),
                 name: field.name,
+                label,
+                hint,
                 input,
                 value,
                 stored,
@@ -107,6 +115,11 @@ pub fn body(kind: IntegrationType, current: Option<&Integration>, posted: &Field
     let mut body = Map::new();
     body.insert("type".into(), Value::String(kind.as_str().into()));
     for field in kind.spec().map_or(&[][..], |spec| spec.fields) {
+        if matches!(field.kind, FieldKind::Flag) {
+            // A checkbox left unchecked is not sent at all: unchecked is false.
+            body.insert(field.name.into(), Value::Bool(posted.get(field.name) == Some("true")));
+            continue;
+        }
         let typed = posted.get(field.name).map(str::trim).unwrap_or("");
         let held = current.is_some_and(|integration| integration.fields.contains_key(field.name));
         if typed.is_empty() {
@@ -116,17 +129,9 @@ pub fn body(kind: IntegrationType, current: Option<&Integration>, posted: &Field
             }
             continue;
         }
-        body.insert(field.name.into(), value_of(field, typed));
+        body.insert(field.name.into(), Value::String(typed.to_owned()));
     }
     Value::Object(body)
-}
-
-fn value_of(field: &FieldSpec, typed: &str) -> Value {
-    match (field.kind, typed) {
-        (FieldKind::Flag, "true") => Value::Bool(true),
-        (FieldKind::Flag, "false") => Value::Bool(false),
-        _ => Value::String(typed.to_owned()),
-    }
 }
 
 /// Puts a refusal next to its field (or returns it, for the form as a whole).
@@ -199,13 +204,16 @@ mod tests {
     }
 
     #[test]
-    fn flags_and_choices_are_selects_with_an_unset_choice() {
+    fn flags_are_checkboxes_unchecked_meaning_false_and_choices_selects_with_an_unset_choice() {
         let views = fields(IntegrationType::Prometheus, None, None);
         let enabled = views.iter().find(|f| f.name == "enabled").unwrap();
-        assert_eq!(enabled.input, "select");
-        assert_eq!(enabled.options.len(), 3);
+        assert_eq!((enabled.input, enabled.label.as_str()), ("checkbox", "Enabled"));
+        let discovery = views.iter().find(|f| f.name == "serviceDiscovery").unwrap();
+        assert_eq!((discovery.input, discovery.options.len()), ("select", 3));
         let body = body(IntegrationType::Prometheus, None, &posted(&[("enabled", "true"), ("username", "")]));
         assert_eq!(body["enabled"], json!(true));
         assert!(body.get("username").is_none());
+        let unchecked = super::body(IntegrationType::Prometheus, None, &posted(&[("username", "u")]));
+        assert_eq!(unchecked["enabled"], json!(false), "an unchecked box is not sent");
     }
 }

@@ -18,6 +18,7 @@ use super::integration_form::{FieldView, body, fields, place_error};
 use super::page::{Chrome, error_page, render};
 use super::project::{can_write, project};
 use super::user::ConsoleUser;
+use super::words;
 use crate::delivery::test_alert::{TestOutcome, send_test_alert, untestable};
 use crate::domain::alerts::delivery::preview::Preview;
 use crate::domain::api_key::Access;
@@ -33,6 +34,8 @@ use crate::store::StoreError;
 pub struct TypeView {
     /// The wire name.
     pub name: &'static str,
+    /// The service's name, in words.
+    pub words: &'static str,
     /// Whether the project has it.
     pub configured: bool,
     /// Why it cannot be configured (HIP_CHAT), if so.
@@ -59,11 +62,11 @@ struct IntegrationsPage {
     types: Vec<TypeView>,
 }
 
-/// `GET /projects/{groupId}/integrations`.
-pub async fn page(
+/// `GET /projects/{groupId}/integrations/{type}`: one type's form.
+pub async fn type_page(
     State(state): State<AppState>,
     Extension(user): Extension<ConsoleUser>,
-    Path(group): Path<String>,
+    Path((group, kind)): Path<(String, String)>,
     Query(done): Query<HashMap<String, String>>,
 ) -> Response {
     let chrome = Chrome::of("Integrations", &user);
@@ -71,8 +74,11 @@ pub async fn page(
         Ok(project) => project,
         Err(error) => return error_page(&chrome, error),
     };
+    let Some(kind) = IntegrationType::parse(&kind) else {
+        return error_page(&chrome, ApiError::invalid_enum_value(&kind));
+    };
     let notice = notice(&done);
-    show(&state, &user, &project, StatusCode::OK, |kind, view| {
+    show(&state, &user, &project, kind, StatusCode::OK, |kind, view| {
         if notice.as_ref().is_some_and(|(name, _)| *name == kind.as_str()) {
             view.notice = notice.as_ref().map(|(_, text)| text.clone());
         }
@@ -93,40 +99,35 @@ fn notice(done: &HashMap<String, String>) -> Option<(String, String)> {
     Some((kind.clone(), format!("Test alert delivered: the receiver answered {answer} in {took} ms.")))
 }
 
-/// Renders the page, letting `adjust` change a type's section (a refusal, a notice).
+/// Renders the page of `kind`, letting `adjust` change its section (a refusal, a notice).
 pub(super) async fn show(
     state: &AppState,
     user: &ConsoleUser,
     project: &Project,
+    kind: IntegrationType,
     status: StatusCode,
     mut adjust: impl FnMut(IntegrationType, &mut TypeView),
 ) -> Response {
-    let chrome = Chrome::of("Integrations", user).in_project(project, "integrations");
-    let stored = match state.store.list_integrations(project.id).await {
-        Ok(stored) => stored,
+    let chrome = Chrome::of(words::type_name(kind), user).in_project(project, "integrations");
+    let current = match state.store.get_integration(project.id, kind).await {
+        Ok(current) => current,
         Err(error) => return error_page(&chrome, error.into()),
     };
-    let types = IntegrationType::ALL
-        .into_iter()
-        .map(|kind| {
-            let current = stored.iter().find(|integration| integration.kind == kind);
-            let mut view = TypeView {
-                name: kind.as_str(),
-                configured: current.is_some(),
-                retired: kind.spec().is_none(),
-                untestable: untestable(kind),
-                fields: fields(kind, current, None),
-                error: None,
-                notice: None,
-                previewable: kind == IntegrationType::Webhook,
-                preview: None,
-            };
-            adjust(kind, &mut view);
-            view
-        })
-        .collect();
+    let mut view = TypeView {
+        name: kind.as_str(),
+        words: words::type_name(kind),
+        configured: current.is_some(),
+        retired: kind.spec().is_none(),
+        untestable: untestable(kind),
+        fields: fields(kind, current.as_ref(), None),
+        error: None,
+        notice: None,
+        previewable: kind == IntegrationType::Webhook,
+        preview: None,
+    };
+    adjust(kind, &mut view);
     let writable = can_write(state, user, project).await;
-    render(status, &IntegrationsPage { chrome, writable, types })
+    render(status, &IntegrationsPage { chrome, writable, types: vec![view] })
 }
 
 /// The project and type of a change, reached for writing.
@@ -159,7 +160,7 @@ pub(super) async fn target_as_stored(
 
 /// Back to the page, at the section of `kind`, saying what happened.
 fn back(project: &Project, kind: IntegrationType, query: &str) -> Response {
-    Redirect::to(&format!("/projects/{}/integrations?{query}#{kind}", project.id)).into_response()
+    Redirect::to(&format!("/projects/{}/integrations/{kind}?{query}", project.id)).into_response()
 }
 
 /// `POST /projects/{groupId}/integrations/{type}`: saves the type's form.
@@ -201,7 +202,7 @@ async fn refused_form(
     let mut refused_fields = fields(kind, current, Some(posted));
     let general = place_error(&mut refused_fields, refused);
     let mut refused_fields = Some(refused_fields);
-    show(state, user, project, StatusCode::UNPROCESSABLE_ENTITY, |shown, view| {
+    show(state, user, project, kind, StatusCode::UNPROCESSABLE_ENTITY, |shown, view| {
         if shown == kind {
             view.fields = refused_fields.take().unwrap_or_default();
             view.error = general.clone().or_else(|| Some("Not saved: see the field marked below.".into()));
@@ -262,7 +263,7 @@ pub async fn test(
         Err(error) => return error_page(&Chrome::of("Integrations", &user), error.into()),
     };
     if let Some(reason) = untestable(kind) {
-        return show(&state, &user, &project, StatusCode::BAD_REQUEST, |shown, view| {
+        return show(&state, &user, &project, kind, StatusCode::BAD_REQUEST, |shown, view| {
             if shown == kind {
                 view.error = Some(format!("Cannot test: {reason}."));
             }
@@ -281,7 +282,7 @@ pub async fn test(
                 }
                 None => format!("The test alert could not be sent: {said}"),
             };
-            show(&state, &user, &project, StatusCode::BAD_GATEWAY, |shown, view| {
+            show(&state, &user, &project, kind, StatusCode::BAD_GATEWAY, |shown, view| {
                 if shown == kind {
                     view.error = Some(error.clone());
                 }

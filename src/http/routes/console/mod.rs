@@ -15,6 +15,7 @@ mod events;
 mod form;
 mod integration_form;
 mod integrations;
+mod integrations_summary;
 mod page;
 mod path_guard;
 mod project;
@@ -25,6 +26,7 @@ mod session;
 mod sign_in;
 mod template_preview;
 mod user;
+mod words;
 
 use axum::Router;
 use axum::extract::Path;
@@ -44,8 +46,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let project = "/projects/{group_id}";
     let projects = Router::new()
         .route(project, get(to_integrations))
-        .route(&format!("{project}/integrations"), get(integrations::page))
-        .route(&format!("{project}/integrations/{{integration_type}}"), post(integrations::save))
+        .route(&format!("{project}/integrations"), get(integrations_summary::page))
+        .route(
+            &format!("{project}/integrations/{{integration_type}}"),
+            get(integrations::type_page).post(integrations::save),
+        )
         .route(&format!("{project}/integrations/{{integration_type}}/remove"), post(integrations::remove))
         .route(&format!("{project}/integrations/{{integration_type}}/test"), post(integrations::test))
         .route(&format!("{project}/integrations/{{integration_type}}/preview"), post(template_preview::page))

@@ -36,7 +36,7 @@ pub async fn page(
     let result = preview(&alert, &body, &headers, &notification_base(&state, Mount::AtlasV2));
     let mut kept = Some(fields(kind, current.as_ref(), Some(&posted)));
     let mut result = Some(result);
-    show(&state, &user, &project, StatusCode::OK, |section, view| {
+    show(&state, &user, &project, kind, StatusCode::OK, |section, view| {
         if section == kind && view.previewable {
             view.fields = kept.take().unwrap_or_default();
             view.preview = result.take();
