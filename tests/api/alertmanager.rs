@@ -40,6 +40,16 @@ async fn configure(app: &TestApp, body: Value) {
     assert_eq!(created.status, 200, "{}", created.text());
 }
 
+/// HOST_DOWN emails ops@example.com (nothing is sent: no SMTP server here).
+async fn email_on_host_down(app: &TestApp) {
+    configure(
+        app,
+        json!({"eventTypeName": "HOST_DOWN", "enabled": true,
+        "notifications": [{"typeName": "EMAIL", "emailAddress": "ops@example.com"}]}),
+    )
+    .await;
+}
+
 async fn alerts(app: &TestApp, status: &str) -> Vec<Value> {
     let listed =
         app.owner().get(&path(app, &format!("/alerts?status={status}&itemsPerPage=500"))).await.json();
@@ -105,12 +115,7 @@ async fn a_firing_alert_opens_once_however_often_it_is_resent_and_resolved_close
 #[tokio::test]
 async fn the_event_type_comes_from_the_label_else_the_query_and_each_unusable_alert_is_refused_alone() {
     let app = TestApp::spawn().await;
-    configure(
-        &app,
-        json!({"eventTypeName": "HOST_DOWN", "enabled": true,
-        "notifications": [{"typeName": "EMAIL", "emailAddress": "ops@example.com"}]}),
-    )
-    .await;
+    email_on_host_down(&app).await;
     configure(&app, json!({"eventTypeName": "OUTSIDE_METRIC_THRESHOLD", "enabled": true,
         "metricThreshold": {"metricName": "CONNECTIONS", "operator": "GREATER_THAN", "threshold": 100, "units": "RAW"},
         "notifications": [{"typeName": "EMAIL", "emailAddress": "ops@example.com"}]}))
@@ -159,12 +164,7 @@ async fn the_event_type_comes_from_the_label_else_the_query_and_each_unusable_al
 #[tokio::test]
 async fn a_thousand_alerts_in_one_payload_are_taken_in_one_request() {
     let app = TestApp::spawn().await;
-    configure(
-        &app,
-        json!({"eventTypeName": "HOST_DOWN", "enabled": true,
-        "notifications": [{"typeName": "EMAIL", "emailAddress": "ops@example.com"}]}),
-    )
-    .await;
+    email_on_host_down(&app).await;
     let many = (0..1_000)
         .map(|n| {
             firing(
@@ -183,12 +183,7 @@ async fn a_thousand_alerts_in_one_payload_are_taken_in_one_request() {
 #[tokio::test]
 async fn a_reader_another_version_or_a_body_that_is_not_json_is_refused_and_changes_nothing() {
     let app = TestApp::spawn().await;
-    configure(
-        &app,
-        json!({"eventTypeName": "HOST_DOWN", "enabled": true,
-        "notifications": [{"typeName": "EMAIL", "emailAddress": "ops@example.com"}]}),
-    )
-    .await;
+    email_on_host_down(&app).await;
     let down = payload(vec![firing(json!({"atlas_event_type": "HOST_DOWN", "instance": "a:1"}), json!({}))]);
     let route = path(&app, "/alerts:alertmanager");
     app.client(&app.reader).post(&route, &down).await.assert_error(401, "USER_UNAUTHORIZED");

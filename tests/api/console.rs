@@ -6,9 +6,8 @@
 
 use std::time::Duration;
 
-use atlas_integrations::accounts::{AccountRequest, create_account};
 use atlas_integrations::admin::{self, KeyGrant};
-use atlas_integrations::domain::api_key::{OrgRole, ProjectRole};
+use atlas_integrations::domain::api_key::ProjectRole;
 use serde_json::{Value, json};
 
 use crate::helpers::{ConsoleClient, Receiver, TestApp, Tuning};
@@ -290,18 +289,7 @@ async fn signing_out_or_revoking_the_key_ends_the_session_at_once() {
 #[tokio::test]
 async fn a_service_account_signs_in_and_deleting_its_secret_ends_the_session() {
     let app = TestApp::spawn().await;
-    let request = AccountRequest {
-        org_id: app.project.org_id,
-        name: "Console user".into(),
-        description: "signs in".into(),
-        org_roles: vec![OrgRole::OrgMember],
-        secret_hours: 24,
-    };
-    let (account, secret) = create_account(app.store.as_ref(), request).await.unwrap();
-    app.store
-        .set_service_account_project_roles(account.id, app.project.id, &[ProjectRole::GroupOwner])
-        .await
-        .unwrap();
+    let (account, secret) = app.project_service_account("Console user", ProjectRole::GroupOwner).await;
     let browser = ConsoleClient::signed_in(&app.base, &account.client_id(), secret.secret.expose()).await;
     let page = browser.get(&format!("{}/SLACK", integrations(&app))).await;
     assert_eq!(page.status, 200);

@@ -8,10 +8,9 @@
 
 use std::time::Duration;
 
-use atlas_integrations::accounts::{AccountRequest, create_account};
 use atlas_integrations::delivery::retry::RetryPolicy;
 use atlas_integrations::delivery::settings::DeliverySettings;
-use atlas_integrations::domain::api_key::{OrgRole, ProjectRole};
+use atlas_integrations::domain::api_key::ProjectRole;
 use serde_json::{Value, json};
 
 use crate::delivery::path;
@@ -59,18 +58,7 @@ async fn alertmanager_for(app: &TestApp, receiver: &Receiver, alertmanager: &std
     let config = json!({"eventTypeName": "HOST_DOWN", "enabled": true,
         "notifications": [{"typeName": "WEBHOOK", "webhookUrl": receiver.url}]});
     assert_eq!(app.owner().post(&path(app, "/alertConfigs"), &config).await.status, 200);
-    let request = AccountRequest {
-        org_id: app.project.org_id,
-        name: "Alertmanager".into(),
-        description: "sends Prometheus alerts".into(),
-        org_roles: vec![OrgRole::OrgMember],
-        secret_hours: 24,
-    };
-    let (account, secret) = create_account(app.store.as_ref(), request).await.unwrap();
-    app.store
-        .set_service_account_project_roles(account.id, app.project.id, &[ProjectRole::GroupOwner])
-        .await
-        .unwrap();
+    let (account, secret) = app.project_service_account("Alertmanager", ProjectRole::GroupOwner).await;
     let settings = format!(
         "route:\n  receiver: atlas\n  group_by: [alertname, instance]\n  group_wait: 0s\n  group_interval: 1s\n  repeat_interval: 1s\n\
          receivers:\n  - name: atlas\n    webhook_configs:\n      - url: '{base}{alerts}:alertmanager'\n        send_resolved: true\n\

@@ -280,6 +280,29 @@ impl TestApp {
         new_key(self.store.as_ref(), grant).await
     }
 
+    /// A service account of the project's organization called `name`, holding `role` in the
+    /// project: the account and its first secret.
+    pub async fn project_service_account(
+        &self,
+        name: &str,
+        role: atlas_integrations::domain::api_key::ProjectRole,
+    ) -> (
+        atlas_integrations::domain::service_account::ServiceAccount,
+        atlas_integrations::accounts::CreatedSecret,
+    ) {
+        let request = atlas_integrations::accounts::AccountRequest {
+            org_id: self.project.org_id,
+            name: name.into(),
+            description: format!("{name} in the tests"),
+            org_roles: vec![atlas_integrations::domain::api_key::OrgRole::OrgMember],
+            secret_hours: 24,
+        };
+        let (account, secret) =
+            atlas_integrations::accounts::create_account(self.store.as_ref(), request).await.unwrap();
+        self.store.set_service_account_project_roles(account.id, self.project.id, &[role]).await.unwrap();
+        (account, secret)
+    }
+
     /// `/api/atlas/v2/groups/{project}/integrations[/{suffix}]`.
     pub fn v2(&self, suffix: &str) -> String {
         integrations_path("/api/atlas/v2", &self.project.id.to_string(), suffix)
