@@ -628,3 +628,28 @@ async fn an_alerts_page_shows_its_severity_target_metric_against_the_threshold_a
     let list = browser.get(&format!("/projects/{}/alerts", app.project.id)).await;
     assert!(list.html.contains("severity-CRITICAL") && list.html.contains("status-OPEN"), "{}", list.html);
 }
+
+#[tokio::test]
+async fn deleting_an_alert_configuration_asks_first_and_then_deletes_it() {
+    let app = TestApp::spawn().await;
+    let configs = format!("/api/atlas/v2/groups/{}/alertConfigs", app.project.id);
+    let body = json!({"eventTypeName": "HOST_DOWN", "enabled": true,
+        "notifications": [{"typeName": "EMAIL", "emailAddress": "ops@example.com"}]});
+    let id = app.owner().post(&configs, &body).await.json()["id"].as_str().unwrap().to_owned();
+    let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
+    let page = browser.get(&format!("/projects/{}/alert-configs", app.project.id)).await;
+    assert!(page.html.contains(&format!("id=\"delete-{id}\"")), "{}", page.html);
+    let delete = format!("/projects/{}/alert-configs/{id}/delete", app.project.id);
+    let asked = browser.post(&delete, &[("csrf", &page.csrf())]).await;
+    assert_eq!(asked.status, 200);
+    assert!(asked.html.contains("Delete the HOST_DOWN alert configuration?"), "{}", asked.html);
+    assert_eq!(app.owner().get(&format!("{configs}/{id}")).await.status, 200, "nothing deleted yet");
+    let deleted = browser.post(&delete, &[("csrf", &page.csrf()), ("confirmed", "yes")]).await;
+    assert_eq!(deleted.status, 303);
+    app.owner().get(&format!("{configs}/{id}")).await.assert_error(404, "ALERT_CONFIG_NOT_FOUND");
+    let reader = app.key(KeyGrant::Project(app.project.id, ProjectRole::GroupReadOnly)).await;
+    let reading = ConsoleClient::signed_in(&app.base, &reader.public_key, &reader.private_key).await;
+    let csrf = reading.get("/").await.csrf();
+    let refused = reading.post(&delete, &[("csrf", &csrf), ("confirmed", "yes")]).await;
+    assert_eq!(refused.status, 401, "a read-only key may not delete");
+}

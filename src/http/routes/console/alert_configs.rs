@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::confirm::{Question, ask, is_confirmed};
 use super::form::SessionForm;
 use super::page::{Chrome, error_page, render};
 use super::project::{can_write, project, project_page};
@@ -92,13 +93,7 @@ pub async fn toggle(
         Ok(project) => project,
         Err(error) => return error_page(&chrome, error),
     };
-    let not_found = || {
-        ApiError::new(
-            ErrorCode::AlertConfigNotFound,
-            format!("No alert configuration with ID {id} exists in this project."),
-            vec![id.clone()],
-        )
-    };
+    let not_found = || not_found(&id);
     let Some(config) = ObjectId::parse(&id) else { return error_page(&chrome, not_found()) };
     let enabled = match form.get("enabled") {
         Some("true") => true,
@@ -117,6 +112,56 @@ pub async fn toggle(
     match state.store.set_alert_config_enabled(project.id, config, enabled).await {
         Ok(Some(_)) => Redirect::to(&format!("/projects/{}/alert-configs", project.id)).into_response(),
         Ok(None) => error_page(&chrome, not_found()),
+        Err(error) => error_page(&chrome, error.into()),
+    }
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::AlertConfigNotFound,
+        format!("No alert configuration with ID {id} exists in this project."),
+        vec![id.to_owned()],
+    )
+}
+
+/// `POST /projects/{groupId}/alert-configs/{id}/delete`: asks first, then deletes it (the
+/// API's `DELETE`).
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(user): Extension<ConsoleUser>,
+    Path((group, id)): Path<(String, String)>,
+    SessionForm(form): SessionForm,
+) -> Response {
+    let chrome = Chrome::of("Alert configurations", &user);
+    let project = match project(&state, &user, &group, Access::Write).await {
+        Ok(project) => project,
+        Err(error) => return error_page(&chrome, error),
+    };
+    let Some(config_id) = ObjectId::parse(&id) else { return error_page(&chrome, not_found(&id)) };
+    let config = match state.store.get_alert_config(project.id, config_id).await {
+        Ok(Some(config)) => config,
+        Ok(None) => return error_page(&chrome, not_found(&id)),
+        Err(error) => return error_page(&chrome, error.into()),
+    };
+    let list = format!("/projects/{}/alert-configs", project.id);
+    if !is_confirmed(&form) {
+        let event_type = &config.settings.event_type_name;
+        return ask(
+            Chrome::of("Delete an alert configuration", &user).in_project(&project, "alert-configs"),
+            Question {
+                heading: format!("Delete the {event_type} alert configuration?"),
+                consequence: "It raises no more alerts and notifies no one; the alerts it raised keep \
+                              their history."
+                    .to_owned(),
+                action: format!("{list}/{id}/delete"),
+                button: "Delete",
+                cancel: format!("{list}#config-{id}"),
+            },
+        );
+    }
+    match state.store.delete_alert_config(project.id, config_id).await {
+        Ok(true) => Redirect::to(&list).into_response(),
+        Ok(false) => error_page(&chrome, not_found(&id)),
         Err(error) => error_page(&chrome, error.into()),
     }
 }

@@ -56,6 +56,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(&format!("{project}/integrations/{{integration_type}}/preview"), post(template_preview::page))
         .route(&format!("{project}/alert-configs"), get(alert_configs::page))
         .route(&format!("{project}/alert-configs/{{config_id}}/enabled"), post(alert_configs::toggle))
+        .route(&format!("{project}/alert-configs/{{config_id}}/delete"), post(alert_configs::delete))
         .route(&format!("{project}/alerts"), get(alerts::list))
         .route(&format!("{project}/alerts/{{alert_id}}"), get(alerts::one))
         .route(&format!("{project}/alerts/{{alert_id}}/acknowledge"), post(alerts::acknowledge))
