@@ -16,6 +16,7 @@ use super::user::ConsoleUser;
 use crate::domain::api_key::Access;
 use crate::domain::dates::iso_date;
 use crate::domain::ids::ObjectId;
+use crate::domain::project::Project;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
@@ -89,12 +90,11 @@ pub async fn toggle(
     SessionForm(form): SessionForm,
 ) -> Response {
     let chrome = Chrome::of("Alert configurations", &user);
-    let project = match project(&state, &user, &group, Access::Write).await {
-        Ok(project) => project,
-        Err(error) => return error_page(&chrome, error),
+    let (project, config) = match writable_config(&state, &user, &group, &id).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
     let not_found = || not_found(&id);
-    let Some(config) = ObjectId::parse(&id) else { return error_page(&chrome, not_found()) };
     let enabled = match form.get("enabled") {
         Some("true") => true,
         Some("false") => false,
@@ -116,6 +116,21 @@ pub async fn toggle(
     }
 }
 
+/// A project the user may change and the id of one of its configurations (not yet looked
+/// up), or the page saying why not.
+async fn writable_config(
+    state: &AppState,
+    user: &ConsoleUser,
+    group: &str,
+    id: &str,
+) -> Result<(Project, ObjectId), Response> {
+    let chrome = Chrome::of("Alert configurations", user);
+    let project =
+        project(state, user, group, Access::Write).await.map_err(|error| error_page(&chrome, error))?;
+    let config = ObjectId::parse(id).ok_or_else(|| error_page(&chrome, not_found(id)))?;
+    Ok((project, config))
+}
+
 fn not_found(id: &str) -> ApiError {
     ApiError::new(
         ErrorCode::AlertConfigNotFound,
@@ -133,11 +148,10 @@ pub async fn delete(
     SessionForm(form): SessionForm,
 ) -> Response {
     let chrome = Chrome::of("Alert configurations", &user);
-    let project = match project(&state, &user, &group, Access::Write).await {
-        Ok(project) => project,
-        Err(error) => return error_page(&chrome, error),
+    let (project, config_id) = match writable_config(&state, &user, &group, &id).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    let Some(config_id) = ObjectId::parse(&id) else { return error_page(&chrome, not_found(&id)) };
     let config = match state.store.get_alert_config(project.id, config_id).await {
         Ok(Some(config)) => config,
         Ok(None) => return error_page(&chrome, not_found(&id)),
