@@ -213,13 +213,17 @@ fn refused_by_guard(error: &reqwest::Error) -> bool {
     false
 }
 
-/// An error in words, with its causes (reqwest's own message alone says little).
-fn describe(error: &reqwest::Error) -> String {
+/// An error in words, with each cause that adds something (a client's own message alone
+/// says little): what both the HTTP client and the SMTP transport report.
+pub fn describe(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
+    let mut source = error.source();
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
         source = cause.source();
     }
     text

@@ -13,7 +13,7 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use super::client::Sent;
+use super::client::{Sent, describe};
 use super::retry::Outcome;
 use crate::domain::alerts::delivery::Email;
 
@@ -149,11 +149,11 @@ impl Mailer {
                     _ => Outcome::NoAnswer,
                 };
                 let said = match status {
-                    Some(code) => format!("the SMTP server answered {code}: {}", chain(&error)),
+                    Some(code) => format!("the SMTP server answered {code}: {}", describe(&error)),
                     None => format!(
                         "the SMTP server could not be reached through {}: {}",
                         self.server,
-                        chain(&error)
+                        describe(&error)
                     ),
                 };
                 Sent { outcome, status, error: Some(said) }
@@ -186,21 +186,6 @@ pub fn describe_url(url: &str) -> String {
         }
         Err(_) => "(not a URL)".to_owned(),
     }
-}
-
-/// An error with its causes.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -45,24 +45,36 @@ pub async fn receive(
         )));
     }
     let event_type = event_type_parameter(query.as_deref())?;
-    let reports: Vec<_> = payload.alerts.iter().map(|alert| alert.report(event_type.as_deref())).collect();
-    let taken: Vec<_> = reports.iter().filter_map(|report| report.as_ref().ok().cloned()).collect();
+    // Each alert's verdict (whether it ended, or why it was refused); the reports taken go to
+    // the store in the payload's order.
+    let mut taken = Vec::with_capacity(payload.alerts.len());
+    let verdicts: Vec<Result<bool, String>> = payload
+        .alerts
+        .iter()
+        .map(|alert| {
+            alert.report(event_type.as_deref()).map(|report| {
+                let ended = report.ended;
+                taken.push(report);
+                ended
+            })
+        })
+        .collect();
     let mut applied =
         state.store.report_alerts(group, taken, &notification_base(&state, mount)).await?.into_iter();
     let mut counts = [0u64; 5];
     let results: Vec<Value> = payload
         .alerts
         .iter()
-        .zip(&reports)
+        .zip(&verdicts)
         .enumerate()
-        .map(|(index, (alert, report))| {
+        .map(|(index, (alert, verdict))| {
             let mut result =
                 json!({"index": index, "status": alert.status, "fingerprint": alert.fingerprint});
-            let (outcome, extra) = match report {
+            let (outcome, extra) = match verdict {
                 Err(reason) => ("REFUSED", json!({"reason": reason})),
-                Ok(report) => {
+                Ok(ended) => {
                     let changes = applied.next().unwrap_or_default();
-                    let outcome = outcome_of(&changes, report.ended);
+                    let outcome = outcome_of(&changes, *ended);
                     (outcome, json!({"alerts": changes_json(&changes)}))
                 }
             };
