@@ -188,6 +188,14 @@ def test_an_owner_configures_slack_tests_it_reads_an_alert_log_and_signs_out(dri
     shot(driver, "08-events")
 
     go(driver, driver.find_element(By.LINK_TEXT, "Integrations"))
+    go(driver, driver.find_element(By.ID, "WEBHOOK-open"))
+    driver.find_element(By.ID, "WEBHOOK-bodyTemplate").send_keys('{"text": "${humanReadable} (${eventType})"}')
+    go(driver, driver.find_element(By.ID, "WEBHOOK-preview"))
+    result = driver.find_element(By.ID, "WEBHOOK-preview-result")
+    assert "(alert.open)" in result.text
+    driver.execute_script("arguments[0].scrollIntoView()", result)
+    shot(driver, "08c-webhook-template-preview")
+    go(driver, driver.find_element(By.ID, "all-integrations"))
     assert "Configured" in driver.find_element(By.ID, "SLACK-row").text
     assert "DELIVERED" in driver.find_element(By.ID, "SLACK-row").text, "the last notification's result"
     shot(driver, "08a-integrations-summary-configured")
@@ -265,9 +273,10 @@ def test_pages_fit_a_phone_screen():
         phone.get(f"{BASE}/projects/{GROUP}/integrations/DATADOG")
         assert_fits(phone, "an integration's page")
         shot(phone, "10b-integration-datadog-phone")
-        for section in ["alerts", "alert-configs", "events"]:
+        for section in ["alerts", "alert-configs", "events", "integrations/WEBHOOK"]:
             phone.get(f"{BASE}/projects/{GROUP}/{section}")
             assert_fits(phone, f"the {section} page")
+            shot(phone, f"12-{section.replace('/', '-')}-phone")
         # The alert the first test raised and delivered: its log with "Send again" on a phone.
         alert = requests.get(f"{V2}/alerts", auth=DIGEST, timeout=30).json()["results"][-1]["id"]
         phone.get(f"{BASE}/projects/{GROUP}/alerts/{alert}")
