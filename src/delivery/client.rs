@@ -36,7 +36,8 @@ pub struct Sender {
     client: Client,
     allow_private: bool,
     endpoints: std::sync::Arc<Endpoints>,
-    mailer: Option<Mailer>,
+    /// Behind an `Arc`: every request clones the application state, and this sender with it.
+    mailer: Option<std::sync::Arc<Mailer>>,
 }
 
 /// Why an email was not sent when no SMTP server is set up.
@@ -77,7 +78,7 @@ impl Sender {
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         let mailer = match &settings.smtp {
-            Some(smtp) => Some(Mailer::new(smtp, timeout)?),
+            Some(smtp) => Some(std::sync::Arc::new(Mailer::new(smtp, timeout)?)),
             None => None,
         };
         Ok(Sender {
@@ -90,7 +91,7 @@ impl Sender {
 
     /// The mailer, if an SMTP server is set up.
     pub fn mailer(&self) -> Option<&Mailer> {
-        self.mailer.as_ref()
+        self.mailer.as_deref()
     }
 
     /// Sends `delivery` as the message `id` (a webhook's `webhook-id`, the same on every
