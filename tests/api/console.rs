@@ -424,7 +424,7 @@ async fn an_alert_shows_its_notification_log_and_can_be_acknowledged_and_closed(
     assert_eq!(api["status"], "CLOSED");
 
     let configs = browser.get(&format!("/projects/{}/alert-configs", app.project.id)).await;
-    assert!(configs.html.contains("HOST_DOWN") && configs.html.contains("Disable"));
+    assert!(configs.html.contains("Host down") && configs.html.contains("Disable"));
     let config = api["alertConfigId"].as_str().unwrap();
     let off = browser
         .post(
@@ -642,7 +642,7 @@ async fn deleting_an_alert_configuration_asks_first_and_then_deletes_it() {
     let delete = format!("/projects/{}/alert-configs/{id}/delete", app.project.id);
     let asked = browser.post(&delete, &[("csrf", &page.csrf())]).await;
     assert_eq!(asked.status, 200);
-    assert!(asked.html.contains("Delete the HOST_DOWN alert configuration?"), "{}", asked.html);
+    assert!(asked.html.contains("Delete the “Host down” alert configuration?"), "{}", asked.html);
     assert_eq!(app.owner().get(&format!("{configs}/{id}")).await.status, 200, "nothing deleted yet");
     let deleted = browser.post(&delete, &[("csrf", &page.csrf()), ("confirmed", "yes")]).await;
     assert_eq!(deleted.status, 303);

@@ -10,7 +10,7 @@ pub mod families;
 pub mod family;
 pub mod matcher;
 pub mod notification;
-mod notification_types;
+pub mod notification_types;
 pub use notification_types::known_type_name;
 pub mod observation;
 pub mod outbox;

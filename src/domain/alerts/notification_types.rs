@@ -3,7 +3,7 @@
 
 /// How a field is checked and shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Kind {
+pub enum Kind {
     /// Text shown in clear.
     Text,
     /// A key or token: shown with all but its last four characters masked.
@@ -21,7 +21,7 @@ pub(super) enum Kind {
 }
 
 /// What fully redacted fields read as.
-pub(super) const REDACTED: &str = "******";
+pub const REDACTED: &str = "******";
 
 const GROUP_ROLES: &[&str] = &[
     "GROUP_CLUSTER_MANAGER",
@@ -43,11 +43,15 @@ const ORG_ROLES: &[&str] = &[
 ];
 /// One notification type: its wire name, its own fields, the field it must have (if any),
 /// and whether it repeats on this server's schedule (`intervalMin`) rather than the service's.
-pub(super) struct TypeSpec {
-    pub(super) name: &'static str,
-    pub(super) fields: &'static [(&'static str, Kind)],
-    pub(super) required: Option<&'static str>,
-    pub(super) repeats: bool,
+pub struct TypeSpec {
+    /// The wire `typeName`.
+    pub name: &'static str,
+    /// Its own fields and how each is checked.
+    pub fields: &'static [(&'static str, Kind)],
+    /// The field it must have, if any.
+    pub required: Option<&'static str>,
+    /// Whether `intervalMin` applies.
+    pub repeats: bool,
 }
 
 const fn spec(
@@ -64,7 +68,7 @@ const US_EU: &[&str] = &["US", "EU"];
 const EMAIL_SMS: [(&str, Kind); 2] = [("emailEnabled", Kind::Flag), ("smsEnabled", Kind::Flag)];
 
 /// The notification types.
-pub(super) const TYPES: &[TypeSpec] = &[
+pub const TYPES: &[TypeSpec] = &[
     spec(
         "DATADOG",
         &[("datadogApiKey", Kind::Key), ("datadogRegion", Kind::Choice(DATADOG_REGIONS))],
@@ -102,7 +106,7 @@ pub(super) const TYPES: &[TypeSpec] = &[
 ];
 
 /// The type called `type_name`, if there is one.
-pub(super) fn spec_of(type_name: &str) -> Option<&'static TypeSpec> {
+pub fn spec_of(type_name: &str) -> Option<&'static TypeSpec> {
     TYPES.iter().find(|spec| spec.name == type_name)
 }
 

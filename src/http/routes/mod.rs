@@ -2,7 +2,7 @@
 //! authentication, plus the unauthenticated liveness check and Prometheus's discovery and
 //! metrics (behind the integration's own Basic credentials).
 
-mod alert_configs;
+pub mod alert_configs;
 pub mod alerting_json;
 mod alertmanager;
 mod alerts;

@@ -29,7 +29,7 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use console::ConsoleClient;
+pub use console::{ConsoleClient, Page};
 pub use database::{TestDatabase, postgres_server};
 pub use digest_client::{
     Credentials, DigestClient, Mode, TestResponse, challenge_nonce as challenge_nonce_of,

@@ -89,8 +89,8 @@ pub async fn delete(
 }
 
 /// Every `integrationId` a notification names must be the project's integration of the
-/// notification's type.
-async fn check_integrations(
+/// notification's type (the console's form is checked the same way).
+pub async fn check_integrations(
     state: &AppState,
     group: GroupId,
     settings: &AlertSettings,

@@ -8,6 +8,8 @@ mod field_names;
 mod read;
 mod target;
 
+pub use change::check_integrations;
+
 use axum::Router;
 use axum::routing::get;
 

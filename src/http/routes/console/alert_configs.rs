@@ -1,18 +1,25 @@
-//! A project's alert configurations: each one's event type, whether it is on, whom it
-//! notifies; Enable and Disable for those who may change the project (the API's
-//! `PATCH …/alertConfigs/{id}`).
+//! A project's alert configurations in words: each one's event type, targets, threshold,
+//! whom it notifies and whether it is on; for those who may change the project, Edit
+//! ([`super::alert_config_editor`]), Enable and Disable (the API's
+//! `PATCH …/alertConfigs/{id}`) and Delete, confirmed first.
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::alert_config_body::limit_words;
+use super::alert_words;
 use super::confirm::{Question, ask, is_confirmed};
 use super::form::SessionForm;
 use super::page::{Chrome, error_page, render};
 use super::project::{can_write, project, project_page};
 use super::user::ConsoleUser;
+use crate::domain::alerts::config::AlertConfig;
+use crate::domain::alerts::notification::Notification;
 use crate::domain::api_key::Access;
 use crate::domain::dates::iso_date;
 use crate::domain::ids::ObjectId;
@@ -25,14 +32,58 @@ use crate::http::error_code::ErrorCode;
 pub struct ConfigRow {
     /// Its id.
     pub id: String,
-    /// The event type it watches.
-    pub event_type: String,
+    /// The event type it watches, in words.
+    pub event_words: String,
+    /// Which targets, in words (`every target` when it has no matchers).
+    pub targets: String,
+    /// Its threshold, in words, if it has one.
+    pub threshold: Option<String>,
     /// Whether it raises alerts.
     pub enabled: bool,
-    /// The notification types it sends to.
-    pub notifies: String,
+    /// Each notification, in words.
+    pub notifies: Vec<String>,
     /// When it last changed.
     pub updated: String,
+    /// Whether it was just saved.
+    pub saved: bool,
+}
+
+impl ConfigRow {
+    fn of(config: &AlertConfig, saved: Option<&String>) -> ConfigRow {
+        let settings = &config.settings;
+        let targets = settings
+            .matchers
+            .iter()
+            .map(|matcher| {
+                let field = alert_words::constant(&matcher.field_name);
+                format!("{field} {} {}", alert_words::operator(matcher.operator.as_str()), matcher.value)
+            })
+            .collect::<Vec<_>>();
+        let threshold = settings.metric_threshold.as_ref().or(settings.threshold.as_ref()).map(limit_words);
+        ConfigRow {
+            id: config.id.to_string(),
+            event_words: alert_words::constant(&settings.event_type_name),
+            targets: if targets.is_empty() { "Every target".to_owned() } else { targets.join("; ") },
+            threshold,
+            enabled: settings.enabled,
+            notifies: settings.notifications.iter().map(notification_words).collect(),
+            updated: iso_date(config.updated_ms),
+            saved: saved.is_some_and(|id| *id == config.id.to_string()),
+        }
+    }
+}
+
+/// `Slack, at once, every 60 min`.
+fn notification_words(notification: &Notification) -> String {
+    let mut words = alert_words::notification_type(notification.type_name);
+    match notification.delay_min {
+        0 => words.push_str(", at once"),
+        delay => words.push_str(&format!(", after {delay} min")),
+    }
+    if let Some(interval) = notification.interval_min {
+        words.push_str(&format!(", every {interval} min"));
+    }
+    words
 }
 
 #[derive(Template)]
@@ -52,6 +103,7 @@ pub async fn page(
     State(state): State<AppState>,
     Extension(user): Extension<ConsoleUser>,
     Path(group): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let (project, chrome) =
         match project_page(&state, &user, &group, "Alert configurations", "alert-configs").await {
@@ -62,22 +114,7 @@ pub async fn page(
         Ok(found) => found,
         Err(error) => return error_page(&chrome, error.into()),
     };
-    let configs = configs
-        .into_iter()
-        .map(|config| ConfigRow {
-            id: config.id.to_string(),
-            event_type: config.settings.event_type_name.clone(),
-            enabled: config.settings.enabled,
-            notifies: config
-                .settings
-                .notifications
-                .iter()
-                .map(|notification| notification.type_name)
-                .collect::<Vec<_>>()
-                .join(", "),
-            updated: iso_date(config.updated_ms),
-        })
-        .collect();
+    let configs = configs.iter().map(|config| ConfigRow::of(config, query.get("saved"))).collect();
     let writable = can_write(&state, &user, &project).await;
     render(StatusCode::OK, &ConfigsPage { chrome, writable, configs, total })
 }
@@ -118,7 +155,7 @@ pub async fn toggle(
 
 /// A project the user may change and the id of one of its configurations (not yet looked
 /// up), or the page saying why not.
-async fn writable_config(
+pub(super) async fn writable_config(
     state: &AppState,
     user: &ConsoleUser,
     group: &str,
@@ -131,7 +168,7 @@ async fn writable_config(
     Ok((project, config))
 }
 
-fn not_found(id: &str) -> ApiError {
+pub(super) fn not_found(id: &str) -> ApiError {
     ApiError::new(
         ErrorCode::AlertConfigNotFound,
         format!("No alert configuration with ID {id} exists in this project."),
@@ -159,11 +196,11 @@ pub async fn delete(
     };
     let list = format!("/projects/{}/alert-configs", project.id);
     if !is_confirmed(&form) {
-        let event_type = &config.settings.event_type_name;
+        let event_type = alert_words::constant(&config.settings.event_type_name);
         return ask(
             Chrome::of("Delete an alert configuration", &user).in_project(&project, "alert-configs"),
             Question {
-                heading: format!("Delete the {event_type} alert configuration?"),
+                heading: format!("Delete the “{event_type}” alert configuration?"),
                 consequence: "It raises no more alerts and notifies no one; the alerts it raised keep \
                               their history."
                     .to_owned(),

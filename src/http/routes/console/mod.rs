@@ -6,7 +6,11 @@
 //! client id and secret; the session lives in the database, so it holds across restarts and
 //! replicas, and every form carries the session's CSRF token.
 
+mod alert_config_body;
+mod alert_config_editor;
+mod alert_config_form;
 mod alert_configs;
+mod alert_words;
 mod alerts;
 mod confirm;
 mod cookies;
@@ -55,6 +59,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(&format!("{project}/integrations/{{integration_type}}/test"), post(integrations::test))
         .route(&format!("{project}/integrations/{{integration_type}}/preview"), post(template_preview::page))
         .route(&format!("{project}/alert-configs"), get(alert_configs::page))
+        .route(
+            &format!("{project}/alert-configs/new"),
+            get(alert_config_editor::new).post(alert_config_editor::create),
+        )
+        .route(
+            &format!("{project}/alert-configs/{{config_id}}/edit"),
+            get(alert_config_editor::edit).post(alert_config_editor::update),
+        )
         .route(&format!("{project}/alert-configs/{{config_id}}/enabled"), post(alert_configs::toggle))
         .route(&format!("{project}/alert-configs/{{config_id}}/delete"), post(alert_configs::delete))
         .route(&format!("{project}/alerts"), get(alerts::list))
