@@ -254,6 +254,14 @@ impl ApiKey {
     }
 }
 
+/// Checks a key's description (`desc`): 1 to 250 characters of any kind.
+pub fn check_key_description(text: &str) -> Result<(), String> {
+    match text.chars().count() {
+        1..=250 => Ok(()),
+        _ => Err("desc must have 1 to 250 characters".to_owned()),
+    }
+}
+
 /// Generates a public key: 8 random lower-case letters.
 pub fn generate_public_key() -> String {
     let mut out = String::with_capacity(8);

@@ -3,8 +3,8 @@
 //! placed by its field, in words, with nothing saved; what is saved seen through the API,
 //! and stored secrets kept unless typed over.
 
-use atlas_integrations::domain::api_key::ProjectRole;
 use atlas_integrations::admin::KeyGrant;
+use atlas_integrations::domain::api_key::ProjectRole;
 use serde_json::Value;
 
 use crate::helpers::{ConsoleClient, Page, TestApp};
@@ -34,8 +34,11 @@ async fn an_owner_creates_a_host_down_configuration_to_a_webhook_and_edits_it_ke
 
     let choose = browser.get(&format!("{}/new", configs_path(&app))).await;
     assert_eq!(choose.status, 200);
-    assert!(choose.html.contains("<optgroup label=\"Hosts\">") && choose.html.contains(">Host down</option>"));
-    let form = browser.get(&format!("{}/new?eventTypeName=HOST_DOWN&notify=WEBHOOK", configs_path(&app))).await;
+    assert!(
+        choose.html.contains("<optgroup label=\"Hosts\">") && choose.html.contains(">Host down</option>")
+    );
+    let form =
+        browser.get(&format!("{}/new?eventTypeName=HOST_DOWN&notify=WEBHOOK", configs_path(&app))).await;
     assert_eq!(form.status, 200);
     assert!(form.html.contains(">Webhook URL</label>") && form.html.contains(">Host down<"), "{}", form.html);
     assert!(!form.html.contains("Metric threshold"), "HOST_DOWN takes no threshold");
@@ -75,7 +78,10 @@ async fn an_owner_creates_a_host_down_configuration_to_a_webhook_and_edits_it_ke
     assert_eq!(config["matchers"][0]["fieldName"], "HOSTNAME_AND_PORT");
     assert_eq!(config["matchers"][0]["operator"], "STARTS_WITH");
     let notification = &config["notifications"][0];
-    assert_eq!((notification["typeName"].as_str(), notification["intervalMin"].as_i64()), (Some("WEBHOOK"), Some(5)));
+    assert_eq!(
+        (notification["typeName"].as_str(), notification["intervalMin"].as_i64()),
+        (Some("WEBHOOK"), Some(5))
+    );
     let id = config["id"].as_str().unwrap();
     assert_eq!(saved.location(), Some(format!("{}?saved={id}#config-{id}", configs_path(&app)).as_str()));
     let listed = browser.get(saved.location().unwrap()).await;
@@ -85,7 +91,10 @@ async fn an_owner_creates_a_host_down_configuration_to_a_webhook_and_edits_it_ke
     let edit_path = format!("{}/{id}/edit", configs_path(&app));
     let edit = browser.get(&edit_path).await;
     assert_eq!(edit.status, 200);
-    assert!(!edit.html.contains("signing-secret-1234") && !edit.html.contains("atlas/wxyz"), "secrets never shown");
+    assert!(
+        !edit.html.contains("signing-secret-1234") && !edit.html.contains("atlas/wxyz"),
+        "secrets never shown"
+    );
     assert!(edit.html.contains("value=\"db-\""), "{}", edit.html);
     let notifier = notification["notifierId"].as_str().unwrap();
     let changed = post(
@@ -142,9 +151,16 @@ async fn a_metric_threshold_to_slack_is_refused_by_field_in_words_then_saved() {
     )
     .await;
     assert_eq!(refused.status, 400);
-    assert!(refused.html.contains("id=\"metric-error\"") && refused.html.contains("Threshold must be a number."));
-    assert!(refused.html.contains("id=\"n0-error\"") && refused.html.contains("Interval must be a whole number"));
-    assert!(refused.html.contains("value=\"lots\"") && refused.html.contains("value=\"ops\""), "what was typed stays");
+    assert!(
+        refused.html.contains("id=\"metric-error\"") && refused.html.contains("Threshold must be a number.")
+    );
+    assert!(
+        refused.html.contains("id=\"n0-error\"") && refused.html.contains("Interval must be a whole number")
+    );
+    assert!(
+        refused.html.contains("value=\"lots\"") && refused.html.contains("value=\"ops\""),
+        "what was typed stays"
+    );
     assert!(!refused.html.contains("xoxb-console-metric"), "but not the secret");
     assert!(api_configs(&app).await.is_empty(), "a refused form saves nothing");
 
@@ -175,8 +191,14 @@ async fn a_metric_threshold_to_slack_is_refused_by_field_in_words_then_saved() {
     assert_eq!(saved.status, 303, "{}", saved.html);
     let config = &api_configs(&app).await[0];
     let threshold = &config["metricThreshold"];
-    assert_eq!((threshold["metricName"].as_str(), threshold["threshold"].as_i64()), (Some("CONNECTIONS"), Some(100)));
-    assert_eq!((threshold["operator"].as_str(), threshold["units"].as_str()), (Some("GREATER_THAN"), Some("RAW")));
+    assert_eq!(
+        (threshold["metricName"].as_str(), threshold["threshold"].as_i64()),
+        (Some("CONNECTIONS"), Some(100))
+    );
+    assert_eq!(
+        (threshold["operator"].as_str(), threshold["units"].as_str()),
+        (Some("GREATER_THAN"), Some("RAW"))
+    );
     assert_eq!(config["severityOverride"], "CRITICAL");
     assert_eq!(config["notifications"][0]["channelName"], "ops");
     assert!(config["notifications"][0]["apiToken"].as_str().unwrap().ends_with("6789"));

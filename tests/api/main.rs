@@ -13,6 +13,7 @@ mod cli;
 mod concurrency;
 mod connections;
 mod console;
+mod console_access;
 mod console_alert_configs;
 mod contract;
 mod copy;

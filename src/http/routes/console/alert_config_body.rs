@@ -95,7 +95,9 @@ fn push_notification(fields: &mut Fields, i: usize, notification: &Notification)
     for (name, kind) in kinds {
         let Some(value) = notification.fields.get(*name) else { continue };
         match (kind, value) {
-            (Kind::Text | Kind::Choice(_), Value::String(text)) => fields.push(format!("{key}.{name}"), text.clone()),
+            (Kind::Text | Kind::Choice(_), Value::String(text)) => {
+                fields.push(format!("{key}.{name}"), text.clone())
+            }
             (Kind::Flag, Value::Bool(true)) => fields.push(format!("{key}.{name}"), "true"),
             (Kind::Roles(_), Value::Array(roles)) => {
                 for role in roles.iter().filter_map(Value::as_str) {
@@ -180,10 +182,7 @@ pub fn body(event_type: &str, family: &Family, fields: &Fields, previous: Option
     {
         body.insert("threshold".into(), limit);
     }
-    let notifications = rows(fields, 'n')
-        .into_iter()
-        .map(|i| notification(fields, i, previous))
-        .collect();
+    let notifications = rows(fields, 'n').into_iter().map(|i| notification(fields, i, previous)).collect();
     body.insert("notifications".into(), Value::Array(notifications));
     Value::Object(body)
 }

@@ -74,8 +74,10 @@ pub async fn new(
     };
     let action = format!("/projects/{}/alert-configs/new", project.id);
     let chosen = query.get("eventTypeName").map(String::as_str);
-    let Some((event_type, family)) = chosen.and_then(|name| family_of(name).map(|family| (name, family))) else {
-        let error = chosen.map(|name| format!("{name:?} is not an Atlas alert event type; choose one of the list."));
+    let Some((event_type, family)) = chosen.and_then(|name| family_of(name).map(|family| (name, family)))
+    else {
+        let error =
+            chosen.map(|name| format!("{name:?} is not an Atlas alert event type; choose one of the list."));
         return choose_event(&user, &project, action, chosen.unwrap_or("HOST_DOWN"), true, error);
     };
     let fields = new_fields(query.get("notify").map(String::as_str));
@@ -160,8 +162,18 @@ async fn submit(
     };
     let previous = current.as_ref().map(|config| &config.settings);
     if apply_step(&mut fields) == Step::Changed {
-        return show_form(state, user, project, action, &event_type, family, &fields, previous, StatusCode::OK)
-            .await;
+        return show_form(
+            state,
+            user,
+            project,
+            action,
+            &event_type,
+            family,
+            &fields,
+            previous,
+            StatusCode::OK,
+        )
+        .await;
     }
     let integrations = match state.store.list_integrations(project.id).await {
         Ok(integrations) => integrations,
@@ -174,7 +186,8 @@ async fn submit(
     };
     match save(state, project, settings, current.as_ref()).await {
         Ok(config) => {
-            let list = format!("/projects/{}/alert-configs?saved={}#config-{}", project.id, config.id, config.id);
+            let list =
+                format!("/projects/{}/alert-configs?saved={}#config-{}", project.id, config.id, config.id);
             Redirect::to(&list).into_response()
         }
         Err(error) => {
@@ -192,7 +205,10 @@ async fn save(
 ) -> Result<AlertConfig, ApiError> {
     check_integrations(state, project.id, &settings).await?;
     match current {
-        None => Ok(state.store.create_alert_config(project.id, settings, state.limits.alert_configs_per_project).await?),
+        None => Ok(state
+            .store
+            .create_alert_config(project.id, settings, state.limits.alert_configs_per_project)
+            .await?),
         Some(current) => state
             .store
             .replace_alert_config(project.id, current.id, settings)
@@ -264,9 +280,10 @@ fn event_groups(selected: &str) -> Vec<EventGroup> {
     let mut groups: Vec<EventGroup> = FAMILIES
         .iter()
         .map(|family| {
-            let own = family.event_types.iter().filter(|name| {
-                family_of(name).is_some_and(|found| std::ptr::eq(found, family))
-            });
+            let own = family
+                .event_types
+                .iter()
+                .filter(|name| family_of(name).is_some_and(|found| std::ptr::eq(found, family)));
             EventGroup {
                 words: alert_words::family(family.schema),
                 event_types: own

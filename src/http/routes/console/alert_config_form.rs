@@ -180,14 +180,21 @@ impl ConfigForm {
         let severity = fields.text("severity");
         let mut severities = vec![unset("The event's own", severity)];
         severities.extend(choices(SEVERITIES, severity, alert_words::constant));
-        let matcher_fields =
-            if family.matcher_fields.is_empty() { all_matcher_fields() } else { family.matcher_fields.to_vec() };
+        let matcher_fields = if family.matcher_fields.is_empty() {
+            all_matcher_fields()
+        } else {
+            family.matcher_fields.to_vec()
+        };
         let matchers = rows(fields, 'm')
             .into_iter()
             .map(|i| {
                 let text = |name: &str| fields.text(&format!("m{i}.{name}"));
                 let mut field_choices = vec![unset("Choose a field", text("field"))];
-                field_choices.extend(choices(matcher_fields.iter().copied(), text("field"), alert_words::constant));
+                field_choices.extend(choices(
+                    matcher_fields.iter().copied(),
+                    text("field"),
+                    alert_words::constant,
+                ));
                 MatcherRow {
                     key: format!("m{i}"),
                     fields: field_choices,
@@ -425,10 +432,9 @@ fn notification_row(
 impl NotificationRow {
     /// Puts the API's refusal next to the field it names, or on the notification.
     fn place(&mut self, reason: &str) {
-        let named = self
-            .fields
-            .iter_mut()
-            .find(|field| reason.contains(&format!("notifications.{}", field.name.split_once('.').unwrap().1)));
+        let named = self.fields.iter_mut().find(|field| {
+            reason.contains(&format!("notifications.{}", field.name.split_once('.').unwrap().1))
+        });
         match named {
             Some(field) => {
                 let wire = format!("notifications.{}", field.name.split_once('.').unwrap().1);
@@ -439,7 +445,8 @@ impl NotificationRow {
     }
 }
 
-const MATCHER_WORDS: [(&str, &str); 3] = [("fieldName", "Field"), ("operator", "Comparison"), ("value", "Value")];
+const MATCHER_WORDS: [(&str, &str); 3] =
+    [("fieldName", "Field"), ("operator", "Comparison"), ("value", "Value")];
 const LIMIT_WORDS: [(&str, &str); 5] = [
     ("metricName", "Metric"),
     ("operator", "Comparison"),
@@ -502,7 +509,8 @@ mod tests {
         let metric = form.metric.unwrap();
         assert!(metric.metrics.iter().any(|m| m.value == "CONNECTIONS" && m.words == "Connections"));
         assert!(metric.units.iter().any(|u| u.value == "MILLISECONDS"));
-        let host_down = ConfigForm::new("HOST_DOWN", family_of("HOST_DOWN").unwrap(), &Fields::default(), None, &[]);
+        let host_down =
+            ConfigForm::new("HOST_DOWN", family_of("HOST_DOWN").unwrap(), &Fields::default(), None, &[]);
         assert!(host_down.metric.is_none() && host_down.threshold.is_none());
         assert_eq!(host_down.event_words, "Host down");
     }

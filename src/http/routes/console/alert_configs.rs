@@ -207,6 +207,7 @@ pub async fn delete(
                 action: format!("{list}/{id}/delete"),
                 button: "Delete",
                 cancel: format!("{list}#config-{id}"),
+                kept: Vec::new(),
             },
         );
     }

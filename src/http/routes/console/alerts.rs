@@ -329,6 +329,7 @@ pub async fn close(
                 action: format!("{page}/close"),
                 button: "Close",
                 cancel: page,
+                kept: Vec::new(),
             },
         );
     }

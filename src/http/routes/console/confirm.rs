@@ -21,6 +21,8 @@ pub struct Question<'a> {
     pub button: &'a str,
     /// Where Cancel goes.
     pub cancel: String,
+    /// Fields the first form sent that the confirmed one sends again (name, value).
+    pub kept: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]

@@ -235,6 +235,7 @@ pub async fn remove(
                 action: format!("{page}/{kind}/remove"),
                 button: "Remove",
                 cancel: format!("{page}#{kind}"),
+                kept: Vec::new(),
             },
         );
     }

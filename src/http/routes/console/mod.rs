@@ -6,6 +6,8 @@
 //! client id and secret; the session lives in the database, so it holds across restarts and
 //! replicas, and every form carries the session's CSRF token.
 
+mod access;
+mod access_change;
 mod alert_config_body;
 mod alert_config_editor;
 mod alert_config_form;
@@ -78,6 +80,16 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(redeliver::redeliver),
         )
         .route(&format!("{project}/events"), get(events::page))
+        .route(&format!("{project}/access"), get(access::page))
+        .route(&format!("{project}/access/keys"), post(access_change::create_key))
+        .route(&format!("{project}/access/accounts"), post(access_change::create_account_here))
+        .route(&format!("{project}/access/{{kind}}/{{holder}}/role"), post(access_change::change_role))
+        .route(&format!("{project}/access/{{kind}}/{{holder}}/revoke"), post(access_change::revoke))
+        .route(&format!("{project}/access/{{kind}}/{{holder}}/access-list"), post(access_change::add_entry))
+        .route(
+            &format!("{project}/access/{{kind}}/{{holder}}/access-list/remove"),
+            post(access_change::remove_entry),
+        )
         // Counted against the project, as the API's requests are.
         .route_layer(from_fn_with_state(state.clone(), limit_requests));
     let signed_in = Router::new()

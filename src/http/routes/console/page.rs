@@ -18,11 +18,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The sections of a project's pages.
-pub const SECTIONS: [(&str, &str); 4] = [
+pub const SECTIONS: [(&str, &str); 5] = [
     ("integrations", "Integrations"),
     ("alert-configs", "Alert configurations"),
     ("alerts", "Alerts"),
     ("events", "Events"),
+    ("access", "Access"),
 ];
 
 /// The frame of a page.

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::domain::api_key::check_key_description;
 use crate::domain::api_key::{OrgRole, ProjectRole};
 use crate::http::attributes::invalid_attribute;
 use crate::http::error::ApiError;
@@ -35,10 +36,8 @@ pub fn refuse_unknown(body: &Map<String, Value>, taken: &[&str], ignored: &[&str
 /// A key's `desc`: 1 to 250 characters.
 pub fn description(value: &Value) -> Result<String, ApiError> {
     let text = string(value, "desc")?;
-    match text.chars().count() {
-        1..=250 => Ok(text),
-        _ => Err(invalid_attribute("desc must have 1 to 250 characters")),
-    }
+    check_key_description(&text).map_err(invalid_attribute)?;
+    Ok(text)
 }
 
 fn role_names(value: &Value) -> Result<Vec<&str>, ApiError> {
