@@ -57,7 +57,9 @@ async fn an_owner_creates_a_key_shown_once_changes_its_role_and_access_list_and_
     )
     .await;
     assert_eq!(created.status, 200, "{}", created.html);
-    assert!(created.html.contains("shown on this page only") && created.html.contains("CI &#60;pipeline&#62;"));
+    assert!(
+        created.html.contains("shown on this page only") && created.html.contains("CI &#60;pipeline&#62;")
+    );
     let key = Credentials {
         public_key: text_of(&created, "created-id"),
         private_key: text_of(&created, "created-secret"),
@@ -121,7 +123,11 @@ async fn an_owner_creates_a_key_shown_once_changes_its_role_and_access_list_and_
 
     let asked = post(&browser, &format!("{holder}/revoke"), &listed, &[]).await;
     assert_eq!(asked.status, 200);
-    assert!(asked.html.contains("Revoke the access of the API key “CI &#60;pipeline&#62;”"), "{}", asked.html);
+    assert!(
+        asked.html.contains("Revoke the access of the API key “CI &#60;pipeline&#62;”"),
+        "{}",
+        asked.html
+    );
     assert_eq!(
         app.client(&key).get(&integrations).await.status,
         200,

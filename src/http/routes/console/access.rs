@@ -21,10 +21,10 @@ use crate::domain::service_account::{MAX_SECRET_HOURS, ServiceAccount};
 use crate::http::AppState;
 use crate::store::{StoreError, now_ms};
 
-/// The roles a project grants, with their words.
-pub const ROLES: [(ProjectRole, &str); 2] = [
-    (ProjectRole::GroupOwner, "Project owner: reads and changes everything"),
-    (ProjectRole::GroupReadOnly, "Project read only: reads everything, changes nothing"),
+/// The roles a project grants: each one's name and what it allows, in words.
+pub const ROLES: [(ProjectRole, &str, &str); 2] = [
+    (ProjectRole::GroupOwner, "Project owner", "reads and changes everything"),
+    (ProjectRole::GroupReadOnly, "Project read only", "reads everything, changes nothing"),
 ];
 
 /// How long a new account's first secret lives: the choices, in hours.
@@ -75,7 +75,7 @@ struct AccessPage {
     writable: bool,
     keys: Vec<Principal>,
     accounts: Vec<Principal>,
-    roles: Vec<(&'static str, &'static str)>,
+    roles: Vec<(&'static str, &'static str, &'static str)>,
     lives: Vec<(i64, &'static str)>,
     refusal: Refusal,
 }
@@ -108,7 +108,7 @@ pub async fn show(
     };
     let (keys, accounts) = listed;
     let writable = can_write(state, user, project).await;
-    let roles = ROLES.iter().map(|(role, words)| (role.as_str(), *words)).collect();
+    let roles = ROLES.iter().map(|(role, name, allows)| (role.as_str(), *name, *allows)).collect();
     let lives = SECRET_LIVES.to_vec();
     render(status, &AccessPage { chrome, writable, keys, accounts, roles, lives, refusal })
 }
@@ -147,14 +147,8 @@ async fn principals(
 }
 
 fn role_words(roles: &[ProjectRole]) -> String {
-    let words: Vec<&str> = ROLES
-        .iter()
-        .filter(|(role, _)| roles.contains(role))
-        .map(|(role, _)| match role {
-            ProjectRole::GroupOwner => "Project owner",
-            ProjectRole::GroupReadOnly => "Project read only",
-        })
-        .collect();
+    let words: Vec<&str> =
+        ROLES.iter().filter(|(role, _, _)| roles.contains(role)).map(|(_, name, _)| *name).collect();
     words.join(", ")
 }
 

@@ -21,12 +21,13 @@ use super::user::ConsoleUser;
 use crate::domain::alerts::config::AlertConfig;
 use crate::domain::alerts::notification::Notification;
 use crate::domain::api_key::Access;
-use crate::domain::dates::iso_date;
+use crate::domain::dates::{iso_date, relative};
 use crate::domain::ids::ObjectId;
 use crate::domain::project::Project;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
+use crate::store::now_ms;
 
 /// A configuration as the list shows it.
 pub struct ConfigRow {
@@ -42,14 +43,16 @@ pub struct ConfigRow {
     pub enabled: bool,
     /// Each notification, in words.
     pub notifies: Vec<String>,
-    /// When it last changed.
+    /// When it last changed, exactly.
     pub updated: String,
+    /// How long ago that was.
+    pub updated_ago: String,
     /// Whether it was just saved.
     pub saved: bool,
 }
 
 impl ConfigRow {
-    fn of(config: &AlertConfig, saved: Option<&String>) -> ConfigRow {
+    fn of(config: &AlertConfig, saved: Option<&String>, now: i64) -> ConfigRow {
         let settings = &config.settings;
         let targets = settings
             .matchers
@@ -68,6 +71,7 @@ impl ConfigRow {
             enabled: settings.enabled,
             notifies: settings.notifications.iter().map(notification_words).collect(),
             updated: iso_date(config.updated_ms),
+            updated_ago: relative(config.updated_ms, now),
             saved: saved.is_some_and(|id| *id == config.id.to_string()),
         }
     }
@@ -114,7 +118,7 @@ pub async fn page(
         Ok(found) => found,
         Err(error) => return error_page(&chrome, error.into()),
     };
-    let configs = configs.iter().map(|config| ConfigRow::of(config, query.get("saved"))).collect();
+    let configs = configs.iter().map(|config| ConfigRow::of(config, query.get("saved"), now_ms())).collect();
     let writable = can_write(&state, &user, &project).await;
     render(StatusCode::OK, &ConfigsPage { chrome, writable, configs, total })
 }
