@@ -21,8 +21,8 @@ from requests.auth import HTTPDigestAuth
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["ATLAS_BASE_URL"]
@@ -90,7 +90,17 @@ def go(driver, element, *keys):
         element.send_keys(*keys)
     else:
         element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+    def left(_):
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:
+            # Stale, or (while the old document is torn down) a node of no document.
+            return True
+
+    WebDriverWait(driver, 10).until(left)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def shot(driver, name):
@@ -415,6 +425,11 @@ def test_pages_fit_a_phone_screen():
             phone.get(f"{BASE}/projects/{GROUP}/{section}")
             assert_fits(phone, f"the {section} page")
             shot(phone, f"12-{re.sub('[^A-Za-z]+', '-', section).strip('-')}-phone")
+        config = api_configs()[0]["id"]
+        for path, page in [("/", "projects"), (f"/projects/{GROUP}/alert-configs/{config}/edit", "alert-config-edit")]:
+            phone.get(f"{BASE}{path}")
+            assert_fits(phone, f"the {page} page")
+            shot(phone, f"12-{page}-phone")
         # The alert the first test raised and delivered: its log with "Send again" on a phone.
         alert = requests.get(f"{V2}/alerts", auth=DIGEST, timeout=30).json()["results"][-1]["id"]
         phone.get(f"{BASE}/projects/{GROUP}/alerts/{alert}")
