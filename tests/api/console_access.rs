@@ -19,13 +19,6 @@ fn text_of(page: &Page, id: &str) -> String {
     page.html[start..].split('<').next().unwrap().to_owned()
 }
 
-async fn post(browser: &ConsoleClient, path: &str, page: &Page, fields: &[(&str, &str)]) -> Page {
-    let csrf = page.csrf();
-    let mut all = vec![("csrf", csrf.as_str())];
-    all.extend_from_slice(fields);
-    browser.post(path, &all).await
-}
-
 #[tokio::test]
 async fn an_owner_creates_a_key_shown_once_changes_its_role_and_access_list_and_revokes_it() {
     let app = TestApp::spawn().await;
@@ -39,23 +32,19 @@ async fn an_owner_creates_a_key_shown_once_changes_its_role_and_access_list_and_
     );
     assert!(page.html.contains(">You<"), "the signed-in key is marked");
 
-    let refused = post(
-        &browser,
-        &format!("{}/keys", access(&app)),
-        &page,
-        &[("description", ""), ("role", "GROUP_READ_ONLY")],
-    )
-    .await;
+    let refused = browser
+        .submit(&format!("{}/keys", access(&app)), &page, &[("description", ""), ("role", "GROUP_READ_ONLY")])
+        .await;
     assert_eq!(refused.status, 400);
     assert!(refused.html.contains("The description must have 1 to 250 characters."), "{}", refused.html);
 
-    let created = post(
-        &browser,
-        &format!("{}/keys", access(&app)),
-        &page,
-        &[("description", "CI <pipeline>"), ("role", "GROUP_READ_ONLY")],
-    )
-    .await;
+    let created = browser
+        .submit(
+            &format!("{}/keys", access(&app)),
+            &page,
+            &[("description", "CI <pipeline>"), ("role", "GROUP_READ_ONLY")],
+        )
+        .await;
     assert_eq!(created.status, 200, "{}", created.html);
     assert!(
         created.html.contains("shown on this page only") && created.html.contains("CI &#60;pipeline&#62;")
@@ -83,7 +72,7 @@ async fn an_owner_creates_a_key_shown_once_changes_its_role_and_access_list_and_
     let id = made["id"].as_str().unwrap().to_owned();
     let holder = format!("{}/keys/{id}", access(&app));
 
-    let owner = post(&browser, &format!("{holder}/role"), &listed, &[("role", "GROUP_OWNER")]).await;
+    let owner = browser.submit(&format!("{holder}/role"), &listed, &[("role", "GROUP_OWNER")]).await;
     assert_eq!(owner.status, 303, "{}", owner.html);
     let api_keys = app.owner().get(&format!("/api/atlas/v2/groups/{}/apiKeys", app.project.id)).await.json();
     let roles =
@@ -94,10 +83,10 @@ async fn an_owner_creates_a_key_shown_once_changes_its_role_and_access_list_and_
         "{roles}"
     );
 
-    let bad = post(&browser, &format!("{holder}/access-list"), &listed, &[("entry", "not an address")]).await;
+    let bad = browser.submit(&format!("{holder}/access-list"), &listed, &[("entry", "not an address")]).await;
     assert_eq!(bad.status, 400);
     assert!(bad.html.contains(&format!("id=\"{id}-error\"")) && bad.html.contains("neither an IP address"));
-    let added = post(&browser, &format!("{holder}/access-list"), &listed, &[("entry", "127.0.0.0/8")]).await;
+    let added = browser.submit(&format!("{holder}/access-list"), &listed, &[("entry", "127.0.0.0/8")]).await;
     assert_eq!(added.status, 303);
     let entries = app
         .client(&key)
@@ -105,23 +94,23 @@ async fn an_owner_creates_a_key_shown_once_changes_its_role_and_access_list_and_
         .await;
     assert!(entries.text().contains("127.0.0.0/8"), "{}", entries.text());
     let asked =
-        post(&browser, &format!("{holder}/access-list/remove"), &listed, &[("entry", "127.0.0.0/8")]).await;
+        browser.submit(&format!("{holder}/access-list/remove"), &listed, &[("entry", "127.0.0.0/8")]).await;
     assert!(asked.html.contains("Remove 127.0.0.0/8 from the access list"), "{}", asked.html);
     assert!(
         asked.html.contains("name=\"entry\" value=\"127.0.0.0/8\""),
         "the confirmation carries the entry"
     );
-    let removed = post(
-        &browser,
-        &format!("{holder}/access-list/remove"),
-        &listed,
-        &[("entry", "127.0.0.0/8"), ("confirmed", "yes")],
-    )
-    .await;
+    let removed = browser
+        .submit(
+            &format!("{holder}/access-list/remove"),
+            &listed,
+            &[("entry", "127.0.0.0/8"), ("confirmed", "yes")],
+        )
+        .await;
     assert_eq!(removed.status, 303);
     assert!(!browser.get(&access(&app)).await.html.contains("127.0.0.0/8"));
 
-    let asked = post(&browser, &format!("{holder}/revoke"), &listed, &[]).await;
+    let asked = browser.submit(&format!("{holder}/revoke"), &listed, &[]).await;
     assert_eq!(asked.status, 200);
     assert!(
         asked.html.contains("Revoke the access of the API key “CI &#60;pipeline&#62;”"),
@@ -133,11 +122,11 @@ async fn an_owner_creates_a_key_shown_once_changes_its_role_and_access_list_and_
         200,
         "nothing revoked before it is confirmed"
     );
-    let revoked = post(&browser, &format!("{holder}/revoke"), &listed, &[("confirmed", "yes")]).await;
+    let revoked = browser.submit(&format!("{holder}/revoke"), &listed, &[("confirmed", "yes")]).await;
     assert_eq!(revoked.status, 303);
     assert_eq!(app.client(&key).get(&integrations).await.status, 401, "revoked at once");
     assert!(!browser.get(&access(&app)).await.html.contains(&key.public_key));
-    let again = post(&browser, &format!("{holder}/revoke"), &listed, &[("confirmed", "yes")]).await;
+    let again = browser.submit(&format!("{holder}/revoke"), &listed, &[("confirmed", "yes")]).await;
     assert_eq!(again.status, 404);
 }
 
@@ -147,29 +136,29 @@ async fn an_owner_creates_a_service_account_whose_secret_is_shown_once_and_signs
     let browser = ConsoleClient::signed_in(&app.base, &app.owner.public_key, &app.owner.private_key).await;
     let page = browser.get(&access(&app)).await;
     let path = format!("{}/accounts", access(&app));
-    let refused = post(
-        &browser,
-        &path,
-        &page,
-        &[("name", ""), ("description", "kept"), ("role", "GROUP_OWNER"), ("hours", "24")],
-    )
-    .await;
+    let refused = browser
+        .submit(
+            &path,
+            &page,
+            &[("name", ""), ("description", "kept"), ("role", "GROUP_OWNER"), ("hours", "24")],
+        )
+        .await;
     assert_eq!(refused.status, 400);
     assert!(refused.html.contains("The name must have 1 to 64 characters."), "{}", refused.html);
     assert!(refused.html.contains("value=\"kept\""), "what was typed stays");
 
-    let created = post(
-        &browser,
-        &path,
-        &page,
-        &[
-            ("name", "alertmanager"),
-            ("description", "Sends alerts"),
-            ("role", "GROUP_OWNER"),
-            ("hours", "24"),
-        ],
-    )
-    .await;
+    let created = browser
+        .submit(
+            &path,
+            &page,
+            &[
+                ("name", "alertmanager"),
+                ("description", "Sends alerts"),
+                ("role", "GROUP_OWNER"),
+                ("hours", "24"),
+            ],
+        )
+        .await;
     assert_eq!(created.status, 200, "{}", created.html);
     let (client_id, secret) = (text_of(&created, "created-id"), text_of(&created, "created-secret"));
     assert!(client_id.starts_with("mdb_sa_id_") && secret.starts_with("mdb_sa_sk_"));
@@ -193,13 +182,9 @@ async fn a_reader_sees_who_has_access_but_no_forms_and_its_posts_change_nothing(
     assert_eq!(page.status, 200);
     assert!(page.html.contains(&app.owner.public_key) && page.html.contains("Project read only"));
     assert!(!page.html.contains("id=\"create-key\"") && !page.html.contains("-revoke\""));
-    let refused = post(
-        &browser,
-        &format!("{}/keys", access(&app)),
-        &page,
-        &[("description", "mine"), ("role", "GROUP_OWNER")],
-    )
-    .await;
+    let refused = browser
+        .submit(&format!("{}/keys", access(&app)), &page, &[("description", "mine"), ("role", "GROUP_OWNER")])
+        .await;
     assert_eq!(refused.status, 401);
     let keys = app.owner().get(&format!("/api/atlas/v2/groups/{}/apiKeys", app.project.id)).await.json();
     assert!(!keys.to_string().contains("\"mine\""));

@@ -18,13 +18,6 @@ async fn api_configs(app: &TestApp) -> Vec<Value> {
     answer.json()["results"].as_array().unwrap().clone()
 }
 
-async fn post(browser: &ConsoleClient, path: &str, page: &Page, fields: &[(&str, &str)]) -> Page {
-    let csrf = page.csrf();
-    let mut all = vec![("csrf", csrf.as_str())];
-    all.extend_from_slice(fields);
-    browser.post(path, &all).await
-}
-
 #[tokio::test]
 async fn an_owner_creates_a_host_down_configuration_to_a_webhook_and_edits_it_keeping_its_secret() {
     let app = TestApp::spawn().await;
@@ -55,7 +48,7 @@ async fn an_owner_creates_a_host_down_configuration_to_a_webhook_and_edits_it_ke
     ];
     let mut step = webhook.to_vec();
     step.push(("step", "add-matcher"));
-    let with_matcher = post(&browser, &new, &form, &step).await;
+    let with_matcher = browser.submit(&new, &form, &step).await;
     assert_eq!(with_matcher.status, 200);
     assert!(with_matcher.html.contains("name=\"m0.field\""), "a matcher row was added");
     assert!(!with_matcher.html.contains("signing-secret-1234"), "a typed secret is not shown again");
@@ -68,7 +61,7 @@ async fn an_owner_creates_a_host_down_configuration_to_a_webhook_and_edits_it_ke
         ("m0.value", "db-"),
         ("step", "save"),
     ]);
-    let saved = post(&browser, &new, &with_matcher, &save).await;
+    let saved = browser.submit(&new, &with_matcher, &save).await;
     assert_eq!(saved.status, 303, "{}", saved.html);
     let configs = api_configs(&app).await;
     assert_eq!(configs.len(), 1);
@@ -97,25 +90,25 @@ async fn an_owner_creates_a_host_down_configuration_to_a_webhook_and_edits_it_ke
     );
     assert!(edit.html.contains("value=\"db-\""), "{}", edit.html);
     let notifier = notification["notifierId"].as_str().unwrap();
-    let changed = post(
-        &browser,
-        &edit_path,
-        &edit,
-        &[
-            ("eventTypeName", "HOST_DOWN"),
-            ("enabled", "true"),
-            ("m0.field", "HOSTNAME_AND_PORT"),
-            ("m0.operator", "STARTS_WITH"),
-            ("m0.value", "db-"),
-            ("n0.type", "WEBHOOK"),
-            ("n0.id", notifier),
-            ("n0.webhookUrl", ""),
-            ("n0.webhookSecret", ""),
-            ("n0.interval", "15"),
-            ("step", "save"),
-        ],
-    )
-    .await;
+    let changed = browser
+        .submit(
+            &edit_path,
+            &edit,
+            &[
+                ("eventTypeName", "HOST_DOWN"),
+                ("enabled", "true"),
+                ("m0.field", "HOSTNAME_AND_PORT"),
+                ("m0.operator", "STARTS_WITH"),
+                ("m0.value", "db-"),
+                ("n0.type", "WEBHOOK"),
+                ("n0.id", notifier),
+                ("n0.webhookUrl", ""),
+                ("n0.webhookSecret", ""),
+                ("n0.interval", "15"),
+                ("step", "save"),
+            ],
+        )
+        .await;
     assert_eq!(changed.status, 303, "{}", changed.html);
     let after = &api_configs(&app).await[0];
     assert_eq!(after["notifications"][0]["intervalMin"], 15);
@@ -133,23 +126,23 @@ async fn a_metric_threshold_to_slack_is_refused_by_field_in_words_then_saved() {
     assert!(form.html.contains(">Metric threshold<") && form.html.contains(">Connections</option>"));
     assert!(form.html.contains(">Bot token</label>") && !form.html.contains(">apiToken"));
 
-    let refused = post(
-        &browser,
-        &new,
-        &form,
-        &[
-            ("eventTypeName", "OUTSIDE_METRIC_THRESHOLD"),
-            ("metric.name", "CONNECTIONS"),
-            ("metric.operator", "GREATER_THAN"),
-            ("metric.threshold", "lots"),
-            ("n0.type", "SLACK"),
-            ("n0.apiToken", "xoxb-console-metric-0123456789"),
-            ("n0.channelName", "ops"),
-            ("n0.interval", "2"),
-            ("step", "save"),
-        ],
-    )
-    .await;
+    let refused = browser
+        .submit(
+            &new,
+            &form,
+            &[
+                ("eventTypeName", "OUTSIDE_METRIC_THRESHOLD"),
+                ("metric.name", "CONNECTIONS"),
+                ("metric.operator", "GREATER_THAN"),
+                ("metric.threshold", "lots"),
+                ("n0.type", "SLACK"),
+                ("n0.apiToken", "xoxb-console-metric-0123456789"),
+                ("n0.channelName", "ops"),
+                ("n0.interval", "2"),
+                ("step", "save"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status, 400);
     assert!(
         refused.html.contains("id=\"metric-error\"") && refused.html.contains("Threshold must be a number.")
@@ -164,30 +157,30 @@ async fn a_metric_threshold_to_slack_is_refused_by_field_in_words_then_saved() {
     assert!(!refused.html.contains("xoxb-console-metric"), "but not the secret");
     assert!(api_configs(&app).await.is_empty(), "a refused form saves nothing");
 
-    let saved = post(
-        &browser,
-        &new,
-        &refused,
-        &[
-            ("eventTypeName", "OUTSIDE_METRIC_THRESHOLD"),
-            ("enabled", "true"),
-            ("severity", "CRITICAL"),
-            ("metric.name", "CONNECTIONS"),
-            ("metric.operator", "GREATER_THAN"),
-            ("metric.threshold", "100"),
-            ("metric.units", "RAW"),
-            ("n0.type", "SLACK"),
-            ("n0.apiToken", "xoxb-console-metric-0123456789"),
-            ("n0.channelName", "ops"),
-            ("n0.interval", "10"),
-            ("n1.type", "GROUP"),
-            ("n1.roles", "GROUP_OWNER"),
-            ("n1.roles", "GROUP_READ_ONLY"),
-            ("n1.emailEnabled", "true"),
-            ("step", "save"),
-        ],
-    )
-    .await;
+    let saved = browser
+        .submit(
+            &new,
+            &refused,
+            &[
+                ("eventTypeName", "OUTSIDE_METRIC_THRESHOLD"),
+                ("enabled", "true"),
+                ("severity", "CRITICAL"),
+                ("metric.name", "CONNECTIONS"),
+                ("metric.operator", "GREATER_THAN"),
+                ("metric.threshold", "100"),
+                ("metric.units", "RAW"),
+                ("n0.type", "SLACK"),
+                ("n0.apiToken", "xoxb-console-metric-0123456789"),
+                ("n0.channelName", "ops"),
+                ("n0.interval", "10"),
+                ("n1.type", "GROUP"),
+                ("n1.roles", "GROUP_OWNER"),
+                ("n1.roles", "GROUP_READ_ONLY"),
+                ("n1.emailEnabled", "true"),
+                ("step", "save"),
+            ],
+        )
+        .await;
     assert_eq!(saved.status, 303, "{}", saved.html);
     let config = &api_configs(&app).await[0];
     let threshold = &config["metricThreshold"];
@@ -217,10 +210,10 @@ async fn a_configuration_without_notifications_or_of_an_unknown_event_is_refused
     assert_eq!(unknown.status, 400);
     assert!(unknown.html.contains("is not an Atlas alert event type"));
     let form = browser.get(&format!("{new}?eventTypeName=HOST_DOWN")).await;
-    let empty = post(&browser, &new, &form, &[("eventTypeName", "HOST_DOWN"), ("step", "save")]).await;
+    let empty = browser.submit(&new, &form, &[("eventTypeName", "HOST_DOWN"), ("step", "save")]).await;
     assert_eq!(empty.status, 400);
     assert!(empty.html.contains("Add at least one notification"), "{}", empty.html);
-    let forged = post(&browser, &new, &form, &[("eventTypeName", "NOPE"), ("n0.type", "EMAIL")]).await;
+    let forged = browser.submit(&new, &form, &[("eventTypeName", "NOPE"), ("n0.type", "EMAIL")]).await;
     assert_eq!(forged.status, 400);
     assert!(api_configs(&app).await.is_empty());
 }
@@ -235,13 +228,13 @@ async fn a_reader_cannot_open_the_editor_and_its_posts_change_nothing() {
     assert!(!list.html.contains("id=\"new-config\""));
     let editor = browser.get(&format!("{}/new?eventTypeName=HOST_DOWN", configs_path(&app))).await;
     assert_eq!(editor.status, 401);
-    let posted = post(
-        &browser,
-        &format!("{}/new", configs_path(&app)),
-        &list,
-        &[("eventTypeName", "HOST_DOWN"), ("n0.type", "EMAIL"), ("n0.emailAddress", "a@example.com")],
-    )
-    .await;
+    let posted = browser
+        .submit(
+            &format!("{}/new", configs_path(&app)),
+            &list,
+            &[("eventTypeName", "HOST_DOWN"), ("n0.type", "EMAIL"), ("n0.emailAddress", "a@example.com")],
+        )
+        .await;
     assert_eq!(posted.status, 401);
     assert!(api_configs(&app).await.is_empty());
 }

@@ -123,4 +123,12 @@ impl ConsoleClient {
             .unwrap();
         self.keep(answer).await
     }
+
+    /// Posts `fields` as a form of `page`, with its form token, as a browser submits it.
+    pub async fn submit(&self, path: &str, page: &Page, fields: &[(&str, &str)]) -> Page {
+        let csrf = page.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(path, &all).await
+    }
 }

@@ -220,19 +220,35 @@ async fn set_roles(
     }
 }
 
-/// A form about one key or account: the project, the holder and its name, or the answer.
-async fn holder_form(
+/// A form about one key or account: the project, the key or account, its name and what
+/// `read` takes from the form; or the answer instead (an error page, or the Access page with
+/// the refusal beside the key or account).
+async fn holder_form<T>(
     state: &AppState,
     user: &ConsoleUser,
-    group: &str,
-    kind: &str,
-    id: &str,
-) -> Result<(Project, Holder, String), Response> {
+    (group, kind, id): (&str, &str, &str),
+    form: &Fields,
+    read: impl Fn(&Fields) -> Result<T, String>,
+) -> Result<(Project, Holder, String, T), Response> {
     let project = owned_project(state, user, group).await?;
     let chrome = Chrome::of("Access", user).in_project(&project, "access");
     let (holder, name) =
         holder_of(state, &project, kind, id).await.map_err(|error| error_page(&chrome, error))?;
-    Ok((project, holder, name))
+    match read(form) {
+        Ok(value) => Ok((project, holder, name, value)),
+        Err(reason) => {
+            Err(refuse(state, user, &project, Refusal { at: id.to_owned(), reason, ..Refusal::default() })
+                .await)
+        }
+    }
+}
+
+/// Back to the key or account on the Access page once `changed`, or the error's page.
+fn back(user: &ConsoleUser, project: &Project, id: &str, changed: Result<(), StoreError>) -> Response {
+    match changed {
+        Ok(()) => Redirect::to(&format!("{}#{id}", access_path(project))).into_response(),
+        Err(error) => error_page(&Chrome::of("Access", user), error.into()),
+    }
 }
 
 /// `POST /projects/{groupId}/access/{keys|accounts}/{id}/role`: `role`.
@@ -242,20 +258,12 @@ pub async fn change_role(
     Path((group, kind, id)): Path<(String, String, String)>,
     SessionForm(form): SessionForm,
 ) -> Response {
-    let (project, holder, _) = match holder_form(&state, &user, &group, &kind, &id).await {
+    let found = holder_form(&state, &user, (&group, &kind, &id), &form, chosen_role).await;
+    let (project, holder, _, role) = match found {
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let role = match chosen_role(&form) {
-        Ok(role) => role,
-        Err(reason) => {
-            return refuse(&state, &user, &project, Refusal { at: id, reason, ..Refusal::default() }).await;
-        }
-    };
-    match set_roles(&state, &project, &holder, vec![role]).await {
-        Ok(()) => Redirect::to(&format!("{}#{id}", access_path(&project))).into_response(),
-        Err(error) => error_page(&Chrome::of("Access", &user), error.into()),
-    }
+    back(&user, &project, &id, set_roles(&state, &project, &holder, vec![role]).await)
 }
 
 /// `POST /projects/{groupId}/access/{keys|accounts}/{id}/revoke`: asks, then takes every
@@ -266,10 +274,11 @@ pub async fn revoke(
     Path((group, kind, id)): Path<(String, String, String)>,
     SessionForm(form): SessionForm,
 ) -> Response {
-    let (project, holder, name) = match holder_form(&state, &user, &group, &kind, &id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+    let (project, holder, name, ()) =
+        match holder_form(&state, &user, (&group, &kind, &id), &form, |_| Ok(())).await {
+            Ok(found) => found,
+            Err(answer) => return answer,
+        };
     let list = access_path(&project);
     if !is_confirmed(&form) {
         let what = if matches!(holder, Holder::Key(..)) { "API key" } else { "service account" };
@@ -290,7 +299,7 @@ pub async fn revoke(
         );
     }
     match set_roles(&state, &project, &holder, Vec::new()).await {
-        Ok(()) => Redirect::to(&format!("{list}?revoked={id}")).into_response(),
+        Ok(()) => Redirect::to(&list).into_response(),
         Err(error) => error_page(&Chrome::of("Access", &user), error.into()),
     }
 }
@@ -312,24 +321,16 @@ pub async fn add_entry(
     Path((group, kind, id)): Path<(String, String, String)>,
     SessionForm(form): SessionForm,
 ) -> Response {
-    let (project, holder, _) = match holder_form(&state, &user, &group, &kind, &id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let entry = match entry_of(&form) {
-        Ok(entry) => entry,
-        Err(reason) => {
-            return refuse(&state, &user, &project, Refusal { at: id, reason, ..Refusal::default() }).await;
-        }
-    };
+    let (project, holder, _, entry) =
+        match holder_form(&state, &user, (&group, &kind, &id), &form, entry_of).await {
+            Ok(found) => found,
+            Err(answer) => return answer,
+        };
     let added = match holder {
         Holder::Key(_, public_key) => state.store.add_access_entry(&public_key, entry).await,
         Holder::Account(account) => state.store.add_service_account_access_entry(account, entry).await,
     };
-    match added {
-        Ok(()) => Redirect::to(&format!("{}#{id}", access_path(&project))).into_response(),
-        Err(error) => error_page(&Chrome::of("Access", &user), error.into()),
-    }
+    back(&user, &project, &id, added)
 }
 
 /// `POST /projects/{groupId}/access/{keys|accounts}/{id}/access-list/remove`: `entry`; asks
@@ -340,17 +341,11 @@ pub async fn remove_entry(
     Path((group, kind, id)): Path<(String, String, String)>,
     SessionForm(form): SessionForm,
 ) -> Response {
-    let (project, holder, name) = match holder_form(&state, &user, &group, &kind, &id).await {
+    let found = holder_form(&state, &user, (&group, &kind, &id), &form, entry_of).await;
+    let (project, holder, name, entry) = match found {
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let entry = match entry_of(&form) {
-        Ok(entry) => entry,
-        Err(reason) => {
-            return refuse(&state, &user, &project, Refusal { at: id, reason, ..Refusal::default() }).await;
-        }
-    };
-    let list = access_path(&project);
     if !is_confirmed(&form) {
         return ask_entry(&user, &project, &kind, &id, &name, entry);
     }
@@ -360,10 +355,7 @@ pub async fn remove_entry(
             state.store.remove_service_account_access_entry(account, entry).await.map(|_| ())
         }
     };
-    match removed {
-        Ok(()) => Redirect::to(&format!("{list}#{id}")).into_response(),
-        Err(error) => error_page(&Chrome::of("Access", &user), error.into()),
-    }
+    back(&user, &project, &id, removed)
 }
 
 fn ask_entry(
