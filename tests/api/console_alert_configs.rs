@@ -7,7 +7,7 @@ use atlas_integrations::admin::KeyGrant;
 use atlas_integrations::domain::api_key::ProjectRole;
 use serde_json::Value;
 
-use crate::helpers::{ConsoleClient, Page, TestApp};
+use crate::helpers::{ConsoleClient, TestApp};
 
 fn configs_path(app: &TestApp) -> String {
     format!("/projects/{}/alert-configs", app.project.id)
