@@ -215,6 +215,16 @@ async fn a_configuration_without_notifications_or_of_an_unknown_event_is_refused
     assert!(empty.html.contains("Add at least one notification"), "{}", empty.html);
     let forged = browser.submit(&new, &form, &[("eventTypeName", "NOPE"), ("n0.type", "EMAIL")]).await;
     assert_eq!(forged.status, 400);
+    let names: Vec<String> = (0..400).map(|i| format!("m{i}.field")).collect();
+    let mut flood: Vec<(&str, &str)> =
+        names.iter().map(|name| (name.as_str(), "HOSTNAME_AND_PORT")).collect();
+    flood.extend([("eventTypeName", "HOST_DOWN"), ("step", "add-matcher")]);
+    let flooded = browser.submit(&new, &form, &flood).await;
+    assert_eq!(flooded.status, 400);
+    assert!(
+        flooded.html.contains("400 matchers") && flooded.html.len() < 10_000,
+        "refused before any row is drawn"
+    );
     assert!(api_configs(&app).await.is_empty());
 }
 

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::alert_config_body::{Step, apply_step, body, fields_of, new_fields};
+use super::alert_config_body::{Step, apply_step, body, fields_of, new_fields, rows};
 use super::alert_config_form::{Choice, ConfigForm};
 use super::alert_configs::{self, not_found};
 use super::alert_words;
@@ -21,7 +21,7 @@ use super::page::{Chrome, error_page, render, sentence};
 use super::project::project;
 use super::user::ConsoleUser;
 use crate::domain::alerts::catalog::family_of;
-use crate::domain::alerts::config::{AlertConfig, AlertSettings};
+use crate::domain::alerts::config::{AlertConfig, AlertSettings, MAX_MATCHERS, MAX_NOTIFICATIONS};
 use crate::domain::alerts::families::FAMILIES;
 use crate::domain::alerts::family::Family;
 use crate::domain::alerts::notification::SENT_TYPES;
@@ -160,6 +160,18 @@ async fn submit(
         );
         return error_page(&chrome, refused);
     };
+    let (matchers, notifications) = (rows(&fields, 'm').len(), rows(&fields, 'n').len());
+    if matchers > MAX_MATCHERS || notifications > MAX_NOTIFICATIONS {
+        let refused = ApiError::new(
+            ErrorCode::InvalidAttribute,
+            format!(
+                "The form holds {matchers} matchers and {notifications} notifications; a configuration has at \
+                 most {MAX_MATCHERS} of each. Nothing was saved."
+            ),
+            vec![],
+        );
+        return error_page(&chrome, refused);
+    }
     let previous = current.as_ref().map(|config| &config.settings);
     if apply_step(&mut fields) == Step::Changed {
         return show_form(
