@@ -155,6 +155,8 @@ async fn a_metric_threshold_to_slack_is_refused_by_field_in_words_then_saved() {
         "what was typed stays"
     );
     assert!(!refused.html.contains("xoxb-console-metric"), "but not the secret");
+    let threshold = refused.html.split("id=\"metric-threshold\"").nth(1).unwrap().split('>').next().unwrap();
+    assert!(threshold.contains("aria-invalid=\"true\""), "the refused input is marked: {threshold}");
     assert!(api_configs(&app).await.is_empty(), "a refused form saves nothing");
 
     let saved = browser

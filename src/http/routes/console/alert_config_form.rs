@@ -89,6 +89,8 @@ pub struct MatcherRow {
     pub value: String,
     /// What was wrong with it.
     pub error: Option<String>,
+    /// The input the refusal names (`field`, `operator`, `value`), if one.
+    pub invalid: &'static str,
 }
 
 /// A threshold.
@@ -108,6 +110,8 @@ pub struct LimitRow {
     pub units: Vec<Choice>,
     /// What was wrong with it.
     pub error: Option<String>,
+    /// The input the refusal names (`name`, `operator`, `threshold`, `units`), if one.
+    pub invalid: &'static str,
 }
 
 /// One notification.
@@ -201,6 +205,7 @@ impl ConfigForm {
                     operators: choices(OPERATORS, text("operator"), alert_words::operator),
                     value: text("value").to_owned(),
                     error: None,
+                    invalid: "",
                 }
             })
             .collect();
@@ -244,6 +249,7 @@ impl ConfigForm {
         let matchers = body["matchers"].as_array().unwrap_or(&empty);
         for (row, matcher) in self.matchers.iter_mut().zip(matchers) {
             if let Err(reason) = Matcher::parse(matcher, family.matcher_fields) {
+                row.invalid = named_input(&reason, &MATCHER_WORDS, "matchers");
                 row.error = Some(reword(&reason, &MATCHER_WORDS, "matchers"));
                 refused = true;
             }
@@ -255,6 +261,7 @@ impl ConfigForm {
                 None => Ok(()),
             };
             if let Err(reason) = result {
+                row.invalid = named_input(&reason, &LIMIT_WORDS, "metricThreshold");
                 row.error = Some(reword(&reason, &LIMIT_WORDS, "metricThreshold"));
                 refused = true;
             }
@@ -262,6 +269,7 @@ impl ConfigForm {
         if let (Some(row), Some(limit)) = (self.threshold.as_mut(), body.get("threshold"))
             && let Err(reason) = Limit::parse_plain(limit)
         {
+            row.invalid = named_input(&reason, &LIMIT_WORDS, "threshold");
             row.error = Some(reword(&reason, &LIMIT_WORDS, "threshold"));
             refused = true;
         }
@@ -324,6 +332,7 @@ fn metric_row(family: &Family, fields: &Fields) -> LimitRow {
         threshold: text("threshold").to_owned(),
         units: units_choices(&kinds, text("units"), "The metric's own"),
         error: None,
+        invalid: "",
     }
 }
 
@@ -337,6 +346,7 @@ fn plain_row(fields: &Fields) -> LimitRow {
         threshold: text("threshold").to_owned(),
         units: units_choices(&ALL_UNITS, text("units"), "None (a plain number)"),
         error: None,
+        invalid: "",
     }
 }
 
@@ -445,25 +455,37 @@ impl NotificationRow {
     }
 }
 
-const MATCHER_WORDS: [(&str, &str); 3] =
-    [("fieldName", "Field"), ("operator", "Comparison"), ("value", "Value")];
-const LIMIT_WORDS: [(&str, &str); 5] = [
-    ("metricName", "Metric"),
-    ("operator", "Comparison"),
-    ("threshold", "Threshold"),
-    ("units", "Units"),
-    ("mode", "Mode"),
+/// A part's wire names, their words and the form input each is (`""`: none).
+type PartWords = [(&'static str, &'static str, &'static str)];
+
+const MATCHER_WORDS: [(&str, &str, &str); 3] =
+    [("fieldName", "Field", "field"), ("operator", "Comparison", "operator"), ("value", "Value", "value")];
+const LIMIT_WORDS: [(&str, &str, &str); 5] = [
+    ("metricName", "Metric", "name"),
+    ("operator", "Comparison", "operator"),
+    ("threshold", "Threshold", "threshold"),
+    ("units", "Units", "units"),
+    ("mode", "Mode", ""),
 ];
-const NOTIFICATION_WORDS: [(&str, &str); 3] =
-    [("delayMin", "Delay"), ("intervalMin", "Interval"), ("integrationId", "The integration")];
+const NOTIFICATION_WORDS: [(&str, &str, &str); 3] = [
+    ("delayMin", "Delay", "delay"),
+    ("intervalMin", "Interval", "interval"),
+    ("integrationId", "The integration", "integration"),
+];
 
 /// The API's reason with `{part}.{name}` in words, as a sentence.
-fn reword(reason: &str, words: &[(&str, &str)], part: &str) -> String {
+fn reword(reason: &str, words: &PartWords, part: &str) -> String {
     let mut text = reason.to_owned();
-    for (name, word) in words {
+    for (name, word, _) in words {
         text = text.replace(&format!("{part}.{name}"), word);
     }
     sentence(&text)
+}
+
+/// The form input the API's reason names, `""` if none.
+fn named_input(reason: &str, words: &PartWords, part: &str) -> &'static str {
+    let named = words.iter().find(|(name, _, _)| reason.contains(&format!("{part}.{name}")));
+    named.map_or("", |(_, _, input)| *input)
 }
 
 #[cfg(test)]
@@ -496,6 +518,8 @@ mod tests {
         assert!(form.check(family, &body, &fields, None).is_none());
         assert!(form.matchers[0].error.as_ref().unwrap().contains("regular expression"));
         assert_eq!(form.metric.as_ref().unwrap().error.as_deref(), Some("Threshold must be a number."));
+        assert_eq!(form.metric.as_ref().unwrap().invalid, "threshold");
+        assert_eq!(form.matchers[0].invalid, "value");
         let url = form.notifications[0].fields.iter().find(|f| f.name == "n0.webhookUrl").unwrap();
         assert_eq!(url.error.as_deref(), Some("Webhook URL must be an absolute http or https URL."));
         assert!(form.notifications[1].error.as_ref().unwrap().starts_with("Interval must be"));
