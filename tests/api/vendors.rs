@@ -89,6 +89,19 @@ async fn notification_log(app: &TestApp, alert: &str) -> Vec<Value> {
     log.json()["results"].as_array().unwrap().clone()
 }
 
+/// The alert's log once every entry passes `settled` (a receiver has the request a moment
+/// before the worker records its answer), or as it is at the deadline.
+async fn settled_log(app: &TestApp, alert: &str, settled: impl Fn(&Value) -> bool) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let entries = notification_log(app, alert).await;
+        if entries.iter().all(&settled) || tokio::time::Instant::now() >= deadline {
+            return entries;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn wait_for_log_status(app: &TestApp, alert: &str, status: &str) -> Value {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
@@ -128,11 +141,9 @@ async fn pager_duty_triggers_acknowledges_and_resolves_one_incident_per_alert() 
     assert!(payload["timestamp"].as_str().unwrap().ends_with('Z'));
     assert_eq!(payload["custom_details"]["id"], alert.as_str());
     assert!(trigger["client_url"].as_str().unwrap().ends_with(&format!("/alerts/{alert}")));
-    let log = notification_log(&app, &alert).await;
-    assert!(
-        log.iter().all(|entry| entry["status"] == "DELIVERED" && entry["lastStatusCode"] == 202),
-        "{log:?}"
-    );
+    let delivered = |entry: &Value| entry["status"] == "DELIVERED" && entry["lastStatusCode"] == 202;
+    let log = settled_log(&app, &alert, delivered).await;
+    assert!(log.iter().all(delivered), "{log:?}");
 }
 
 #[tokio::test]
@@ -419,11 +430,9 @@ async fn no_services_key_reaches_the_database_files_or_the_logs() {
     let alert = raised["results"][0]["id"].as_str().unwrap().to_owned();
     let attempted = receiver.wait_for(10, WAIT).await;
     assert!(attempted.len() >= 10, "every service failed and was tried again: {}", attempted.len());
-    let log = notification_log(&app, &alert).await;
-    assert!(
-        log.iter().all(|entry| entry["lastError"].as_str().is_some_and(|e| e.contains("500"))),
-        "{log:?}"
-    );
+    let answered_500 = |entry: &Value| entry["lastError"].as_str().is_some_and(|e| e.contains("500"));
+    let log = settled_log(&app, &alert, answered_500).await;
+    assert!(log.iter().all(answered_500), "{log:?}");
 
     let bytes = app.database.raw_bytes(app.data_dir.path());
     let logs = crate::helpers::captured_logs();
