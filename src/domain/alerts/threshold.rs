@@ -25,10 +25,19 @@ impl Comparison {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    /// The wire name (`GREATER_THAN`, `LESS_THAN`).
+    pub fn as_str(self) -> &'static str {
         match self {
             Comparison::GreaterThan => "GREATER_THAN",
             Comparison::LessThan => "LESS_THAN",
+        }
+    }
+
+    /// As people read it: `above`, `below`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Comparison::GreaterThan => "above",
+            Comparison::LessThan => "below",
         }
     }
 

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::event;
 use crate::domain::alerts::alert::Alert;
 use crate::domain::alerts::observation::Observation;
-use crate::domain::alerts::threshold::{Comparison, Limit, number};
+use crate::domain::alerts::threshold::{Limit, number};
 use crate::domain::dates::iso_date;
 
 /// An alert's severity: its configuration's `severityOverride`, else `WARNING`.
@@ -161,10 +161,7 @@ pub fn measured(observation: &Observation, limit: Option<&Limit>) -> Option<Stri
     }
     text.push_str(&with_units(value.number, value.units.as_deref()));
     if let Some(limit) = limit {
-        let side = match limit.operator {
-            Comparison::GreaterThan => "above",
-            Comparison::LessThan => "below",
-        };
+        let side = limit.operator.words();
         text.push_str(&format!(
             " (threshold: {side} {})",
             with_units(limit.threshold, limit.units.as_deref())

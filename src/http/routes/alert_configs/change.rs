@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::target::{TargetConfig, invalid};
 use crate::domain::alerts::config::AlertSettings;
 use crate::domain::ids::GroupId;
+use crate::domain::integration::Integration;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, SelfLink, TargetGroup};
@@ -89,19 +90,23 @@ pub async fn delete(
 }
 
 /// Every `integrationId` a notification names must be the project's integration of the
-/// notification's type (the console's form is checked the same way).
-pub async fn check_integrations(
+/// notification's type (the console's form is checked the same way, with [`names_own`]).
+async fn check_integrations(
     state: &AppState,
     group: GroupId,
     settings: &AlertSettings,
 ) -> Result<(), ApiError> {
-    let named: Vec<_> = settings.notifications.iter().filter(|n| n.integration_id.is_some()).collect();
-    if named.is_empty() {
+    if settings.notifications.iter().all(|n| n.integration_id.is_none()) {
         return Ok(());
     }
-    let integrations = state.store.list_integrations(group).await?;
-    for notification in named {
-        let id = notification.integration_id.expect("filtered on integrationId");
+    names_own(&state.store.list_integrations(group).await?, settings)
+}
+
+/// Whether every `integrationId` in `settings` is one of `integrations` (the project's) of the
+/// notification's type.
+pub fn names_own(integrations: &[Integration], settings: &AlertSettings) -> Result<(), ApiError> {
+    for notification in &settings.notifications {
+        let Some(id) = notification.integration_id else { continue };
         let found = integrations.iter().any(|i| i.id == id && i.kind.as_str() == notification.type_name);
         if !found {
             return Err(invalid(format!(

@@ -8,7 +8,7 @@ mod field_names;
 mod read;
 mod target;
 
-pub use change::check_integrations;
+pub use change::names_own;
 
 use axum::Router;
 use axum::routing::get;

@@ -17,22 +17,6 @@ use crate::domain::alerts::notification::Notification;
 use crate::domain::alerts::notification_types::{Kind, spec_of};
 use crate::domain::alerts::threshold::{Limit, number};
 
-impl Fields {
-    /// Every value of `name`, in order.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect()
-    }
-
-    /// The trimmed value of `name`, `""` when not sent.
-    pub fn text(&self, name: &str) -> &str {
-        self.get(name).map_or("", str::trim)
-    }
-
-    fn push(&mut self, name: String, value: impl Into<String>) {
-        self.0.push((name, value.into()));
-    }
-}
-
 /// The rows of kind `row` (`m` or `n`) the form holds, by index, in order.
 pub fn rows(fields: &Fields, row: char) -> Vec<usize> {
     let mut found = Vec::new();
@@ -64,11 +48,10 @@ pub fn fields_of(settings: &AlertSettings) -> Fields {
     }
     for (prefix, limit) in [("metric", &settings.metric_threshold), ("threshold", &settings.threshold)] {
         let Some(limit) = limit else { continue };
-        let wire = limit.to_wire();
         if let Some(name) = &limit.metric_name {
             fields.push(format!("{prefix}.name"), name.clone());
         }
-        fields.push(format!("{prefix}.operator"), wire["operator"].as_str().unwrap_or_default());
+        fields.push(format!("{prefix}.operator"), limit.operator.as_str());
         fields.push(format!("{prefix}.threshold"), number(limit.threshold).to_string());
         if let Some(units) = &limit.units {
             fields.push(format!("{prefix}.units"), units.clone());
@@ -280,7 +263,7 @@ fn notification(fields: &Fields, i: usize, previous: Option<&AlertSettings>) -> 
 /// A limit as the list shows it: `Connections above 100 RAW`.
 pub fn limit_words(limit: &Limit) -> String {
     let metric = limit.metric_name.as_deref().map(super::alert_words::constant);
-    let comparison = super::alert_words::comparison(limit.to_wire()["operator"].as_str().unwrap_or(""));
+    let comparison = limit.operator.words();
     let units = limit.units.as_deref().map(|units| format!(" {}", units.to_lowercase())).unwrap_or_default();
     let threshold = number(limit.threshold);
     match metric {

@@ -26,11 +26,12 @@ use crate::domain::alerts::families::FAMILIES;
 use crate::domain::alerts::family::Family;
 use crate::domain::alerts::notification::SENT_TYPES;
 use crate::domain::api_key::Access;
+use crate::domain::integration::Integration;
 use crate::domain::project::Project;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::error_code::ErrorCode;
-use crate::http::routes::alert_configs::check_integrations;
+use crate::http::routes::alert_configs::names_own;
 
 /// Event types under the name of their kind.
 pub struct EventGroup {
@@ -92,7 +93,7 @@ pub async fn edit(
     Path((group, id)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (project, config) = match writable_config(&state, &user, &group, &id).await {
+    let (project, config) = match alert_configs::stored_config(&state, &user, &group, &id).await {
         Ok(found) => found,
         Err(refused) => return refused,
     };
@@ -133,7 +134,7 @@ pub async fn update(
     Path((group, id)): Path<(String, String)>,
     SessionForm(fields): SessionForm,
 ) -> Response {
-    let (project, config) = match writable_config(&state, &user, &group, &id).await {
+    let (project, config) = match alert_configs::stored_config(&state, &user, &group, &id).await {
         Ok(found) => found,
         Err(refused) => return refused,
     };
@@ -196,7 +197,7 @@ async fn submit(
     let Some(settings) = form.check(family, &request, &fields, previous) else {
         return form_page(user, project, action, form, current.is_some(), StatusCode::BAD_REQUEST);
     };
-    match save(state, project, settings, current.as_ref()).await {
+    match save(state, project, settings, current.as_ref(), &integrations).await {
         Ok(config) => {
             let list =
                 format!("/projects/{}/alert-configs?saved={}#config-{}", project.id, config.id, config.id);
@@ -214,8 +215,9 @@ async fn save(
     project: &Project,
     settings: AlertSettings,
     current: Option<&AlertConfig>,
+    integrations: &[Integration],
 ) -> Result<AlertConfig, ApiError> {
-    check_integrations(state, project.id, &settings).await?;
+    names_own(integrations, &settings)?;
     match current {
         None => Ok(state
             .store
@@ -316,19 +318,4 @@ fn event_groups(selected: &str) -> Vec<EventGroup> {
 async fn writable(state: &AppState, user: &ConsoleUser, group: &str) -> Result<Project, Response> {
     let chrome = Chrome::of("Alert configuration", user);
     project(state, user, group, Access::Write).await.map_err(|error| error_page(&chrome, error))
-}
-
-async fn writable_config(
-    state: &AppState,
-    user: &ConsoleUser,
-    group: &str,
-    id: &str,
-) -> Result<(Project, AlertConfig), Response> {
-    let chrome = Chrome::of("Alert configuration", user);
-    let (project, config) = alert_configs::writable_config(state, user, group, id).await?;
-    match state.store.get_alert_config(project.id, config).await {
-        Ok(Some(config)) => Ok((project, config)),
-        Ok(None) => Err(error_page(&chrome, not_found(id))),
-        Err(error) => Err(error_page(&chrome, error.into())),
-    }
 }

@@ -15,13 +15,12 @@ use crate::domain::alerts::family::{Family, Units};
 use crate::domain::alerts::matcher::Matcher;
 use crate::domain::alerts::notification::{Notification, SENT_TYPES};
 use crate::domain::alerts::notification_types::{Kind, TYPES, spec_of};
-use crate::domain::alerts::threshold::Limit;
+use crate::domain::alerts::threshold::{Comparison, Limit};
 use crate::domain::integration::{Integration, IntegrationType};
 
 const SEVERITIES: [&str; 4] = ["INFO", "WARNING", "ERROR", "CRITICAL"];
 const OPERATORS: [&str; 7] =
     ["EQUALS", "NOT_EQUALS", "CONTAINS", "NOT_CONTAINS", "STARTS_WITH", "ENDS_WITH", "REGEX"];
-const COMPARISONS: [&str; 2] = ["GREATER_THAN", "LESS_THAN"];
 const ALL_UNITS: [Units; 5] = [Units::Raw, Units::Time, Units::Data, Units::Number, Units::Serverless];
 
 /// One option of a select (or one checkbox of a set).
@@ -155,6 +154,8 @@ pub struct NoteField {
     pub id: String,
     /// The input's name (`n0.webhookUrl`).
     pub name: String,
+    /// The field's wire name (`webhookUrl`).
+    pub wire: &'static str,
     /// Its label.
     pub label: &'static str,
     /// Where its value is found.
@@ -235,8 +236,8 @@ impl ConfigForm {
         self.metric.iter().chain(self.threshold.iter()).collect()
     }
 
-    /// Runs the API's checks on `body` part by part, placing each refusal by its part and
-    /// field; then on the whole. Returns the settings if nothing was refused.
+    /// Runs the API's checks on `body`: the settings if nothing is refused; otherwise each
+    /// part is checked on its own, to place every refusal by its part and field.
     pub fn check(
         &mut self,
         family: &Family,
@@ -244,6 +245,29 @@ impl ConfigForm {
         fields: &Fields,
         previous: Option<&AlertSettings>,
     ) -> Option<AlertSettings> {
+        let reason = match AlertSettings::parse(body, previous) {
+            Ok(settings) => return Some(settings),
+            Err(reason) => reason,
+        };
+        self.error = Some(if self.notifications.is_empty() {
+            "Add at least one notification: whom should its alerts reach?".to_owned()
+        } else if self.place_refusals(family, body, fields, previous) {
+            "Some settings were refused; each says why below. Nothing was saved.".to_owned()
+        } else {
+            sentence(&reason)
+        });
+        None
+    }
+
+    /// Checks each matcher, threshold and notification on its own, putting each refusal
+    /// beside its part; whether any was refused.
+    fn place_refusals(
+        &mut self,
+        family: &Family,
+        body: &Value,
+        fields: &Fields,
+        previous: Option<&AlertSettings>,
+    ) -> bool {
         let mut refused = false;
         let empty = Vec::new();
         let matchers = body["matchers"].as_array().unwrap_or(&empty);
@@ -282,21 +306,7 @@ impl ConfigForm {
                 refused = true;
             }
         }
-        if self.notifications.is_empty() {
-            self.error = Some("Add at least one notification: whom should its alerts reach?".into());
-            return None;
-        }
-        if refused {
-            self.error = Some("Some settings were refused; each says why below. Nothing was saved.".into());
-            return None;
-        }
-        match AlertSettings::parse(body, previous) {
-            Ok(settings) => Some(settings),
-            Err(reason) => {
-                self.error = Some(sentence(&reason));
-                None
-            }
-        }
+        refused
     }
 }
 
@@ -328,7 +338,7 @@ fn metric_row(family: &Family, fields: &Fields) -> LimitRow {
         prefix: "metric",
         metrics,
         metric_text,
-        operators: choices(COMPARISONS, text("operator"), |name| alert_words::comparison(name).to_owned()),
+        operators: comparisons(text("operator")),
         threshold: text("threshold").to_owned(),
         units: units_choices(&kinds, text("units"), "The metric's own"),
         error: None,
@@ -342,12 +352,24 @@ fn plain_row(fields: &Fields) -> LimitRow {
         prefix: "threshold",
         metrics: Vec::new(),
         metric_text: None,
-        operators: choices(COMPARISONS, text("operator"), |name| alert_words::comparison(name).to_owned()),
+        operators: comparisons(text("operator")),
         threshold: text("threshold").to_owned(),
         units: units_choices(&ALL_UNITS, text("units"), "None (a plain number)"),
         error: None,
         invalid: "",
     }
+}
+
+/// Above or below, as the form offers them.
+fn comparisons(selected: &str) -> Vec<Choice> {
+    [Comparison::GreaterThan, Comparison::LessThan]
+        .into_iter()
+        .map(|side| Choice {
+            value: side.as_str().to_owned(),
+            words: side.words().to_owned(),
+            selected: side.as_str() == selected,
+        })
+        .collect()
 }
 
 fn units_choices(kinds: &[Units], selected: &str, default: &str) -> Vec<Choice> {
@@ -414,6 +436,7 @@ fn notification_row(
         NoteField {
             id: format!("{key}-{name}"),
             name: format!("{key}.{name}"),
+            wire: name,
             label,
             hint,
             input,
@@ -442,12 +465,11 @@ fn notification_row(
 impl NotificationRow {
     /// Puts the API's refusal next to the field it names, or on the notification.
     fn place(&mut self, reason: &str) {
-        let named = self.fields.iter_mut().find(|field| {
-            reason.contains(&format!("notifications.{}", field.name.split_once('.').unwrap().1))
-        });
+        let named =
+            self.fields.iter_mut().find(|field| reason.contains(&format!("notifications.{}", field.wire)));
         match named {
             Some(field) => {
-                let wire = format!("notifications.{}", field.name.split_once('.').unwrap().1);
+                let wire = format!("notifications.{}", field.wire);
                 field.error = Some(sentence(&reason.replace(&wire, field.label)));
             }
             None => self.error = Some(reword(reason, &NOTIFICATION_WORDS, "notifications")),

@@ -172,6 +172,21 @@ pub(super) async fn writable_config(
     Ok((project, config))
 }
 
+/// A configuration of a project the user may change, as stored, or the page saying why not.
+pub(super) async fn stored_config(
+    state: &AppState,
+    user: &ConsoleUser,
+    group: &str,
+    id: &str,
+) -> Result<(Project, AlertConfig), Response> {
+    let (project, config) = writable_config(state, user, group, id).await?;
+    match state.store.get_alert_config(project.id, config).await {
+        Ok(Some(config)) => Ok((project, config)),
+        Ok(None) => Err(error_page(&Chrome::of("Alert configuration", user), not_found(id))),
+        Err(error) => Err(error_page(&Chrome::of("Alert configuration", user), error.into())),
+    }
+}
+
 pub(super) fn not_found(id: &str) -> ApiError {
     ApiError::new(
         ErrorCode::AlertConfigNotFound,
@@ -189,15 +204,11 @@ pub async fn delete(
     SessionForm(form): SessionForm,
 ) -> Response {
     let chrome = Chrome::of("Alert configurations", &user);
-    let (project, config_id) = match writable_config(&state, &user, &group, &id).await {
+    let (project, config) = match stored_config(&state, &user, &group, &id).await {
         Ok(found) => found,
         Err(refused) => return refused,
     };
-    let config = match state.store.get_alert_config(project.id, config_id).await {
-        Ok(Some(config)) => config,
-        Ok(None) => return error_page(&chrome, not_found(&id)),
-        Err(error) => return error_page(&chrome, error.into()),
-    };
+    let config_id = config.id;
     let list = format!("/projects/{}/alert-configs", project.id);
     if !is_confirmed(&form) {
         let event_type = alert_words::constant(&config.settings.event_type_name);

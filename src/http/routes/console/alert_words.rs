@@ -90,14 +90,6 @@ pub fn operator(name: &str) -> String {
     }
 }
 
-/// A threshold's comparison (`above`, `below`).
-pub fn comparison(name: &str) -> &'static str {
-    match name {
-        "LESS_THAN" => "below",
-        _ => "above",
-    }
-}
-
 /// A notification type's name as its service writes it.
 pub fn notification_type(name: &str) -> String {
     let known = match name {

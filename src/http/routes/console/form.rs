@@ -23,6 +23,21 @@ impl Fields {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
+
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect()
+    }
+
+    /// The trimmed value of `name`, `""` when not sent.
+    pub fn text(&self, name: &str) -> &str {
+        self.get(name).map_or("", str::trim)
+    }
+
+    /// Adds a value of `name`.
+    pub fn push(&mut self, name: String, value: impl Into<String>) {
+        self.0.push((name, value.into()));
+    }
 }
 
 /// Reads `body` as a form.
